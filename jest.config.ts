@@ -1,0 +1,42 @@
+import type { Config } from 'jest';
+
+// Workspace packages are resolved to their TypeScript sources, so tests never need a prior build.
+const moduleNameMapper = {
+  '^@ably-chat-auth/core$': '<rootDir>/../../packages/core/src/index.ts',
+  '^@ably-chat-auth/core/(.*)$': '<rootDir>/../../packages/core/src/$1',
+  '^@ably-chat-auth/express$': '<rootDir>/../../packages/express/src/index.ts',
+  '^@ably-chat-auth/koa$': '<rootDir>/../../packages/koa/src/index.ts',
+  '^@ably-chat-auth/nestjs$': '<rootDir>/../../packages/nestjs/src/index.ts',
+  '^@ably-chat-auth/adapter-contract$': '<rootDir>/../../packages/adapter-contract/src/index.ts',
+  // Sources import siblings with explicit `.js` endings (NodeNext); map them back to `.ts`.
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
+
+const transform: Config['transform'] = {
+  // Type-checking is `pnpm typecheck`'s job; tests transpile only (tsconfig has isolatedModules).
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.json' }],
+};
+
+function project(dir: string, displayName: string): Config {
+  return {
+    displayName,
+    rootDir: dir,
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
+    moduleNameMapper,
+    transform,
+  };
+}
+
+const config: Config = {
+  projects: [
+    project('packages/core', 'core'),
+    project('packages/express', 'express'),
+    project('packages/koa', 'koa'),
+    project('packages/nestjs', 'nestjs'),
+    project('packages/adapter-contract', 'adapter-contract'),
+    project('examples/shared', 'examples'),
+  ],
+};
+
+export default config;

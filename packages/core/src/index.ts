@@ -1,0 +1,69 @@
+export { AblyApiKey, ApiKeyResolver, type ApiKeySource } from './api-key.js';
+export {
+  allows,
+  compileGrants,
+  explainCapability,
+  explainDecision,
+  parseCapability,
+  resourceMatches,
+  CHAT_FEATURE_NAMES,
+  type AblyCapability,
+  type AllowsDecision,
+  type ChatGrants,
+  type CompiledCapability,
+  type RoomExplanation,
+} from './capability.js';
+export { formatSeconds, parseDurationSeconds, type Duration } from './duration.js';
+export { AblyChatAuthError, isAblyChatAuthError, type AblyChatAuthErrorCode } from './errors.js';
+export {
+  ABLY_OPERATIONS,
+  CHAT_FEATURES,
+  CHAT_PRESETS,
+  featuresOfOperations,
+  isAblyOperation,
+  operation,
+  operationsOfGrantItem,
+  type AblyOperation,
+  type ChatFeature,
+  type ChatPreset,
+  type GrantItem,
+  type RawOperation,
+} from './features.js';
+export {
+  ablyErrorResponse,
+  createTokenRoute,
+  defaultClientId,
+  NO_STORE_HEADERS,
+  TOKEN_ROUTE_ERROR_CODES,
+  type ChatPolicy,
+  type PolicyResult,
+  type ResolvedTokenRouteOptions,
+  type TokenResponseFormat,
+  type TokenRoute,
+  type TokenRouteHooks,
+  type TokenRouteOptions,
+  type TokenRoutePhase,
+  type TokenRouteRequest,
+  type TokenRouteResponse,
+  type UserResolver,
+} from './handler.js';
+export {
+  assertClientId,
+  createTokenIssuer,
+  resolveTokenIssuerOptions,
+  MAX_CLIENT_ID_LENGTH,
+  MAX_CLOCK_SKEW_SECONDS,
+  MAX_REVOCABLE_TTL_SECONDS,
+  MAX_TOKEN_BYTES,
+  MAX_TTL_SECONDS,
+  MIN_TTL_SECONDS,
+  type IssuedToken,
+  type IssueTokenParams,
+  type ResolvedTokenIssuerOptions,
+  type TokenIssuer,
+  type TokenIssuerOptions,
+} from './issuer.js';
+export { consoleLogger, silentLogger, type Logger } from './logger.js';
+export { assertRoomPattern, assertRoomSegment, isRoomPattern, room, rooms, MAX_ROOM_PATTERN_LENGTH, type RoomPattern } from './room-pattern.js';
+export { decodeAblyToken, verifyAblyToken, type DecodedAblyToken } from './token.js';
+export { writeTokenRouteResponse, type TokenRouteAdapterOptions } from './node-http.js';

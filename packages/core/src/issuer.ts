@@ -1,0 +1,271 @@
+import jwt from 'jsonwebtoken';
+import { inspect } from 'node:util';
+import { ApiKeyResolver, type AblyApiKey, type ApiKeySource } from './api-key.js';
+import { compileGrants, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
+import { parseDurationSeconds, type Duration } from './duration.js';
+import { AblyChatAuthError, describeValue } from './errors.js';
+
+/** Ably's TTL ceiling for tokens: 24 h, or 1 h when the key has revocable tokens enabled. */
+export const MAX_TTL_SECONDS = 24 * 3600;
+export const MAX_REVOCABLE_TTL_SECONDS = 3600;
+/** Shortest TTL accepted: shorter tokens would make clients renew constantly. */
+export const MIN_TTL_SECONDS = 10;
+/** Largest `iat` back-dating accepted for server clock skew. */
+export const MAX_CLOCK_SKEW_SECONDS = 300;
+/** Largest clientId accepted, in characters. */
+export const MAX_CLIENT_ID_LENGTH = 256;
+/** Tokens travel in URLs and headers: refuse anything larger than this many bytes. */
+export const MAX_TOKEN_BYTES = 8192;
+
+/** Options of {@link createTokenIssuer}. */
+export interface TokenIssuerOptions {
+  /**
+   * The Ably API key `appId.keyId:secret`, or a function returning it (sync or async), asked for
+   * every token so a rotated key takes effect at once. A static key is validated at creation.
+   */
+  apiKey: ApiKeySource;
+  /** Token lifetime: seconds or a string like `'15m'`. Default `'1h'`; at most 24 h (1 h with `revocableTokens`). */
+  ttl?: Duration;
+  /** Declare that the key has revocable tokens enabled: Ably then caps the TTL at 1 h. Default `false`. */
+  revocableTokens?: boolean;
+  /**
+   * How far `iat` is back-dated, so a server clock slightly ahead of Ably's does not produce
+   * "issuedAt time must not be in the future" (40001). `exp` is `iat + ttl`. Default `'30s'`, at most `'5m'`.
+   */
+  clockSkew?: Duration;
+  /** Allow the clientId `*` (a client that may claim any identity). Default `false`; Chat needs a concrete identity. */
+  allowWildcardClientId?: boolean;
+  /** Refuse tokens larger than this many bytes. Default and maximum 8192. */
+  maxTokenBytes?: number;
+}
+
+/** The resolved, validated form of {@link TokenIssuerOptions}. */
+export interface ResolvedTokenIssuerOptions {
+  ttlSeconds: number;
+  maxTtlSeconds: number;
+  clockSkewSeconds: number;
+  revocableTokens: boolean;
+  allowWildcardClientId: boolean;
+  maxTokenBytes: number;
+}
+
+/** What to put in one token. */
+export interface IssueTokenParams {
+  /** The identity (`x-ably-clientId`). Comes from your user record, never from the request. */
+  clientId: string;
+  /** The grants, or a capability already compiled with {@link compileGrants}. */
+  grants: ChatGrants | CompiledCapability;
+  /** Optional `x-ably-revocation-key`, e.g. a team or session id, to revoke tokens in bulk. */
+  revocationKey?: string;
+  /** Extra JWT claims, such as Chat's `ably.room.<room>` user claims. `x-ably-*` names are refused. */
+  claims?: Readonly<Record<string, unknown>>;
+  /** Lifetime of this token, within the issuer's bounds. Default: the issuer's `ttl`. */
+  ttl?: Duration;
+}
+
+/** A signed token and what it carries. */
+export interface IssuedToken {
+  /** The signed JWT. */
+  readonly token: string;
+  readonly clientId: string;
+  readonly keyName: string;
+  readonly capability: AblyCapability;
+  /** The `x-ably-capability` claim as sent. */
+  readonly capabilityJson: string;
+  readonly rooms: readonly string[];
+  /** `iat`, in milliseconds since the epoch. */
+  readonly issuedAt: number;
+  /** `exp`, in milliseconds since the epoch. */
+  readonly expiresAt: number;
+  readonly revocationKey?: string;
+}
+
+/** Signs Ably JWTs for Chat. Build one per key configuration, at startup. */
+export interface TokenIssuer {
+  /**
+   * Signs a token.
+   * @throws AblyChatAuthError on bad clientId, grants, claims, TTL, an oversize token or a failing key provider.
+   */
+  issue(params: IssueTokenParams): Promise<IssuedToken>;
+  /** The validated options. */
+  readonly options: Readonly<ResolvedTokenIssuerOptions>;
+  /** The key name when the key is static (undefined with a key provider). */
+  readonly keyName: string | undefined;
+  /** Resolves the current key (asks the provider, if any). */
+  resolveKey(): AblyApiKey | Promise<AblyApiKey>;
+  /** Signs synchronously with a key already resolved by {@link TokenIssuer.resolveKey}. */
+  signWith(key: AblyApiKey, params: IssueTokenParams): IssuedToken;
+}
+
+/** Validates issuer options; throws at startup rather than on the first request. */
+export function resolveTokenIssuerOptions(options: Omit<TokenIssuerOptions, 'apiKey'>): ResolvedTokenIssuerOptions {
+  const revocableTokens = options.revocableTokens ?? false;
+  if (typeof revocableTokens !== 'boolean') throw invalid('revocableTokens must be a boolean.');
+  const maxTtlSeconds = revocableTokens ? MAX_REVOCABLE_TTL_SECONDS : MAX_TTL_SECONDS;
+  const ttlSeconds = parseDurationSeconds(options.ttl ?? '1h', {
+    name: 'ttl',
+    code: 'ERR_INVALID_TTL',
+    min: MIN_TTL_SECONDS,
+    max: maxTtlSeconds,
+    hint: revocableTokens ? 'Ably caps tokens of keys with revocable tokens at 1 hour.' : 'Ably caps token lifetimes at 24 hours.',
+  });
+  const clockSkewSeconds = parseDurationSeconds(options.clockSkew ?? 30, {
+    name: 'clockSkew',
+    code: 'ERR_INVALID_CLOCK_SKEW',
+    min: 0,
+    max: Math.min(MAX_CLOCK_SKEW_SECONDS, Math.floor(ttlSeconds / 2)),
+    hint: 'It back-dates iat to absorb a server clock running ahead of Ably; keep it small and fix the clock with NTP.',
+  });
+  const allowWildcardClientId = options.allowWildcardClientId ?? false;
+  if (typeof allowWildcardClientId !== 'boolean') throw invalid('allowWildcardClientId must be a boolean.');
+  const maxTokenBytes = options.maxTokenBytes ?? MAX_TOKEN_BYTES;
+  if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 256 || maxTokenBytes > MAX_TOKEN_BYTES) {
+    throw invalid(`maxTokenBytes must be an integer between 256 and ${MAX_TOKEN_BYTES}.`);
+  }
+  return { ttlSeconds, maxTtlSeconds, clockSkewSeconds, revocableTokens, allowWildcardClientId, maxTokenBytes };
+}
+
+function invalid(message: string): AblyChatAuthError {
+  return new AblyChatAuthError('ERR_INVALID_OPTIONS', message);
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Checks a clientId; returns it. */
+export function assertClientId(clientId: unknown, allowWildcard = false): string {
+  if (typeof clientId !== 'string' || clientId.length === 0) {
+    throw new AblyChatAuthError(
+      'ERR_INVALID_CLIENT_ID',
+      `The clientId must be a non-empty string; got ${clientId === '' ? 'an empty string' : describeValue(clientId)}. Map your user to a stable id with the clientId option.`,
+    );
+  }
+  if (clientId.length > MAX_CLIENT_ID_LENGTH) {
+    throw new AblyChatAuthError('ERR_INVALID_CLIENT_ID', `The clientId is ${clientId.length} characters long; the limit is ${MAX_CLIENT_ID_LENGTH}.`);
+  }
+  if (CONTROL.test(clientId)) throw new AblyChatAuthError('ERR_INVALID_CLIENT_ID', 'The clientId contains a control character.');
+  if (clientId === '*' && !allowWildcard) {
+    throw new AblyChatAuthError(
+      'ERR_WILDCARD_CLIENT_ID',
+      "The clientId '*' would let the client claim any identity, and Ably Chat needs a concrete one. Use the user's id, or set allowWildcardClientId: true if you really mean it.",
+    );
+  }
+  return clientId;
+}
+
+const RESERVED_CLAIMS = new Set(['iat', 'exp', 'nbf', 'kid', 'alg']);
+
+function assertClaims(claims: unknown): Record<string, unknown> | undefined {
+  if (claims === undefined || claims === null) return undefined;
+  if (typeof claims !== 'object' || Array.isArray(claims)) {
+    throw new AblyChatAuthError('ERR_INVALID_CLAIMS', `Extra claims must be a plain object; got ${describeValue(claims)}.`);
+  }
+  for (const name of Object.keys(claims)) {
+    if (name.toLowerCase().startsWith('x-ably-')) {
+      throw new AblyChatAuthError(
+        'ERR_RESERVED_CLAIM',
+        `The claim '${name}' is reserved by Ably; ably-chat-auth sets x-ably-capability, x-ably-clientId and x-ably-revocation-key itself (use grants, the clientId and the revocationKey option).`,
+      );
+    }
+    if (RESERVED_CLAIMS.has(name)) {
+      throw new AblyChatAuthError('ERR_RESERVED_CLAIM', `The claim '${name}' is set by the issuer; use the ttl and clockSkew options instead.`);
+    }
+  }
+  return claims as Record<string, unknown>;
+}
+
+function assertRevocationKey(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256 || CONTROL.test(value)) {
+    throw new AblyChatAuthError(
+      'ERR_INVALID_REVOCATION_KEY',
+      `The revocation key must be a non-empty string of at most 256 characters without control characters; got ${describeValue(value)}.`,
+    );
+  }
+  return value;
+}
+
+function isCompiled(grants: unknown): grants is CompiledCapability {
+  return typeof grants === 'object' && grants !== null && typeof (grants as CompiledCapability).json === 'string' && Array.isArray((grants as CompiledCapability).rooms);
+}
+
+/**
+ * Creates a token issuer. Validates everything it can at once, so misconfiguration fails at startup.
+ * @example
+ * const issuer = createTokenIssuer({ apiKey: process.env.ABLY_API_KEY!, ttl: '1h' });
+ * const { token } = await issuer.issue({ clientId: 'alice', grants: { lobby: 'all' } });
+ */
+export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
+  if (typeof options !== 'object' || options === null) throw invalid('createTokenIssuer needs an options object with at least apiKey.');
+  const keys = new ApiKeyResolver(options.apiKey);
+  const resolved = resolveTokenIssuerOptions(options);
+
+  function sign(key: AblyApiKey, params: IssueTokenParams): IssuedToken {
+    if (typeof params !== 'object' || params === null) throw invalid('issue() needs { clientId, grants }.');
+    const clientId = assertClientId(params.clientId, resolved.allowWildcardClientId);
+    const compiled = isCompiled(params.grants) ? params.grants : compileGrants(params.grants);
+    if (!compiled) {
+      throw new AblyChatAuthError('ERR_INVALID_GRANTS', 'The grants give no room any feature; a token without capabilities would be refused by Ably.');
+    }
+    const revocationKey = assertRevocationKey(params.revocationKey);
+    const claims = assertClaims(params.claims);
+    const ttlSeconds =
+      params.ttl === undefined
+        ? resolved.ttlSeconds
+        : parseDurationSeconds(params.ttl, { name: 'ttl', code: 'ERR_INVALID_TTL', min: MIN_TTL_SECONDS, max: resolved.maxTtlSeconds });
+    const iat = Math.floor(Date.now() / 1000) - resolved.clockSkewSeconds;
+    const exp = iat + ttlSeconds;
+    const payload: Record<string, unknown> = claims ? { ...claims } : {};
+    payload.iat = iat;
+    payload.exp = exp;
+    payload['x-ably-capability'] = compiled.json;
+    payload['x-ably-clientId'] = clientId;
+    if (revocationKey !== undefined) payload['x-ably-revocation-key'] = revocationKey;
+    let token: string;
+    try {
+      token = jwt.sign(payload, key.hmacKey, { algorithm: 'HS256', keyid: key.keyName });
+    } catch (cause) {
+      throw new AblyChatAuthError('ERR_INVALID_CLAIMS', `The token could not be signed: ${(cause as Error).message}`, { cause });
+    }
+    if (token.length > resolved.maxTokenBytes) throw tooLarge(token.length, resolved.maxTokenBytes, compiled, claims);
+    return {
+      token,
+      clientId,
+      keyName: key.keyName,
+      capability: compiled.capability,
+      capabilityJson: compiled.json,
+      rooms: compiled.rooms,
+      issuedAt: iat * 1000,
+      expiresAt: exp * 1000,
+      ...(revocationKey !== undefined ? { revocationKey } : {}),
+    };
+  }
+
+  const issuer: TokenIssuer = {
+    options: Object.freeze({ ...resolved }),
+    keyName: keys.staticKey?.keyName,
+    resolveKey: () => keys.resolve(),
+    signWith: sign,
+    async issue(params) {
+      const key = keys.resolve();
+      return sign(key instanceof Promise ? await key : key, params);
+    },
+  };
+  Object.defineProperty(issuer, inspect.custom, {
+    value: () => `TokenIssuer { keyName: ${issuer.keyName ? `'${issuer.keyName}'` : '[provider]'}, ttl: ${resolved.ttlSeconds}s }`,
+  });
+  Object.defineProperty(issuer, 'toJSON', { value: () => ({ keyName: issuer.keyName ?? '[provider]', ...resolved }) });
+  return issuer;
+}
+
+function tooLarge(bytes: number, limit: number, compiled: CompiledCapability, claims: Record<string, unknown> | undefined): AblyChatAuthError {
+  const contributions = compiled.rooms
+    .map((room) => ({ room, bytes: Math.ceil((JSON.stringify(room).length + JSON.stringify(compiled.capability[room]).length + 2) * 1.37) }))
+    .sort((a, b) => b.bytes - a.bytes);
+  const top = contributions.slice(0, 5).map((c) => `'${c.room}' (~${c.bytes} B)`);
+  const claimBytes = claims ? Math.ceil(JSON.stringify(claims).length * 1.37) : 0;
+  return new AblyChatAuthError(
+    'ERR_TOKEN_TOO_LARGE',
+    `The token would be ${bytes} bytes; the limit is ${limit}, as tokens travel in URLs and headers. It grants ${compiled.rooms.length} room pattern(s); the largest: ${top.join(', ')}${claimBytes ? `; extra claims ~${claimBytes} B` : ''}. Grant a namespace ('ns:*') instead of listing rooms one by one.`,
+    { details: { bytes, limit, rooms: compiled.rooms.length, largest: contributions.slice(0, 5), claimBytes } },
+  );
+}

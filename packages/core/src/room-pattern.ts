@@ -1,0 +1,134 @@
+import { AblyChatAuthError } from './errors.js';
+
+/** Longest room pattern accepted, in characters (Ably channel names are bounded; rooms are short). */
+export const MAX_ROOM_PATTERN_LENGTH = 200;
+
+/** A room pattern that passed validation (`room`, `ns:*`, `ns:*:x`, `*`). */
+export type RoomPattern = string & { readonly __roomPattern?: true };
+
+// Control characters, and characters Ably gives a meaning to inside a segment.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const validated = new Set<string>();
+
+/**
+ * Checks a room pattern against Ably's whole-segment wildcard rules and returns it.
+ * Accepts an exact room (`my-chat-room`), a namespace (`dms:*`), inner wildcards (`team:*:general`)
+ * and all rooms (`*`). Rejects `foo*` (Ably reads it literally), empty segments, qualifiers
+ * (`[chat]...`), control characters and names over {@link MAX_ROOM_PATTERN_LENGTH} characters.
+ * @throws AblyChatAuthError `ERR_INVALID_ROOM_PATTERN` saying what to write instead.
+ */
+export function assertRoomPattern(pattern: unknown): RoomPattern {
+  if (typeof pattern === 'string' && validated.has(pattern)) return pattern;
+  const problem = roomPatternProblem(pattern);
+  if (problem) {
+    throw new AblyChatAuthError('ERR_INVALID_ROOM_PATTERN', problem, {
+      details: { pattern: typeof pattern === 'string' ? pattern.slice(0, MAX_ROOM_PATTERN_LENGTH) : undefined },
+    });
+  }
+  // Bounded memo: policies repeat the same few patterns on every request.
+  if (validated.size > 10_000) validated.clear();
+  validated.add(pattern as string);
+  return pattern as RoomPattern;
+}
+
+/** True when `pattern` is a valid room pattern. */
+export function isRoomPattern(pattern: unknown): pattern is RoomPattern {
+  return typeof pattern === 'string' && (validated.has(pattern) || roomPatternProblem(pattern) === undefined);
+}
+
+function roomPatternProblem(pattern: unknown): string | undefined {
+  if (typeof pattern !== 'string') return `A room pattern must be a string; got ${pattern === null ? 'null' : typeof pattern}.`;
+  const shown = JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 80)}…` : pattern);
+  if (pattern.length === 0) return 'A room pattern must not be empty. Use a room name, "ns:*" for a namespace or "*" for all rooms.';
+  if (pattern.length > MAX_ROOM_PATTERN_LENGTH) {
+    return `Room pattern ${shown} is ${pattern.length} characters long; the limit is ${MAX_ROOM_PATTERN_LENGTH}.`;
+  }
+  if (CONTROL.test(pattern)) return `Room pattern ${shown} contains a control character.`;
+  if (pattern.startsWith('[')) {
+    return `Room pattern ${shown} starts with a qualifier such as [chat] or [*]; qualifiers are not used for Chat rooms. Use the room name, "ns:*" or "*".`;
+  }
+  if (/\s/.test(pattern) && pattern.trim() !== pattern) return `Room pattern ${shown} has leading or trailing white space.`;
+  const segments = pattern.split(':');
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if (segment.length === 0) {
+      return `Room pattern ${shown} has an empty segment (${i === 0 ? 'it starts with' : i === segments.length - 1 ? 'it ends with' : 'it has'} ':'${i > 0 && i < segments.length - 1 ? '::' : ''}). Segments are separated by a single ':'.`;
+    }
+    if (segment !== '*' && segment.includes('*')) {
+      const fixed = segments.map((s, j) => (j === i ? s.replace(/\*+/g, '') || '*' : s));
+      const suggestion = segment.endsWith('*') && segment.replace(/\*+$/, '').length > 0 ? `${fixed.join(':')}:*` : fixed.join(':');
+      return `Room pattern ${shown} puts '*' inside a segment ("${segment}"). Ably's '*' replaces whole ':'-separated segments, so this would only match a room literally named ${shown}. Did you mean "${suggestion}"?`;
+    }
+    if (segment.includes('[') || segment.includes(']')) {
+      return `Room pattern ${shown} contains '[' or ']', which Ably reserves for qualifiers.`;
+    }
+  }
+  return undefined;
+}
+
+const FORBIDDEN_IN_SEGMENT = /[:*[\]\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * Checks a value that will become one segment of a room name (a user id, a team id).
+ * @throws AblyChatAuthError `ERR_INVALID_ROOM_SEGMENT` when it is empty or contains `:`, `*`, `[`, `]`
+ * or a control character, so `dms:${id}` can never widen into `dms:*` or another namespace.
+ */
+export function assertRoomSegment(value: unknown, position = 0): string {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value !== 'string') {
+    throw new AblyChatAuthError(
+      'ERR_INVALID_ROOM_SEGMENT',
+      `Room segment #${position + 1} must be a string (or an integer); got ${value === null ? 'null' : typeof value}.`,
+    );
+  }
+  if (value.length === 0 || value.trim().length === 0) {
+    throw new AblyChatAuthError('ERR_INVALID_ROOM_SEGMENT', `Room segment #${position + 1} is empty; a room built from user data needs a value.`);
+  }
+  const bad = FORBIDDEN_IN_SEGMENT.exec(value);
+  if (bad) {
+    const ch = bad[0];
+    const label = ch === ':' ? "':'" : ch === '*' ? "'*'" : ch === '[' || ch === ']' ? `'${ch}'` : 'a control character';
+    throw new AblyChatAuthError(
+      'ERR_INVALID_ROOM_SEGMENT',
+      `Room segment #${position + 1} contains ${label}, which would change the room pattern's meaning. Values interpolated into room names must not contain ':', '*', '[', ']' or control characters.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Tagged template that builds a room pattern from user data safely: every interpolated value must
+ * be a single, non-empty segment (no `:`, `*`, `[`, `]` or control characters). Wildcards written
+ * in the template itself stay wildcards.
+ *
+ * @example
+ * room`dms:${user.id}:*`      // 'dms:alice:*'
+ * room`dms:${'*'}`            // throws ERR_INVALID_ROOM_SEGMENT
+ */
+export function room(strings: TemplateStringsArray, ...values: Array<string | number>): RoomPattern {
+  let out = strings[0]!;
+  for (let i = 0; i < values.length; i++) out += assertRoomSegment(values[i], i) + strings[i + 1]!;
+  return assertRoomPattern(out);
+}
+
+/**
+ * Builders for room patterns from segments (each checked like {@link room}'s values).
+ * @example
+ * rooms.exact('dms', a, b)     // 'dms:a:b'
+ * rooms.namespace('dms', a)    // 'dms:a:*'
+ */
+export const rooms = {
+  /** One exact room made of the given segments. */
+  exact(...segments: Array<string | number>): RoomPattern {
+    return assertRoomPattern(segments.map(assertRoomSegment).join(':'));
+  },
+  /** Every room below the given segments (`a:b:*`). */
+  namespace(...segments: Array<string | number>): RoomPattern {
+    if (segments.length === 0) return assertRoomPattern('*');
+    return assertRoomPattern(`${segments.map(assertRoomSegment).join(':')}:*`);
+  },
+  /** Every room (`*`). */
+  all(): RoomPattern {
+    return '*';
+  },
+} as const;
