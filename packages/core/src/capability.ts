@@ -77,16 +77,45 @@ export function compileGrants(grants: unknown): CompiledCapability | null {
   }
   if (masks.size === 0) return null;
   const rooms = [...masks.keys()].sort();
-  const capability: AblyCapability = {};
   let json = '{';
   for (let i = 0; i < rooms.length; i++) {
     const pattern = rooms[i]!;
-    const mask = masks.get(pattern)!;
-    capability[pattern] = operationsOfMask(mask);
-    json += `${i === 0 ? '' : ','}${JSON.stringify(pattern)}:${opsJson(mask)}`;
+    json += `${i === 0 ? '' : ','}${quoted(pattern)}:${opsJson(masks.get(pattern)!)}`;
   }
   json += '}';
-  return { capability, json, rooms };
+  return new Compiled(json, rooms, masks);
+}
+
+// The capability object is built only when somebody reads it: the token needs only the JSON.
+class Compiled implements CompiledCapability {
+  #capability: AblyCapability | undefined;
+  constructor(
+    readonly json: string,
+    readonly rooms: readonly string[],
+    readonly masks: ReadonlyMap<string, number>,
+  ) {}
+  get capability(): AblyCapability {
+    if (!this.#capability) {
+      const capability: AblyCapability = {};
+      for (const pattern of this.rooms) capability[pattern] = operationsOfMask(this.masks.get(pattern)!);
+      this.#capability = capability;
+    }
+    return this.#capability;
+  }
+  toJSON(): { capability: AblyCapability; json: string; rooms: readonly string[] } {
+    return { capability: this.capability, json: this.json, rooms: this.rooms };
+  }
+}
+
+const quotedCache = new Map<string, string>();
+function quoted(pattern: string): string {
+  let q = quotedCache.get(pattern);
+  if (q === undefined) {
+    q = JSON.stringify(pattern);
+    if (quotedCache.size > 10_000) quotedCache.clear();
+    quotedCache.set(pattern, q);
+  }
+  return q;
 }
 
 /** Parses a capability given as an object or its JSON string, checking its shape. */

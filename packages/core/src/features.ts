@@ -127,12 +127,20 @@ for (const [name, ops] of Object.entries(CHAT_FEATURES)) ITEM_MASK.set(name, mas
 for (const [name, ops] of Object.entries(CHAT_PRESETS)) ITEM_MASK.set(name, maskOf(ops));
 for (const op of ABLY_OPERATIONS) ITEM_MASK.set(`op:${op}`, OPERATION_BIT.get(op)!);
 
+// Sorted operation lists per mask: policies reuse a handful of sets, so this stays small.
+const OPS_OF_MASK = new Map<number, readonly AblyOperation[]>();
+
 /** Operations of a bit mask, in Ably's canonical (alphabetical) order. */
 export function operationsOfMask(mask: number): AblyOperation[] {
-  if (mask & ALL_OPERATIONS_BIT) return ['*'];
-  const ops: AblyOperation[] = [];
-  for (const [op, bit] of OPERATION_BIT) if (mask & bit) ops.push(op as AblyOperation);
-  return ops.sort();
+  let ops = OPS_OF_MASK.get(mask);
+  if (ops === undefined) {
+    const list: AblyOperation[] = [];
+    if (mask & ALL_OPERATIONS_BIT) list.push('*');
+    else for (const [op, bit] of OPERATION_BIT) if (mask & bit) list.push(op as AblyOperation);
+    ops = list.sort();
+    OPS_OF_MASK.set(mask, ops);
+  }
+  return ops.slice();
 }
 
 /** Bit mask of a list of operations (unknown names are ignored; used when reading capabilities). */
