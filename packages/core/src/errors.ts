@@ -22,7 +22,8 @@ export type AblyChatAuthErrorCode =
   | 'ERR_INVALID_CAPABILITY'
   | 'ERR_RESOLVER_FAILED'
   | 'ERR_POLICY_FAILED'
-  | 'ERR_TIMEOUT';
+  | 'ERR_TIMEOUT'
+  | 'ERR_REVOCATION_FAILED';
 
 const BRAND = Symbol.for('ably-chat-auth.error');
 

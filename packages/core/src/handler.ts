@@ -19,7 +19,7 @@ export type ChatPolicy<User = unknown, Req = unknown> = ChatGrants | ((user: Use
 export type UserResolver<User = unknown, Req = unknown> = (req: Req) => User | null | undefined | false | Promise<User | null | undefined | false>;
 
 /** The body format of a successful answer. */
-export type TokenResponseFormat = 'jwt' | 'token-details';
+export type TokenResponseFormat = 'jwt' | 'token-details' | 'token-request';
 
 /** Events for audit and metrics. Hooks never receive the token or the key; a hook that throws is logged and ignored. */
 export interface TokenRouteHooks<User = unknown, Req = unknown> {
@@ -49,7 +49,9 @@ export interface TokenRouteOptions<User = unknown, Req = unknown> extends TokenI
   /**
    * `'jwt'` (default): `Content-Type: application/jwt`, the body is the token (works with ably-js
    * `authUrl` and with `response.text()` in an `authCallback`). `'token-details'`: JSON TokenDetails
-   * (`token`, `issued`, `expires`, `capability`, `clientId`).
+   * (`token`, `issued`, `expires`, `capability`, `clientId`). `'token-request'`: a signed Ably
+   * TokenRequest (JSON) that the client exchanges with Ably itself; it carries no revocation key
+   * or extra claims, so those options are refused with it.
    */
   responseFormat?: TokenResponseFormat;
   /** Deadline for resolving the user, the policy and the key together; past it the route answers 503. Default `'10s'`. */
@@ -227,8 +229,11 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
   }
   const toClientId = options.clientId ?? (defaultClientId as (user: User) => string);
   const responseFormat = options.responseFormat ?? 'jwt';
-  if (responseFormat !== 'jwt' && responseFormat !== 'token-details') {
-    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `responseFormat must be 'jwt' or 'token-details'; got ${describeValue(responseFormat)}.`);
+  if (responseFormat !== 'jwt' && responseFormat !== 'token-details' && responseFormat !== 'token-request') {
+    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `responseFormat must be 'jwt', 'token-details' or 'token-request'; got ${describeValue(responseFormat)}.`);
+  }
+  if (responseFormat === 'token-request' && (options.revocationKey || options.claims)) {
+    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', "revocationKey and claims exist only in JWTs; drop them or use responseFormat 'jwt'.");
   }
   const timeoutMs = parseDurationSeconds(options.timeout ?? 10, { name: 'timeout', code: 'ERR_INVALID_OPTIONS', min: 1, max: 120 }) * 1000;
   const hooks = options.hooks ?? {};
@@ -314,6 +319,19 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
       phase = 'apiKey';
       const key = await within(issuer.resolveKey(), deadlineAt, 'apiKey');
       phase = 'issue';
+      if (responseFormat === 'token-request') {
+        const request = issuer.tokenRequestWith(key, { clientId, grants: compiled });
+        safeHook('onTokenIssued', {
+          clientId,
+          rooms: compiled.rooms,
+          issuedAt: request.timestamp,
+          expiresAt: request.timestamp + request.ttl,
+          keyName: key.keyName,
+          user: user as User,
+          request: native,
+        });
+        return { status: 200, headers: { ...NO_STORE_HEADERS, 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(request) };
+      }
       const issued = signFor(key, user as User, native, clientId, compiled);
       safeHook('onTokenIssued', {
         clientId: issued.clientId,

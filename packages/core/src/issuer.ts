@@ -4,6 +4,7 @@ import { ApiKeyResolver, type AblyApiKey, type ApiKeySource } from './api-key.js
 import { compileGrants, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
 import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
+import { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 
 /** Ably's TTL ceiling for tokens: 24 h, or 1 h when the key has revocable tokens enabled. */
 export const MAX_TTL_SECONDS = 24 * 3600;
@@ -95,6 +96,24 @@ export interface TokenIssuer {
   resolveKey(): AblyApiKey | Promise<AblyApiKey>;
   /** Signs synchronously with a key already resolved by {@link TokenIssuer.resolveKey}. */
   signWith(key: AblyApiKey, params: IssueTokenParams): IssuedToken;
+  /**
+   * Builds an Ably TokenRequest (Ably's native flow: the client exchanges it with Ably) with the
+   * same rules for clientId, grants and TTL. Revocation keys and extra claims exist only in JWTs.
+   */
+  createTokenRequest(params: TokenRequestParams): Promise<AblyTokenRequest>;
+  /** {@link TokenIssuer.createTokenRequest} with a key already resolved. */
+  tokenRequestWith(key: AblyApiKey, params: TokenRequestParams): AblyTokenRequest;
+}
+
+/** What to put in one TokenRequest. `timestamp` and `nonce` are for tests; leave them out. */
+export interface TokenRequestParams {
+  clientId: string;
+  grants: ChatGrants | CompiledCapability;
+  ttl?: Duration;
+  /** ms since the epoch; default now. */
+  timestamp?: number;
+  /** default: 32 random hex characters. */
+  nonce?: string;
 }
 
 /** Validates issuer options; throws at startup rather than on the first request. */
@@ -209,19 +228,30 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   const keys = new ApiKeyResolver(options.apiKey);
   const resolved = resolveTokenIssuerOptions(options);
 
-  function sign(key: AblyApiKey, params: IssueTokenParams): IssuedToken {
+  // The checks shared by JWTs and TokenRequests.
+  function common(params: { clientId: string; grants: ChatGrants | CompiledCapability; ttl?: Duration }) {
     if (typeof params !== 'object' || params === null) throw invalid('issue() needs { clientId, grants }.');
     const clientId = assertClientId(params.clientId, resolved.allowWildcardClientId);
     const compiled = isCompiled(params.grants) ? params.grants : compileGrants(params.grants);
     if (!compiled) {
       throw new AblyChatAuthError('ERR_INVALID_GRANTS', 'The grants give no room any feature; a token without capabilities would be refused by Ably.');
     }
-    const revocationKey = assertRevocationKey(params.revocationKey);
-    const claims = assertClaims(params.claims);
     const ttlSeconds =
       params.ttl === undefined
         ? resolved.ttlSeconds
         : parseDurationSeconds(params.ttl, { name: 'ttl', code: 'ERR_INVALID_TTL', min: MIN_TTL_SECONDS, max: resolved.maxTtlSeconds });
+    return { clientId, compiled, ttlSeconds };
+  }
+
+  function tokenRequestWith(key: AblyApiKey, params: TokenRequestParams): AblyTokenRequest {
+    const { clientId, compiled, ttlSeconds } = common(params);
+    return signTokenRequest(key, { ttl: ttlSeconds * 1000, capability: compiled.json, clientId, timestamp: params.timestamp, nonce: params.nonce });
+  }
+
+  function sign(key: AblyApiKey, params: IssueTokenParams): IssuedToken {
+    const { clientId, compiled, ttlSeconds } = common(params);
+    const revocationKey = assertRevocationKey(params.revocationKey);
+    const claims = assertClaims(params.claims);
     const iat = Math.floor(Date.now() / 1000) - resolved.clockSkewSeconds;
     const exp = iat + ttlSeconds;
     const payload: Record<string, unknown> = claims ? { ...claims } : {};
@@ -255,6 +285,11 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     keyName: keys.staticKey?.keyName,
     resolveKey: () => keys.resolve(),
     signWith: sign,
+    tokenRequestWith,
+    async createTokenRequest(params) {
+      const key = keys.resolve();
+      return tokenRequestWith(key instanceof Promise ? await key : key, params);
+    },
     async issue(params) {
       const key = keys.resolve();
       return sign(key instanceof Promise ? await key : key, params);

@@ -265,7 +265,7 @@ describe('token route: options are checked at creation', () => {
     ['a numeric policy', { policy: 3 }, /policy must be a grants object or a function/],
     ['an empty static policy', { policy: {} }, /static policy grants nothing/],
     ['a bad static pattern', { policy: { 'a*': 'all' } }, /Did you mean "a:\*"/],
-    ['a bad format', { responseFormat: 'xml' }, /responseFormat must be 'jwt' or 'token-details'/],
+    ['a bad format', { responseFormat: 'xml' }, /responseFormat must be 'jwt', 'token-details' or 'token-request'/],
     ['a bad timeout', { timeout: '10m' }, /timeout must be between/],
     ['a non-function clientId', { clientId: 'alice' }, /clientId must be a function/],
     ['a bad key', { apiKey: 'appTest.keyTest' }, /appId\.keyId:secret/],

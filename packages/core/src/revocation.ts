@@ -1,0 +1,105 @@
+import { AblyApiKey } from './api-key.js';
+import { AblyChatAuthError, describeValue } from './errors.js';
+
+/** Whose tokens to revoke: every token of a clientId, or every token carrying a revocation key. */
+export type RevocationTarget = { clientId: string } | { revocationKey: string };
+
+/** Options of {@link revokeTokens}. */
+export interface RevokeTokensOptions {
+  /** The API key that issued the tokens (revocable tokens must be enabled on it). */
+  apiKey: string | AblyApiKey;
+  /** Whose tokens. Any number: sent in batches of 100, Ably's limit per call. */
+  targets: readonly RevocationTarget[];
+  /** Revoke tokens issued before this time (ms since the epoch or a Date). Default: Ably's "now". */
+  issuedBefore?: number | Date;
+  /** Give clients a grace period to fetch a new token before the old one stops working. Default Ably's (false). */
+  allowReauthMargin?: boolean;
+  /** Ably's REST endpoint, e.g. `'https://main.realtime.ably.net'` (default) or a local test server. */
+  baseUrl?: string;
+  /** The fetch to use (default: global fetch). */
+  fetch?: typeof fetch;
+  /** Per-call deadline in ms. Default 15000. */
+  timeoutMs?: number;
+}
+
+/** One batch's answer from Ably. */
+export interface RevocationBatchResult {
+  targets: string[];
+  /** Ably's parsed JSON answer for the batch. */
+  response: unknown;
+}
+
+/** Ably's default REST endpoint (ably-js 2.x). */
+export const DEFAULT_ABLY_REST_URL = 'https://main.realtime.ably.net';
+const BATCH = 100;
+
+function targetString(target: RevocationTarget, index: number): string {
+  if (typeof target === 'object' && target !== null) {
+    if ('clientId' in target && typeof target.clientId === 'string' && target.clientId.length > 0) return `clientId:${target.clientId}`;
+    if ('revocationKey' in target && typeof target.revocationKey === 'string' && target.revocationKey.length > 0) return `revocationKey:${target.revocationKey}`;
+  }
+  throw new AblyChatAuthError(
+    'ERR_INVALID_OPTIONS',
+    `Revocation target #${index + 1} must be { clientId: string } or { revocationKey: string } with a non-empty value; got ${describeValue(target)}.`,
+  );
+}
+
+/**
+ * Revokes tokens through Ably's REST API (`POST /keys/{keyName}/revokeTokens`, basic auth with
+ * the key). Revoked clients get error 40141 and fetch a new token from your route, which applies
+ * the user's current permissions. Requires revocable tokens to be enabled on the key.
+ *
+ * @throws AblyChatAuthError `ERR_REVOCATION_FAILED` carrying Ably's `code`, `statusCode` and message.
+ * @example
+ * await revokeTokens({ apiKey: process.env.ABLY_API_KEY!, targets: [{ clientId: 'mallory' }] });
+ */
+export async function revokeTokens(options: RevokeTokensOptions): Promise<RevocationBatchResult[]> {
+  const key = options.apiKey instanceof AblyApiKey ? options.apiKey : AblyApiKey.parse(options.apiKey);
+  if (!Array.isArray(options.targets) || options.targets.length === 0) {
+    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', 'revokeTokens needs at least one target: { clientId } or { revocationKey }.');
+  }
+  const targets = options.targets.map(targetString);
+  const base = (options.baseUrl ?? DEFAULT_ABLY_REST_URL).replace(/\/+$/, '');
+  const doFetch = options.fetch ?? fetch;
+  const issuedBefore = options.issuedBefore instanceof Date ? options.issuedBefore.getTime() : options.issuedBefore;
+  const authorization = `Basic ${Buffer.from(`${key.keyName}:${key.revealSecret()}`).toString('base64')}`;
+  const url = `${base}/keys/${encodeURIComponent(key.keyName)}/revokeTokens`;
+  const results: RevocationBatchResult[] = [];
+  for (let start = 0; start < targets.length; start += BATCH) {
+    const batch = targets.slice(start, start + BATCH);
+    const body: Record<string, unknown> = { targets: batch };
+    if (issuedBefore !== undefined) body.issuedBefore = issuedBefore;
+    if (options.allowReauthMargin !== undefined) body.allowReauthMargin = options.allowReauthMargin;
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+      });
+    } catch (cause) {
+      throw new AblyChatAuthError('ERR_REVOCATION_FAILED', `Could not reach Ably at ${base} to revoke tokens: ${(cause as Error).message}.`, {
+        cause,
+        details: { batch: start / BATCH, revokedBatches: results.length },
+      });
+    }
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text.length > 0 ? JSON.parse(text) : null;
+    } catch {
+      // Kept as text: Ably answers JSON, a proxy might not.
+    }
+    if (!response.ok) {
+      const error = (parsed as { error?: { message?: unknown; code?: unknown } } | null)?.error;
+      const code = typeof error?.code === 'number' ? error.code : Number(response.headers.get('x-ably-errorcode')) || undefined;
+      const message = typeof error?.message === 'string' ? error.message : (response.headers.get('x-ably-errormessage') ?? response.statusText);
+      throw new AblyChatAuthError('ERR_REVOCATION_FAILED', `Ably refused to revoke tokens (${response.status}${code ? `, code ${code}` : ''}): ${message}`, {
+        details: { statusCode: response.status, ablyCode: code, batch: start / BATCH, revokedBatches: results.length },
+      });
+    }
+    results.push({ targets: batch, response: parsed });
+  }
+  return results;
+}

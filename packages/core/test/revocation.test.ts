@@ -1,0 +1,88 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { revokeTokens, isAblyChatAuthError } from '../src/index';
+import { TEST_KEY, TEST_KEY_NAME, TEST_SECRET } from './helpers';
+
+interface Seen {
+  method?: string;
+  url?: string;
+  authorization?: string;
+  contentType?: string;
+  body: { targets: string[]; issuedBefore?: number; allowReauthMargin?: boolean };
+}
+
+describe('revokeTokens', () => {
+  let server: Server;
+  let baseUrl: string;
+  const seen: Seen[] = [];
+  let answer: { status: number; body: unknown } = { status: 200, body: null };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => {
+        const body = JSON.parse(data) as Seen['body'];
+        seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization, contentType: req.headers['content-type'], body });
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer.body ?? body.targets.map((target) => ({ target, issuedBefore: 1, appliesAt: 2 }))));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => {
+    seen.length = 0;
+    answer = { status: 200, body: null };
+  });
+
+  it('posts the targets with basic auth, issuedBefore and allowReauthMargin', async () => {
+    const result = await revokeTokens({ apiKey: TEST_KEY, baseUrl, targets: [{ clientId: 'mallory' }, { revocationKey: 'team-7' }], issuedBefore: new Date(1_700_000_000_000), allowReauthMargin: true });
+    expect(seen).toEqual([
+      {
+        method: 'POST',
+        url: `/keys/${TEST_KEY_NAME}/revokeTokens`,
+        authorization: `Basic ${Buffer.from(`${TEST_KEY_NAME}:${TEST_SECRET}`).toString('base64')}`,
+        contentType: 'application/json',
+        body: { targets: ['clientId:mallory', 'revocationKey:team-7'], issuedBefore: 1_700_000_000_000, allowReauthMargin: true },
+      },
+    ]);
+    expect(result).toEqual([{ targets: ['clientId:mallory', 'revocationKey:team-7'], response: [expect.objectContaining({ target: 'clientId:mallory' }), expect.objectContaining({ target: 'revocationKey:team-7' })] }]);
+  });
+
+  it('sends at most 100 targets per call', async () => {
+    const targets = Array.from({ length: 250 }, (_, i) => ({ clientId: `user-${i}` }));
+    const result = await revokeTokens({ apiKey: TEST_KEY, baseUrl, targets });
+    expect(seen.map((s) => s.body.targets.length)).toEqual([100, 100, 50]);
+    expect(seen.flatMap((s) => s.body.targets)).toEqual(targets.map((t) => `clientId:${t.clientId}`));
+    expect(seen[0]!.body).not.toHaveProperty('issuedBefore');
+    expect(result).toHaveLength(3);
+  });
+
+  it("surfaces Ably's error code and message", async () => {
+    answer = { status: 400, body: { error: { message: 'Revocation is not enabled for this key', code: 40162, statusCode: 400 } } };
+    let caught: unknown;
+    try {
+      await revokeTokens({ apiKey: TEST_KEY, baseUrl, targets: [{ clientId: 'x' }] });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isAblyChatAuthError(caught, 'ERR_REVOCATION_FAILED')).toBe(true);
+    expect((caught as Error).message).toBe('Ably refused to revoke tokens (400, code 40162): Revocation is not enabled for this key');
+    expect((caught as { details: Record<string, unknown> }).details).toMatchObject({ statusCode: 400, ablyCode: 40162 });
+    expect(JSON.stringify(caught)).not.toContain(TEST_SECRET);
+  });
+
+  it('reports an unreachable host without the secret', async () => {
+    const error = await revokeTokens({ apiKey: TEST_KEY, baseUrl: 'http://127.0.0.1:1', targets: [{ clientId: 'x' }] }).catch((e: unknown) => e);
+    expect(isAblyChatAuthError(error, 'ERR_REVOCATION_FAILED')).toBe(true);
+    expect((error as Error).message).toMatch(/Could not reach Ably/);
+    expect((error as Error).message).not.toContain(TEST_SECRET);
+  });
+
+  it.each([[[]], [[{ clientId: '' }]], [[{ user: 'x' }]]])('refuses bad targets %j', async (targets) => {
+    await expect(revokeTokens({ apiKey: TEST_KEY, baseUrl, targets: targets as never })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTIONS' });
+    expect(seen).toHaveLength(0);
+  });
+});
