@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { room, type ChatGrants, type Logger, type TokenRouteHooks } from '@ably-chat-auth/core';
+
+/** The user the contract's resolver returns. Its `id` is the token's clientId (core's default mapping). */
+export interface ContractUser {
+  id: string;
+}
+
+/**
+ * Request headers as the adapter's framework exposes them: Node's `IncomingHttpHeaders`
+ * (Express, Koa's `ctx.headers`, NestJS on either platform) or a Fetch `Headers` object.
+ */
+export type ContractHeaders = Readonly<Record<string, string | string[] | undefined>> | { get(name: string): string | null };
+
+/** Core options the adapter must pass through unchanged (spread them into its own options). */
+export interface ContractRouteOptions {
+  apiKey: string;
+  ttl: number;
+  policy: (user: ContractUser, req: unknown) => ChatGrants | null;
+  hooks: TokenRouteHooks<ContractUser, unknown>;
+  logger: Logger;
+}
+
+/**
+ * What the contract hands the adapter's `start` function. The adapter mounts a token route with
+ * `options` plus a `resolveUser` that reads the framework's request headers and calls
+ * `resolveUserFromHeaders` with them. Nothing else: every decision stays with core.
+ */
+export interface ContractSetup {
+  options: ContractRouteOptions;
+  /**
+   * The test identity scheme: `Cookie: session=<user id>` names the user; no such cookie means
+   * "not logged in" (returns null). The user id `resolver-throws` makes it throw, as a failing
+   * session store would.
+   */
+  resolveUserFromHeaders(headers: ContractHeaders): ContractUser | null;
+}
+
+/** What the adapter's `start` function returns: where the token route listens and how to stop it. */
+export interface StartedAdapter {
+  /** e.g. `http://127.0.0.1:41234` */
+  baseUrl: string;
+  /** The token route's path, e.g. `/api/ably-token`. */
+  tokenPath: string;
+  /** Stops the server and drops its connections (keep-alive sockets included). */
+  close(): Promise<void>;
+}
+
+/** Starts the adapter under test on a real socket with the contract's setup. */
+export type StartAdapter = (setup: ContractSetup) => Promise<StartedAdapter>;
+
+/** User ids with a special meaning in the contract. */
+export const CONTRACT_USERS = {
+  /** The policy grants nothing: 403. */
+  banned: 'banned',
+  /** The resolver throws: 500. */
+  resolverThrows: 'resolver-throws',
+  /** The policy throws: 500. */
+  policyThrows: 'policy-throws',
+} as const;
+
+/** The contract's token lifetime, in seconds. */
+export const CONTRACT_TTL_SECONDS = 600;
+
+/** The grants every ordinary contract user gets. */
+export function contractGrants(userId: string): ChatGrants {
+  return { lobby: 'all', [room`dms:${userId}:*`]: ['send', 'receive', 'history'] };
+}
+
+/**
+ * The capability the token must carry for `userId`, spelled out as Ably operations so the
+ * contract does not trust core's compiler to grade its own work.
+ */
+export function expectedCapability(userId: string): Record<string, string[]> {
+  return {
+    [`dms:${userId}:*`]: ['history', 'publish', 'subscribe'],
+    lobby: [
+      'annotation-publish',
+      'annotation-subscribe',
+      'channel-metadata',
+      'history',
+      'message-delete-own',
+      'message-update-own',
+      'presence',
+      'publish',
+      'subscribe',
+    ],
+  };
+}
+
+/** One recorded hook call. */
+export type RecordedHookEvent =
+  | { hook: 'onTokenIssued'; clientId: string; rooms: readonly string[]; keyName: string; request: unknown }
+  | { hook: 'onDenied'; status: number; reason: string; clientId?: string; request: unknown }
+  | { hook: 'onError'; status: number; phase: string; request: unknown };
+
+/** One recorded log line. */
+export interface RecordedLogLine {
+  level: string;
+  message: string;
+  meta: Record<string, unknown> | undefined;
+}
+
+/** A contract run's key, setup and recordings. */
+export interface ContractFixture {
+  apiKey: string;
+  keyName: string;
+  secret: string;
+  setup: ContractSetup;
+  events: RecordedHookEvent[];
+  logs: RecordedLogLine[];
+}
+
+function readCookie(headers: ContractHeaders): string | undefined {
+  if (typeof (headers as { get?: unknown }).get === 'function') {
+    return (headers as { get(name: string): string | null }).get('cookie') ?? undefined;
+  }
+  const value = (headers as Readonly<Record<string, string | string[] | undefined>>).cookie;
+  return Array.isArray(value) ? value.join('; ') : value;
+}
+
+/** Builds a fresh fixture: a random key (so a leak of its secret is unmistakable), recorders, the policy. */
+export function createContractFixture(): ContractFixture {
+  const keyName = 'contractApp.contractKey';
+  const secret = `CONTRACT-SECRET-${randomBytes(18).toString('base64url')}`;
+  const apiKey = `${keyName}:${secret}`;
+  const events: RecordedHookEvent[] = [];
+  const logs: RecordedLogLine[] = [];
+  const record = (level: string) => (message: string, meta?: Record<string, unknown>) => {
+    logs.push({ level, message, meta });
+  };
+
+  const setup: ContractSetup = {
+    options: {
+      apiKey,
+      ttl: CONTRACT_TTL_SECONDS,
+      policy: (user) => {
+        if (user.id === CONTRACT_USERS.banned) return null;
+        if (user.id === CONTRACT_USERS.policyThrows) throw new Error('The grants store is unreachable.');
+        return contractGrants(user.id);
+      },
+      hooks: {
+        onTokenIssued: (e) => {
+          events.push({ hook: 'onTokenIssued', clientId: e.clientId, rooms: e.rooms, keyName: e.keyName, request: e.request });
+        },
+        onDenied: (e) => {
+          events.push({ hook: 'onDenied', status: e.status, reason: e.reason, ...(e.clientId !== undefined ? { clientId: e.clientId } : {}), request: e.request });
+        },
+        onError: (e) => {
+          events.push({ hook: 'onError', status: e.status, phase: e.phase, request: e.request });
+        },
+      },
+      logger: { error: record('error'), warn: record('warn'), info: record('info'), debug: record('debug') },
+    },
+    resolveUserFromHeaders(headers) {
+      const cookie = readCookie(headers);
+      if (!cookie) return null;
+      const match = /(?:^|;\s*)session=([^;]*)/.exec(cookie);
+      const id = match?.[1] ? decodeURIComponent(match[1]) : '';
+      if (!id) return null;
+      if (id === CONTRACT_USERS.resolverThrows) throw new Error('The session store is unreachable.');
+      return { id };
+    },
+  };
+  return { apiKey, keyName, secret, setup, events, logs };
+}
+
+/** The request header that logs in `userId` under the contract's identity scheme. */
+export function sessionCookie(userId: string): { cookie: string } {
+  return { cookie: `session=${encodeURIComponent(userId)}` };
+}
+

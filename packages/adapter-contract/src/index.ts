@@ -1,0 +1,19 @@
+export { describeAdapterContract, type AdapterContractOptions, type ContractAnswer } from './contract.js';
+export {
+  CONTRACT_TTL_SECONDS,
+  CONTRACT_USERS,
+  contractGrants,
+  createContractFixture,
+  expectedCapability,
+  sessionCookie,
+  type ContractFixture,
+  type ContractHeaders,
+  type ContractRouteOptions,
+  type ContractSetup,
+  type ContractUser,
+  type RecordedHookEvent,
+  type RecordedLogLine,
+  type StartAdapter,
+  type StartedAdapter,
+} from './fixture.js';
+export { listenOnLoopback } from './listen.js';
