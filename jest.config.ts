@@ -36,6 +36,7 @@ const config: Config = {
     project('packages/nestjs', 'nestjs'),
     project('packages/adapter-contract', 'adapter-contract'),
     project('examples/shared', 'examples'),
+    project('examples/express', 'example-express'),
   ],
 };
 

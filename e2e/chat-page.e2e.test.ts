@@ -1,0 +1,151 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { decodeAblyToken, explainCapability, verifyAblyToken } from '@ably-chat-auth/core';
+import { DEV_API_KEY, createDemoConfig } from '../examples/shared/src/index';
+import { EXAMPLE_APPS, type RunningExample } from './example-apps';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = join(__dirname, '..', 'test-output');
+const ABLY_STATES = ['initialized', 'connecting', 'connected', 'disconnected', 'suspended', 'failed', 'closing', 'closed'];
+
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A fresh browser profile on the app, recording what would mean a broken page. */
+async function openPage(app: RunningExample): Promise<{ context: BrowserContext; page: Page; problems: string[]; tokenRequests: () => number }> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 860 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  let tokenRequests = 0;
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('request', (request) => {
+    if (request.url().startsWith(`${app.url}/api/ably-token`)) tokenRequests += 1;
+  });
+  page.on('response', (response) => {
+    const url = response.url();
+    // The token route's 401/403 are expected answers; anything else from the app failing is not.
+    if (url.startsWith(app.url) && !url.startsWith(`${app.url}/api/ably-token`) && !url.endsWith('/login') && response.status() >= 400) {
+      problems.push(`${response.status()} ${url}`);
+    }
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Refused to|Content Security Policy|MIME type/.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  await page.goto(`${app.url}/`);
+  return { context, page, problems, tokenRequests: () => tokenRequests };
+}
+
+async function login(page: Page, username: string): Promise<void> {
+  await page.locator('#login-view').waitFor({ state: 'visible' });
+  await page.fill('#username', username);
+  await page.click('#login-form button[type=submit]');
+}
+
+describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
+  let app: RunningExample;
+
+  beforeAll(async () => {
+    app = await example.start(createDemoConfig({ port: 0 }));
+  });
+  afterAll(() => app?.close());
+
+  test('alice signs in; the SDK\u2019s authCallback fetches her token and the page shows her rooms and features', async () => {
+    const { context, page, problems, tokenRequests } = await openPage(app);
+    try {
+      await expect(page.locator('h1 .badge').textContent()).resolves.toBe(example.framework);
+      const requestsBeforeLogin = tokenRequests();
+      await login(page, 'alice');
+
+      await page.locator('#token-client-id').filter({ hasText: 'alice' }).waitFor();
+      expect(tokenRequests()).toBeGreaterThan(requestsBeforeLogin);
+      await expect(page.locator('#token-fetched').textContent()).resolves.toContain('authCallback');
+      await expect(page.locator('#session-user').textContent()).resolves.toBe('alice');
+      await expect(page.locator('#token-key').textContent()).resolves.toBe('devApp.devKey');
+      await expect(page.locator('#dev-key-note').isVisible()).resolves.toBe(true);
+      await expect(page.locator('#token-expiry').textContent()).resolves.toMatch(/\(in (59|60) min \d+ s; the SDK renews it before then\)/);
+
+      // The token the page shows is a valid Ably JWT for alice, and the page's feature table
+      // (computed in the browser) matches core's reading of the same capability.
+      const raw = (await page.locator('#token-raw').textContent())!;
+      const verified = verifyAblyToken(raw, DEV_API_KEY);
+      expect(verified.clientId).toBe('alice');
+      const rows = await page.locator('#token-rooms tr').evaluateAll((trs) =>
+        trs.map((tr) => ({
+          room: (tr as HTMLElement).dataset.room!,
+          features: Array.from(tr.querySelectorAll('.chip')).map((chip) => chip.textContent),
+        })),
+      );
+      expect(rows.map((r) => r.room)).toEqual(['announcements', 'dms:alice:*', 'lobby']);
+      const expected = explainCapability(decodeAblyToken(raw).capability);
+      for (const row of rows) expect(row.features).toEqual(expected[row.room]!.features);
+      expect(rows.find((r) => r.room === 'announcements')!.features).toEqual(['receive', 'history', 'occupancy']);
+
+      // Without a real key Ably cannot accept the token: the page says where the connection stands.
+      const state = await page.locator('#connection-state').getAttribute('data-state');
+      expect(ABLY_STATES).toContain(state);
+      await expect(page.locator('#login-view').isHidden()).resolves.toBe(true);
+
+      await page.screenshot({ path: join(SCREENSHOTS, `e2e-${example.name}-alice.png`), fullPage: true });
+
+      // A reload keeps the session (the page asks the token route whether it is signed in).
+      await page.reload();
+      await page.locator('#token-client-id').filter({ hasText: 'alice' }).waitFor();
+
+      await page.click('#logout');
+      await page.locator('#login-view').waitFor({ state: 'visible' });
+      await expect(page.locator('#token-details').isHidden()).resolves.toBe(true);
+      const after = await page.evaluate(async () => (await fetch('/api/ably-token', { credentials: 'include' })).status);
+      expect(after).toBe(401);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('banned signs in; the token route refuses with 403 and the SDK fails the connection without retrying', async () => {
+    const { context, page, problems } = await openPage(app);
+    try {
+      await login(page, 'banned');
+      const refusal = page.locator('#refusal');
+      await refusal.waitFor({ state: 'visible' });
+      await expect(refusal.textContent()).resolves.toBe(
+        'Refused by the token route (403): This user is not allowed to use chat. The Ably client will not retry.',
+      );
+      await page.locator('#connection-state[data-state="failed"]').waitFor();
+      await expect(page.locator('#connection-detail').textContent()).resolves.toMatch(/403.*\(Ably error 80019\)/);
+      await expect(page.locator('#token-empty').isVisible()).resolves.toBe(true);
+      await expect(page.locator('#message-input').isDisabled()).resolves.toBe(true);
+      await page.screenshot({ path: join(SCREENSHOTS, `e2e-${example.name}-banned.png`), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an invalid username is refused with the rule, and the page stays on the login form', async () => {
+    const { context, page, problems } = await openPage(app);
+    try {
+      await login(page, 'Not Valid');
+      const error = page.locator('#login-error');
+      await error.waitFor({ state: 'visible' });
+      await expect(error.textContent()).resolves.toMatch(/1 to 32 characters/);
+      await expect(page.locator('#chat-view').isHidden()).resolves.toBe(true);
+      await page.screenshot({ path: join(SCREENSHOTS, `e2e-${example.name}-login-error.png`), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,26 @@
+import type { Config } from 'jest';
+
+// Browser tests: each example app in-process, driven by headless Chromium (playwright-core).
+// Run with `pnpm test:e2e`; needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
+const config: Config = {
+  displayName: 'e2e',
+  rootDir: '.',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/**/*.e2e.test.ts'],
+  // One browser at a time: the machine is small and each test file launches Chromium.
+  maxWorkers: 1,
+  testTimeout: 60_000,
+  moduleNameMapper: {
+    '^@ably-chat-auth/core$': '<rootDir>/../packages/core/src/index.ts',
+    '^@ably-chat-auth/core/(.*)$': '<rootDir>/../packages/core/src/$1',
+    '^@ably-chat-auth/express$': '<rootDir>/../packages/express/src/index.ts',
+    '^@ably-chat-auth/koa$': '<rootDir>/../packages/koa/src/index.ts',
+    '^@ably-chat-auth/nestjs$': '<rootDir>/../packages/nestjs/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+};
+
+export default config;

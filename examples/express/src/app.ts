@@ -1,0 +1,160 @@
+import type { Logger } from '@ably-chat-auth/core';
+import { ablyErrorResponse, writeTokenRouteResponse } from '@ably-chat-auth/core';
+import { createTokenMiddleware } from '@ably-chat-auth/express';
+import {
+  CHAT_PAGE_HEADERS,
+  DEMO_ROUTES,
+  chatPageAssets,
+  demoClientId,
+  demoPolicy,
+  renderChatPage,
+  validateUsername,
+  type DemoConfig,
+  type DemoUser,
+} from '@ably-chat-auth-examples/shared';
+import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import { rateLimit, type AugmentedRequest } from 'express-rate-limit';
+import session from 'express-session';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Set by `POST /login`; read by the token route. */
+    user?: DemoUser;
+  }
+}
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'chat.sid';
+
+/** Options of {@link createApp} beyond the shared demo config. */
+export interface ExpressExampleOptions {
+  /** Where the token route logs faults; default `console`. */
+  logger?: Logger | false;
+}
+
+/**
+ * The Express example: the chat page, `POST /login`, `POST /logout` and the ably-chat-auth token
+ * route, with per-IP rate limits on login and tokens.
+ *
+ * @example createApp(loadDemoConfig()).listen(3000)
+ */
+export function createApp(config: DemoConfig, options: ExpressExampleOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  const page = renderChatPage({ framework: 'Express' });
+  app.get(DEMO_ROUTES.page, (_req, res) => {
+    res.set(CHAT_PAGE_HEADERS).send(page);
+  });
+  for (const asset of chatPageAssets) {
+    app.get(asset.path, (_req, res, next) => {
+      // dotfiles: 'allow' because pnpm keeps the SDKs under node_modules/.pnpm/.
+      const headers = { 'Content-Type': asset.contentType, 'X-Content-Type-Options': 'nosniff' };
+      res.sendFile(asset.file, { headers, maxAge: '1h', dotfiles: 'allow' }, (error) => {
+        if (error) next(error);
+      });
+    });
+  }
+
+  // Sessions in memory: fine for a demo. In production use a shared store and `cookie.secure`.
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: config.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', maxAge: 8 * 60 * 60 * 1000 },
+    }),
+  );
+
+  // Limits are per client IP (req.ip). Behind a reverse proxy, set app.set('trust proxy', ...) so
+  // that req.ip is the client's address rather than the proxy's.
+  const loginLimit = rateLimit({
+    windowMs: 60_000,
+    limit: config.loginRateLimitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (req, res) => {
+      res.status(429).json({ error: `Too many login attempts from your address; try again in ${retryAfterSeconds(req)} s.` });
+    },
+  });
+
+  // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
+  const tokenLimit = rateLimit({
+    windowMs: 60_000,
+    limit: config.tokenRateLimitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (req, res) => {
+      const seconds = retryAfterSeconds(req);
+      writeTokenRouteResponse(res, ablyErrorResponse(429, 42910, `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }));
+    },
+  });
+
+  app.post(
+    DEMO_ROUTES.login,
+    loginLimit,
+    express.json({ limit: '1kb' }),
+    express.urlencoded({ extended: false, limit: '1kb' }),
+    (req, res, next) => {
+      const check = validateUsername((req.body as { username?: unknown } | undefined)?.username);
+      if (!check.ok) {
+        res.status(400).json({ error: check.error });
+        return;
+      }
+      // A new session id at login, so a session id planted before login is worthless.
+      req.session.regenerate((regenerateError) => {
+        if (regenerateError) return next(regenerateError);
+        req.session.user = { username: check.username };
+        req.session.save((saveError) => {
+          if (saveError) return next(saveError);
+          res.json({ username: check.username });
+        });
+      });
+    },
+  );
+
+  app.post(DEMO_ROUTES.logout, (req, res, next) => {
+    req.session.destroy((error) => {
+      if (error) return next(error);
+      res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax' });
+      res.status(204).end();
+    });
+  });
+
+  app.all(
+    DEMO_ROUTES.token,
+    tokenLimit,
+    createTokenMiddleware<DemoUser>({
+      apiKey: config.apiKey,
+      resolveUser: (req: Request) => req.session.user,
+      policy: demoPolicy,
+      clientId: demoClientId,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    }),
+  );
+
+  app.use(jsonErrors);
+  return app;
+}
+
+function retryAfterSeconds(req: Request): number {
+  const resetTime = (req as AugmentedRequest).rateLimit?.resetTime;
+  return resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 60;
+}
+
+/** The app's own failures as JSON (malformed or oversized login bodies), never a stack trace. */
+const jsonErrors: ErrorRequestHandler = (error: { status?: unknown; type?: unknown }, _req, res, next) => {
+  if (res.headersSent) return next(error);
+  const status = typeof error.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
+  const message =
+    error.type === 'entity.parse.failed'
+      ? 'The request body is not valid JSON.'
+      : error.type === 'entity.too.large'
+        ? 'The request body is too large.'
+        : status < 500
+          ? 'The request could not be processed.'
+          : 'The server failed; it has logged the cause.';
+  if (status >= 500) console.error('Express example: request failed', error);
+  res.status(status).json({ error: message });
+};

@@ -1,0 +1,1 @@
+export { createApp, SESSION_COOKIE, type ExpressExampleOptions } from './app.js';

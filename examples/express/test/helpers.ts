@@ -1,0 +1,56 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { once } from 'node:events';
+import type { Express } from 'express';
+
+/** An app listening on a free loopback port, with its base URL. */
+export interface Running {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function listen(app: Express): Promise<Running> {
+  const server: Server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A browser-like client for one user: keeps the session cookie between requests. */
+export class Client {
+  cookie: string | undefined;
+
+  constructor(readonly base: string) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookie) headers.set('cookie', this.cookie);
+    const response = await fetch(this.base + path, { ...init, headers, redirect: 'manual' });
+    for (const setCookie of response.headers.getSetCookie()) {
+      const pair = setCookie.split(';')[0]!;
+      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+      // A cleared cookie (empty value or expired) is dropped, as a browser would.
+      this.cookie = value === '' || /expires=Thu, 01 Jan 1970/i.test(setCookie) ? undefined : `${name}=${value}`;
+    }
+    return response;
+  }
+
+  login(username: unknown): Promise<Response> {
+    return this.request('/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) });
+  }
+
+  logout(): Promise<Response> {
+    return this.request('/logout', { method: 'POST' });
+  }
+
+  token(method: 'GET' | 'POST' = 'GET', query = ''): Promise<Response> {
+    return this.request(`/api/ably-token${query}`, { method, headers: { accept: 'application/json, text/plain' } });
+  }
+}

@@ -1,0 +1,486 @@
+/* The demo chat page: sign in, fetch Ably tokens through the SDK's authCallback, chat in `lobby`,
+ * and show what the current token allows. Plain browser JavaScript over the `Ably` and `AblyChat`
+ * globals of the served SDK builds. */
+'use strict';
+
+(function () {
+  var ROOM_NAME = 'lobby';
+  // Core's Chat feature table, the routes and the dev key's name, embedded by the server as JSON.
+  var PAGE_DATA = JSON.parse(document.getElementById('chat-page-data').textContent);
+  var CHAT_FEATURES = PAGE_DATA.features;
+  var ROUTES = PAGE_DATA.routes;
+
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
+
+  /** The current Ably session: the Realtime client, the chat client, the room and its subscriptions. */
+  var session = null;
+  var tokenFetches = 0;
+  var expiryTimer = null;
+
+  // ---------------------------------------------------------------- token decoding and features
+
+  function base64UrlDecode(part) {
+    var base64 = part.replace(/-/g, '+').replace(/_/g, '/');
+    while (base64.length % 4) base64 += '=';
+    var binary = atob(base64);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return new TextDecoder().decode(bytes);
+  }
+
+  /** Reads an Ably JWT without verifying it (the browser has no key, and needs none to display it). */
+  function decodeToken(jwt) {
+    var parts = jwt.split('.');
+    if (parts.length !== 3) throw new Error('The token route did not answer with a JWT.');
+    var header = JSON.parse(base64UrlDecode(parts[0]));
+    var payload = JSON.parse(base64UrlDecode(parts[1]));
+    var capability = payload['x-ably-capability'];
+    return {
+      keyName: header.kid,
+      clientId: payload['x-ably-clientId'],
+      issuedAt: payload.iat * 1000,
+      expiresAt: payload.exp * 1000,
+      capability: typeof capability === 'string' ? JSON.parse(capability) : capability || {},
+    };
+  }
+
+  /** The Chat features a room's operations fully enable, in the table's order (as core's featuresOfOperations). */
+  function featuresOf(operations) {
+    var all = operations.indexOf('*') !== -1;
+    return Object.keys(CHAT_FEATURES).filter(function (feature) {
+      return (
+        all ||
+        CHAT_FEATURES[feature].every(function (op) {
+          return operations.indexOf(op) !== -1;
+        })
+      );
+    });
+  }
+
+  function showToken(jwt) {
+    var token = decodeToken(jwt);
+    tokenFetches += 1;
+    $('token-empty').hidden = true;
+    $('token-details').hidden = false;
+    $('token-client-id').textContent = token.clientId || '(none)';
+    $('token-key').textContent = token.keyName || '(no kid)';
+    $('dev-key-note').hidden = token.keyName !== PAGE_DATA.devKeyName;
+    $('token-fetched').textContent =
+      new Date().toLocaleTimeString() + ' by the SDK\u2019s authCallback' + (tokenFetches > 1 ? ' (' + tokenFetches + ' tokens so far)' : '');
+    $('token-raw').textContent = jwt;
+    var rows = $('token-rooms');
+    rows.replaceChildren();
+    Object.keys(token.capability)
+      .sort()
+      .forEach(function (pattern) {
+        var tr = document.createElement('tr');
+        tr.dataset.room = pattern;
+        var th = document.createElement('th');
+        var code = document.createElement('code');
+        code.textContent = pattern;
+        th.appendChild(code);
+        var td = document.createElement('td');
+        var features = featuresOf(token.capability[pattern]);
+        features.forEach(function (feature) {
+          var chip = document.createElement('span');
+          chip.className = 'chip';
+          chip.textContent = feature;
+          td.appendChild(chip);
+        });
+        if (features.length === 0) td.textContent = 'no complete Chat feature';
+        td.title = 'Operations: ' + token.capability[pattern].join(', ');
+        tr.append(th, td);
+        rows.appendChild(tr);
+      });
+    clearInterval(expiryTimer);
+    var renderExpiry = function () {
+      var seconds = Math.round((token.expiresAt - Date.now()) / 1000);
+      var when = new Date(token.expiresAt).toLocaleTimeString();
+      $('token-expiry').textContent =
+        seconds > 0 ? when + ' (in ' + formatDuration(seconds) + '; the SDK renews it before then)' : when + ' (expired)';
+    };
+    renderExpiry();
+    expiryTimer = setInterval(renderExpiry, 1000);
+  }
+
+  function clearToken() {
+    clearInterval(expiryTimer);
+    tokenFetches = 0;
+    $('token-empty').hidden = false;
+    $('token-details').hidden = true;
+    $('token-rooms').replaceChildren();
+    $('token-raw').textContent = '';
+  }
+
+  function formatDuration(seconds) {
+    var m = Math.floor(seconds / 60);
+    var s = seconds % 60;
+    return (m > 0 ? m + ' min ' : '') + s + ' s';
+  }
+
+  // ---------------------------------------------------------------- talking to the server
+
+  /** Turns a refused token response into an Ably ErrorInfo, so that a 403 fails the connection instead of retrying. */
+  async function tokenRouteError(response) {
+    var message = response.statusText || 'The token route refused';
+    var code = response.status * 100;
+    try {
+      var body = await response.json();
+      if (body && body.error && body.error.message) {
+        message = body.error.message;
+        code = body.error.code || code;
+      }
+    } catch (_) {
+      // Not JSON: keep the status text.
+    }
+    return new Ably.ErrorInfo(message, code, response.status);
+  }
+
+  /** The SDK calls this whenever it needs a token: first connection, renewal, re-authentication. */
+  function authCallback(tokenParams, callback) {
+    (async function () {
+      try {
+        var response = await fetch(ROUTES.token, { credentials: 'include' });
+        if (!response.ok) throw await tokenRouteError(response);
+        var jwt = await response.text();
+        showToken(jwt);
+        callback(null, jwt);
+      } catch (error) {
+        onTokenRefused(error);
+        callback(error, null);
+      }
+    })();
+  }
+
+  function onTokenRefused(error) {
+    var status = error && error.statusCode;
+    if (status === 401) {
+      // The session has ended (logged out elsewhere, or the server restarted): back to the login form.
+      // Stop the client after the SDK has had its answer, so it does not retry every 15 s.
+      setTimeout(endChat, 0);
+      clearToken();
+      showLogin('Not signed in (401): ' + error.message);
+    } else if (status === 403) {
+      showRefusal('Refused by the token route (403): ' + error.message + ' The Ably client will not retry.');
+    } else {
+      showRefusal('The token route failed' + (status ? ' (' + status + ')' : '') + ': ' + (error && error.message ? error.message : String(error)));
+    }
+  }
+
+  async function postJson(url, body) {
+    var response = await fetch(url, {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    var data = null;
+    if ((response.headers.get('Content-Type') || '').indexOf('json') !== -1) {
+      data = await response.json().catch(function () {
+        return null;
+      });
+    }
+    return { response: response, data: data };
+  }
+
+  function errorText(data, response) {
+    if (data && typeof data.error === 'string') return data.error;
+    if (data && data.error && data.error.message) return data.error.message;
+    return 'The server answered ' + response.status + (response.statusText ? ' ' + response.statusText : '') + '.';
+  }
+
+  // ---------------------------------------------------------------- views
+
+  function showLogin(message) {
+    $('session').hidden = true;
+    $('chat-view').hidden = true;
+    $('login-view').hidden = false;
+    var error = $('login-error');
+    error.hidden = !message;
+    error.textContent = message || '';
+    $('username').focus();
+  }
+
+  function showChatView(username) {
+    $('login-view').hidden = true;
+    $('chat-view').hidden = false;
+    $('session').hidden = false;
+    $('session-user').textContent = username || '(signed in)';
+    $('refusal').hidden = true;
+    $('messages').replaceChildren();
+    $('typing').textContent = '';
+    renderPresence([]);
+    clearToken();
+  }
+
+  function showRefusal(text) {
+    var el = $('refusal');
+    el.textContent = text;
+    el.hidden = false;
+  }
+
+  function showPageError(text) {
+    var el = $('page-error');
+    el.textContent = text;
+    el.hidden = !text;
+  }
+
+  function showConnection(state, reason, retryIn) {
+    var el = $('connection-state');
+    el.dataset.state = state;
+    el.textContent = state;
+    var detail = $('connection-detail');
+    var text = '';
+    if (reason) text = reason.message + (reason.code ? ' (Ably error ' + reason.code + ')' : '');
+    if (retryIn) text += (text ? ' ' : '') + 'Retrying in ' + Math.round(retryIn / 1000) + ' s.';
+    detail.textContent = text;
+    detail.hidden = !text;
+  }
+
+  function setSendEnabled(enabled) {
+    $('message-input').disabled = !enabled;
+    $('send-button').disabled = !enabled;
+  }
+
+  function messageElement(message) {
+    var li = document.createElement('li');
+    if (session && message.clientId === session.clientId) li.className = 'mine';
+    var who = document.createElement('span');
+    who.className = 'who';
+    who.textContent = message.clientId;
+    var when = document.createElement('time');
+    when.textContent = message.timestamp ? new Date(message.timestamp).toLocaleTimeString() : '';
+    var text = document.createElement('span');
+    text.className = 'text';
+    text.textContent = message.text;
+    li.append(who, when, text);
+    return li;
+  }
+
+  function appendMessage(message) {
+    var list = $('messages');
+    list.appendChild(messageElement(message));
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function renderPresence(clientIds) {
+    var list = $('presence');
+    list.replaceChildren();
+    if (clientIds.length === 0) {
+      var empty = document.createElement('li');
+      empty.className = 'muted';
+      empty.textContent = 'nobody yet';
+      list.appendChild(empty);
+      return;
+    }
+    clientIds.forEach(function (id) {
+      var li = document.createElement('li');
+      li.textContent = id;
+      list.appendChild(li);
+    });
+  }
+
+  function renderTyping(clientIds) {
+    var others = clientIds.filter(function (id) {
+      return !session || id !== session.clientId;
+    });
+    $('typing').textContent =
+      others.length === 0 ? '' : others.join(', ') + (others.length === 1 ? ' is typing\u2026' : ' are typing\u2026');
+  }
+
+  // ---------------------------------------------------------------- chat
+
+  function startChat(username) {
+    endChat();
+    showChatView(username);
+    var realtime = new Ably.Realtime({ authCallback: authCallback, logLevel: 1 });
+    var chat = new AblyChat.ChatClient(realtime);
+    var current = { realtime: realtime, chat: chat, room: null, clientId: null, unsubscribers: [], attached: false, ended: false };
+    session = current;
+
+    realtime.connection.on(function (change) {
+      if (current.ended) return;
+      showConnection(change.current, change.reason, change.retryIn);
+      if (change.current === 'connected') {
+        current.clientId = realtime.auth.clientId;
+        $('session-user').textContent = current.clientId;
+        if (!current.attached) attachRoom(current);
+      }
+      if (change.current === 'failed' || change.current === 'suspended' || change.current === 'disconnected') setSendEnabled(false);
+      if (change.current === 'connected' && current.room && current.room.status === 'attached') setSendEnabled(true);
+    });
+
+    chat.rooms
+      .get(ROOM_NAME)
+      .then(function (room) {
+        if (current.ended) return;
+        current.room = room;
+        var messages = room.messages.subscribe(function (event) {
+          if (event.type === 'message.created') appendMessage(event.message);
+        });
+        var presence = room.presence.subscribe(function () {
+          refreshPresence(current);
+        });
+        var typing = room.typing.subscribe(function (event) {
+          renderTyping(Array.from(event.currentlyTyping));
+        });
+        var status = room.onStatusChange(function (change) {
+          if (!current.ended) setSendEnabled(change.current === 'attached');
+        });
+        current.messages = messages;
+        current.unsubscribers.push(
+          function () {
+            messages.unsubscribe();
+          },
+          function () {
+            presence.unsubscribe();
+          },
+          function () {
+            typing.unsubscribe();
+          },
+          function () {
+            status.off();
+          },
+        );
+        if (realtime.connection.state === 'connected' && !current.attached) attachRoom(current);
+      })
+      .catch(function (error) {
+        showPageError('Could not open the room: ' + error.message);
+      });
+  }
+
+  async function attachRoom(current) {
+    if (!current.room || current.attached) return;
+    current.attached = true;
+    try {
+      await current.room.attach();
+      if (current.ended) return;
+      setSendEnabled(true);
+      // History comes newest first; put it, oldest first, above anything that arrived live.
+      var history = await current.messages.historyBeforeSubscribe({ limit: 30 });
+      var list = $('messages');
+      var firstLive = list.firstChild;
+      history.items
+        .slice()
+        .reverse()
+        .forEach(function (m) {
+          list.insertBefore(messageElement(m), firstLive);
+        });
+      list.scrollTop = list.scrollHeight;
+      await current.room.presence.enter();
+      await refreshPresence(current);
+    } catch (error) {
+      if (!current.ended) showPageError('Chat: ' + error.message + (error.code ? ' (Ably error ' + error.code + ')' : ''));
+    }
+  }
+
+  async function refreshPresence(current) {
+    if (!current.room || current.ended) return;
+    try {
+      var members = await current.room.presence.get();
+      if (current.ended) return;
+      var ids = Array.from(
+        new Set(
+          members.map(function (m) {
+            return m.clientId;
+          }),
+        ),
+      ).sort();
+      renderPresence(ids);
+    } catch (error) {
+      // Presence needs an attached room; the list updates once it is.
+    }
+  }
+
+  function endChat() {
+    var current = session;
+    session = null;
+    setSendEnabled(false);
+    if (!current) return;
+    current.ended = true;
+    current.unsubscribers.forEach(function (off) {
+      try {
+        off();
+      } catch (_) {
+        // Already gone.
+      }
+    });
+    current.chat.dispose().catch(function () {});
+    current.realtime.close();
+    showConnection('closed');
+  }
+
+  // ---------------------------------------------------------------- wiring
+
+  $('login-form').addEventListener('submit', async function (event) {
+    event.preventDefault();
+    var username = $('username').value;
+    var button = event.target.querySelector('button');
+    button.disabled = true;
+    try {
+      var result = await postJson(ROUTES.login, { username: username });
+      if (!result.response.ok) {
+        showLogin(errorText(result.data, result.response));
+        return;
+      }
+      showPageError('');
+      startChat((result.data && result.data.username) || username.trim());
+    } catch (error) {
+      showLogin('Could not reach the server: ' + error.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  $('logout').addEventListener('click', async function () {
+    endChat();
+    clearToken();
+    try {
+      var result = await postJson(ROUTES.logout);
+      if (!result.response.ok) showPageError('Logout failed: ' + errorText(result.data, result.response));
+    } catch (error) {
+      showPageError('Could not reach the server: ' + error.message);
+    }
+    showLogin();
+  });
+
+  $('send-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var input = $('message-input');
+    var text = input.value.trim();
+    if (!text || !session || !session.room) return;
+    var room = session.room;
+    input.value = '';
+    room.typing.stop().catch(function () {});
+    room.messages.send({ text: text }).catch(function (error) {
+      showPageError('Send failed: ' + error.message + (error.code ? ' (Ably error ' + error.code + ')' : ''));
+    });
+  });
+
+  $('message-input').addEventListener('input', function (event) {
+    if (!session || !session.room) return;
+    var typing = session.room.typing;
+    (event.target.value ? typing.keystroke() : typing.stop()).catch(function () {});
+  });
+
+  // Am I signed in? Ask the token route the way the SDK will: 401 means no session.
+  (async function boot() {
+    try {
+      var response = await fetch(ROUTES.token, { credentials: 'include' });
+      if (response.status === 401) return showLogin();
+      var username = null;
+      if (response.ok) {
+        try {
+          username = decodeToken(await response.text()).clientId;
+        } catch (_) {
+          // Shown by the panel once the SDK fetches its own token.
+        }
+      }
+      startChat(username);
+    } catch (error) {
+      showLogin('Could not reach the server: ' + error.message);
+    }
+  })();
+})();

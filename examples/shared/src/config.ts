@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { AblyApiKey, isAblyChatAuthError } from '@ably-chat-auth/core';
+
+/**
+ * A syntactically valid key that Ably does not know: the examples run without an Ably account
+ * (login, token route, token panel), and Ably rejects the tokens until ABLY_API_KEY is set.
+ */
+export const DEV_API_KEY = 'devApp.devKey:ZGV2LXNlY3JldC1ub3QtYS1yZWFsLWFibHkta2V5';
+
+/** The settings every example reads from its environment. */
+export interface DemoConfig {
+  /** `PORT`, default 3000 (0 picks a free port). */
+  readonly port: number;
+  /** `ABLY_API_KEY`, or {@link DEV_API_KEY}. Not enumerable, so logging the config never shows it. */
+  readonly apiKey: string;
+  /** The key's public part (`appId.keyId`), safe to print. */
+  readonly keyName: string;
+  /** True when ABLY_API_KEY was not set and the embedded development key is used. */
+  readonly usingDevKey: boolean;
+  /** `RATE_LIMIT_LOGIN_PER_MIN`, default 20: login attempts per client IP per minute. */
+  readonly loginRateLimitPerMinute: number;
+  /** `RATE_LIMIT_TOKEN_PER_MIN`, default 300: token requests per client IP per minute. */
+  readonly tokenRateLimitPerMinute: number;
+  /** `SESSION_SECRET`, or a random secret per process (sessions end on restart). Not enumerable. */
+  readonly sessionSecret: string;
+  /** True when SESSION_SECRET was not set. */
+  readonly sessionSecretIsRandom: boolean;
+}
+
+/** A setting that cannot be used; `variable` names the environment variable. */
+export class DemoConfigError extends Error {
+  override readonly name = 'DemoConfigError';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Settings given in code (tests); anything left out comes from defaults. */
+export type DemoConfigInput = Partial<Pick<DemoConfig, 'port' | 'loginRateLimitPerMinute' | 'tokenRateLimitPerMinute' | 'sessionSecret'>> & {
+  apiKey?: string;
+};
+
+/**
+ * Reads PORT, ABLY_API_KEY, RATE_LIMIT_LOGIN_PER_MIN, RATE_LIMIT_TOKEN_PER_MIN and SESSION_SECRET.
+ * @throws DemoConfigError naming the variable and the expected format; the API key's value is
+ * never part of the message.
+ * @example const config = loadDemoConfig(process.env);
+ */
+export function loadDemoConfig(env: Readonly<Record<string, string | undefined>> = process.env): DemoConfig {
+  return createDemoConfig({
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    apiKey: blankToUndefined(env.ABLY_API_KEY),
+    loginRateLimitPerMinute: integer(env, 'RATE_LIMIT_LOGIN_PER_MIN', 20, 1, 1_000_000),
+    tokenRateLimitPerMinute: integer(env, 'RATE_LIMIT_TOKEN_PER_MIN', 300, 1, 1_000_000),
+    sessionSecret: blankToUndefined(env.SESSION_SECRET),
+  });
+}
+
+/**
+ * Builds a config from values given in code, with the same defaults and checks as
+ * {@link loadDemoConfig} (for tests and embedding).
+ */
+export function createDemoConfig(input: DemoConfigInput = {}): DemoConfig {
+  const usingDevKey = input.apiKey === undefined;
+  const apiKey = input.apiKey ?? DEV_API_KEY;
+  let keyName: string;
+  try {
+    keyName = AblyApiKey.parse(apiKey, 'ABLY_API_KEY').keyName;
+  } catch (error) {
+    if (isAblyChatAuthError(error, 'ERR_INVALID_API_KEY')) throw new DemoConfigError('ABLY_API_KEY', error.message);
+    throw error;
+  }
+  const sessionSecretIsRandom = input.sessionSecret === undefined;
+  const sessionSecret = input.sessionSecret ?? randomBytes(32).toString('base64url');
+  const config = {
+    port: input.port ?? 3000,
+    keyName,
+    usingDevKey,
+    loginRateLimitPerMinute: input.loginRateLimitPerMinute ?? 20,
+    tokenRateLimitPerMinute: input.tokenRateLimitPerMinute ?? 300,
+    sessionSecretIsRandom,
+  } as DemoConfig;
+  // Secrets are not enumerable: console.log(config) and JSON.stringify(config) leave them out.
+  Object.defineProperty(config, 'apiKey', { value: apiKey, enumerable: false });
+  Object.defineProperty(config, 'sessionSecret', { value: sessionSecret, enumerable: false });
+  return Object.freeze(config);
+}
+
+/** The banner printed when no ABLY_API_KEY is set. */
+export function devKeyBanner(): string {
+  const lines = [
+    'ABLY_API_KEY is not set: tokens are signed with an embedded development key (devApp.devKey).',
+    'Login, the token route and the page\'s token panel work, but Ably will REJECT these tokens,',
+    'so the chat cannot connect until you set a real key:',
+    '  ABLY_API_KEY=appId.keyId:secret   (Ably dashboard > your app > API Keys)',
+  ];
+  const width = Math.max(...lines.map((l) => l.length));
+  const rule = '-'.repeat(width + 4);
+  return [rule, ...lines.map((l) => `| ${l.padEnd(width)} |`), rule].join('\n');
+}
+
+/** What an example prints at startup about its configuration (the dev-key banner, a random session secret). */
+export function startupNotices(config: DemoConfig): string[] {
+  const notices: string[] = [];
+  if (config.usingDevKey) notices.push(devKeyBanner());
+  else notices.push(`Signing Ably tokens with key ${config.keyName}.`);
+  if (config.sessionSecretIsRandom) notices.push('SESSION_SECRET is not set: using a random secret, so sessions end when the server restarts.');
+  return notices;
+}
+
+/**
+ * {@link loadDemoConfig} for an entry point: on a bad setting it prints the message and exits
+ * with status 1 (never echoing the key), so a misconfigured server never starts.
+ */
+export function loadDemoConfigOrExit(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  io: { error: (message: string) => void; exit: (code: number) => never } = { error: (m) => console.error(m), exit: (c) => process.exit(c) },
+): DemoConfig {
+  try {
+    return loadDemoConfig(env);
+  } catch (error) {
+    if (error instanceof DemoConfigError) {
+      io.error(`Configuration error: ${error.message}`);
+      return io.exit(1);
+    }
+    throw error;
+  }
+}
+
+function blankToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function integer(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number, min: number, max: number): number {
+  const raw = blankToUndefined(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new DemoConfigError(name, `${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(raw.slice(0, 20))}.`);
+  }
+  return value;
+}

@@ -1,0 +1,14 @@
+export { DEMO_ADMIN, DEMO_BANNED, demoClientId, demoPolicy, type DemoUser } from './policy.js';
+export { USERNAME_PATTERN, validateUsername, type UsernameCheck } from './username.js';
+export {
+  DEV_API_KEY,
+  DemoConfigError,
+  createDemoConfig,
+  devKeyBanner,
+  loadDemoConfig,
+  loadDemoConfigOrExit,
+  startupNotices,
+  type DemoConfig,
+  type DemoConfigInput,
+} from './config.js';
+export { CHAT_PAGE_HEADERS, DEMO_ROUTES, chatPageAssets, renderChatPage, type ChatPageOptions, type StaticAsset } from './page.js';

@@ -1,0 +1,111 @@
+import { inspect } from 'node:util';
+import { DEV_API_KEY, DemoConfigError, createDemoConfig, devKeyBanner, loadDemoConfig, loadDemoConfigOrExit, startupNotices } from '../src/index';
+
+const REAL_LOOKING_KEY = 'appAbc.keyXyz:SuperSecretValue123';
+
+describe('loadDemoConfig', () => {
+  test('defaults: port 3000, dev key with a banner, 20 logins and 300 tokens per minute, random session secret', () => {
+    const config = loadDemoConfig({});
+    expect(config).toMatchObject({ port: 3000, usingDevKey: true, keyName: 'devApp.devKey', loginRateLimitPerMinute: 20, tokenRateLimitPerMinute: 300, sessionSecretIsRandom: true });
+    expect(config.apiKey).toBe(DEV_API_KEY);
+    expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(loadDemoConfig({}).sessionSecret).not.toBe(config.sessionSecret);
+
+    const notices = startupNotices(config).join('\n');
+    expect(notices).toContain(devKeyBanner());
+    expect(devKeyBanner()).toMatch(/ABLY_API_KEY is not set/);
+    expect(devKeyBanner()).toMatch(/Ably will REJECT these tokens/);
+    expect(devKeyBanner()).toContain('ABLY_API_KEY=appId.keyId:secret');
+    expect(notices).toMatch(/SESSION_SECRET is not set/);
+  });
+
+  test('a blank ABLY_API_KEY counts as unset', () => {
+    expect(loadDemoConfig({ ABLY_API_KEY: '  ' }).usingDevKey).toBe(true);
+  });
+
+  test('reads every variable', () => {
+    const config = loadDemoConfig({
+      PORT: '8080',
+      ABLY_API_KEY: REAL_LOOKING_KEY,
+      RATE_LIMIT_LOGIN_PER_MIN: '5',
+      RATE_LIMIT_TOKEN_PER_MIN: '50',
+      SESSION_SECRET: 'a-session-secret',
+    });
+    expect(config).toMatchObject({ port: 8080, usingDevKey: false, keyName: 'appAbc.keyXyz', loginRateLimitPerMinute: 5, tokenRateLimitPerMinute: 50, sessionSecretIsRandom: false });
+    expect(config.apiKey).toBe(REAL_LOOKING_KEY);
+    expect(config.sessionSecret).toBe('a-session-secret');
+    expect(startupNotices(config)).toEqual(['Signing Ably tokens with key appAbc.keyXyz.']);
+  });
+
+  test('the key and the session secret never show in logs or JSON', () => {
+    const config = loadDemoConfig({ ABLY_API_KEY: REAL_LOOKING_KEY, SESSION_SECRET: 'a-session-secret' });
+    for (const shown of [JSON.stringify(config), inspect(config, { depth: 5 }), String(Object.values(config))]) {
+      expect(shown).not.toContain('SuperSecretValue123');
+      expect(shown).not.toContain('a-session-secret');
+    }
+  });
+
+  test.each([
+    ['no colon', 'appAbcKeyXyzSuperSecretValue123'],
+    ['no key id', 'appAbc:SuperSecretValue123'],
+    ['white space in the secret', 'appAbc.keyXyz:Super SecretValue123'],
+  ])('a malformed key (%s) fails naming the expected format, never the value', (_, value) => {
+    let error: unknown;
+    try {
+      loadDemoConfig({ ABLY_API_KEY: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DemoConfigError);
+    const { message, variable } = error as DemoConfigError;
+    expect(variable).toBe('ABLY_API_KEY');
+    expect(message).toContain('ABLY_API_KEY');
+    expect(message).toContain("'appId.keyId:secret'");
+    expect(message).not.toContain('SuperSecret');
+    expect(message).not.toContain('appAbc');
+  });
+
+  test.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['RATE_LIMIT_LOGIN_PER_MIN', '0'],
+    ['RATE_LIMIT_TOKEN_PER_MIN', '1.5'],
+  ])('%s=%j fails naming the variable', (name, value) => {
+    expect(() => loadDemoConfig({ [name]: value })).toThrow(new RegExp(`^${name} must be a whole number`));
+  });
+
+  test('createDemoConfig applies the same defaults and checks to values given in code', () => {
+    expect(createDemoConfig({ port: 0 })).toMatchObject({ port: 0, usingDevKey: true, loginRateLimitPerMinute: 20 });
+    expect(() => createDemoConfig({ apiKey: 'nope' })).toThrow(DemoConfigError);
+  });
+});
+
+describe('loadDemoConfigOrExit', () => {
+  test('prints the problem and exits with status 1 on a malformed key', () => {
+    const printed: string[] = [];
+    const exits: number[] = [];
+    class Exit extends Error {}
+    expect(() =>
+      loadDemoConfigOrExit(
+        { ABLY_API_KEY: 'not-a-key-SuperSecretValue123' },
+        {
+          error: (m) => printed.push(m),
+          exit: (code) => {
+            exits.push(code);
+            throw new Exit();
+          },
+        },
+      ),
+    ).toThrow(Exit);
+    expect(exits).toEqual([1]);
+    expect(printed.join('\n')).toMatch(/^Configuration error: ABLY_API_KEY is malformed: expected an Ably API key of the form 'appId.keyId:secret'/);
+    expect(printed.join('\n')).not.toContain('SuperSecretValue123');
+  });
+
+  test('returns the config when it is fine', () => {
+    const io = { error: jest.fn(), exit: jest.fn() as unknown as (code: number) => never };
+    expect(loadDemoConfigOrExit({ PORT: '0' }, io).port).toBe(0);
+    expect(io.error).not.toHaveBeenCalled();
+  });
+});
