@@ -35,8 +35,11 @@ const config: Config = {
     project('packages/koa', 'koa'),
     project('packages/nestjs', 'nestjs'),
     project('packages/adapter-contract', 'adapter-contract'),
+    project('packages/cli', 'cli'),
     project('examples/shared', 'examples'),
     project('examples/express', 'example-express'),
+    project('examples/koa', 'example-koa'),
+    project('examples/nestjs', 'example-nestjs'),
   ],
 };
 

@@ -143,12 +143,36 @@ export function ablyErrorResponse(status: number, code: number, message: string,
   };
 }
 
+const CODE_BY_STATUS: Readonly<Record<number, number>> = {
+  400: TOKEN_ROUTE_ERROR_CODES.badRequest,
+  401: TOKEN_ROUTE_ERROR_CODES.unauthorized,
+  403: TOKEN_ROUTE_ERROR_CODES.forbidden,
+  405: TOKEN_ROUTE_ERROR_CODES.methodNotAllowed,
+  413: TOKEN_ROUTE_ERROR_CODES.payloadTooLarge,
+  429: TOKEN_ROUTE_ERROR_CODES.tooManyRequests,
+  500: TOKEN_ROUTE_ERROR_CODES.internal,
+  503: TOKEN_ROUTE_ERROR_CODES.unavailable,
+};
+
+/**
+ * The Ably error code for an HTTP status the token route (or a guard, rate limiter or body limit
+ * in front of it) answers with: 401 -> 40100, 403 -> 40300, 429 -> 42910...; otherwise status x 100.
+ */
+export function ablyCodeForStatus(status: number): number {
+  return CODE_BY_STATUS[status] ?? status * 100;
+}
+
 const METHOD_NOT_ALLOWED = ablyErrorResponse(405, 40500, 'Method not allowed: the Ably token route answers GET and POST.', { Allow: 'GET, POST' });
 const UNAUTHORIZED = ablyErrorResponse(401, 40100, 'Not signed in: sign in, then the Ably client will fetch a token again.');
 const FORBIDDEN = ablyErrorResponse(403, 40300, 'This user is not allowed to use chat.');
 const INTERNAL = ablyErrorResponse(500, 50000, 'The token server failed to issue a token; it has logged the cause.');
 const TIMEOUT = ablyErrorResponse(503, 50003, 'The token server timed out; try again shortly.', { 'Retry-After': '5' });
 const UNAVAILABLE = ablyErrorResponse(503, 50300, 'The token server cannot sign tokens right now; try again shortly.', { 'Retry-After': '5' });
+
+/** The generic 500 answer: what a fault looks like to the client, with no detail of the cause. */
+export function internalErrorResponse(): TokenRouteResponse {
+  return copy(INTERNAL);
+}
 
 function copy(response: TokenRouteResponse): TokenRouteResponse {
   return { status: response.status, headers: { ...response.headers }, body: response.body };

@@ -30,8 +30,10 @@ export {
   type RawOperation,
 } from './features.js';
 export {
+  ablyCodeForStatus,
   ablyErrorResponse,
   createTokenRoute,
+  internalErrorResponse,
   defaultClientId,
   NO_STORE_HEADERS,
   TOKEN_ROUTE_ERROR_CODES,

@@ -1,0 +1,87 @@
+import { decodeAblyToken, explainDecision, isAblyChatAuthError, resourceMatches, type AllowsDecision, type AblyOperation, type GrantItem } from '@ably-chat-auth/core';
+import { printJson, type CommandContext } from '../context.js';
+import { CliUsageError, EXIT_NEGATIVE, EXIT_OK, type ExitCode } from '../exit-codes.js';
+import { relativeExpiry, renderTable, type Cell } from '../format.js';
+import { readTokenOperand } from '../input.js';
+
+export interface ExplainOptions {
+  room: string;
+  feature: string;
+  json?: boolean;
+}
+
+/** The `--json` document of `explain`. */
+export interface ExplainJson {
+  allowed: boolean;
+  room: string;
+  feature: string;
+  clientId: string | null;
+  /** The Ably operations the feature needs. */
+  required: AblyOperation[];
+  /** For each granted operation, the room pattern of the token that grants it (exact names win over wildcards). */
+  grantedBy: Partial<Record<AblyOperation, string>>;
+  /** The needed operations no grant covers. */
+  missing: AblyOperation[];
+  /** True when the token has expired (Ably refuses it whatever its capability); null without `exp`. */
+  expired: boolean | null;
+}
+
+/**
+ * Says whether the token's capability allows a Chat feature (or preset, or `op:` operation) in a
+ * concrete room, and which grant decides. Exit 0 when allowed, 1 when denied. Reads the
+ * capability only: the signature is not checked (use `inspect --key` for that).
+ */
+export async function explainCommand(operand: string, options: ExplainOptions, context: CommandContext): Promise<ExitCode> {
+  if (options.room.trim() === '') throw new CliUsageError('--room must name a room, e.g. --room lobby.');
+  const token = await readTokenOperand(operand, context.stdin);
+  const decoded = decodeAblyToken(token);
+  const decision = decide(decoded.capability, options);
+  const now = context.now();
+  const expired = decoded.expiresAt === undefined ? null : decoded.expiresAt <= now;
+  if (options.json) {
+    const json: ExplainJson = {
+      allowed: decision.allowed,
+      room: options.room,
+      feature: options.feature,
+      clientId: decoded.clientId ?? null,
+      required: decision.required,
+      grantedBy: decision.grantedBy,
+      missing: decision.missing,
+      expired,
+    };
+    printJson(context, json);
+    return decision.allowed ? EXIT_OK : EXIT_NEGATIVE;
+  }
+
+  const { bold, dim, green, red, yellow } = context.styles;
+  const who = decoded.clientId === undefined ? 'this token' : `${JSON.stringify(decoded.clientId)}`;
+  const what = `'${options.feature}' in room '${options.room}'`;
+  context.stdout.line(decision.allowed ? `${bold(green('ALLOWED'))}  ${who} may use ${what}` : `${bold(red('DENIED'))}  ${who} may not use ${what}`);
+  const rows = decision.required.map((op): Array<Cell | string> => {
+    const grant = decision.grantedBy[op];
+    return grant === undefined
+      ? [{ text: op, paint: red }, { text: 'missing: no grant matching this room includes it', paint: red }]
+      : [op, { text: `granted by '${grant}'`, paint: dim }];
+  });
+  for (const line of renderTable(rows)) context.stdout.line(line);
+  if (!decision.allowed && Object.keys(decision.grantedBy).length === 0) {
+    const patterns = Object.keys(decoded.capability);
+    if (!patterns.some((pattern) => resourceMatches(pattern, options.room))) {
+      context.stdout.line(dim(`No grant of this token matches room '${options.room}'. It grants: ${patterns.map((p) => `'${p}'`).join(', ') || 'nothing'}.`));
+    }
+  }
+  if (expired) context.stdout.line(yellow(`Note: the token ${relativeExpiry(decoded.expiresAt!, now)}; Ably refuses it whatever its capability.`));
+  return decision.allowed ? EXIT_OK : EXIT_NEGATIVE;
+}
+
+function decide(capability: Record<string, AblyOperation[]>, { room, feature }: ExplainOptions): AllowsDecision {
+  try {
+    return explainDecision(capability, room, feature as GrantItem);
+  } catch (error) {
+    // Core words this for policies ("in the grant for room ..."); here the name came from --feature.
+    if (isAblyChatAuthError(error, 'ERR_UNKNOWN_FEATURE')) {
+      throw new CliUsageError(`--feature: ${error.message.replace(` in the grant for room '${room}'`, '')}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,136 @@
+import { CHAT_FEATURE_NAMES, decodeAblyToken, isAblyChatAuthError, verifyAblyToken, type DecodedAblyToken } from '@ably-chat-auth/core';
+import { printJson, type CommandContext } from '../context.js';
+import { EXIT_NEGATIVE, EXIT_OK, type ExitCode } from '../exit-codes.js';
+import { isoTime, relativeExpiry, relativeTime, renderTable, tableWidth, type Cell } from '../format.js';
+import { readApiKey, readTokenOperand, type ResolvedKey } from '../input.js';
+
+export interface InspectOptions {
+  key?: string;
+  json?: boolean;
+}
+
+/** The `--json` document of `inspect`. */
+export interface InspectJson {
+  clientId: string | null;
+  keyName: string | null;
+  issuedAt: string | null;
+  expiresAt: string | null;
+  /** True from the `exp` second on; null when the token has no `exp`. */
+  expired: boolean | null;
+  /** null: no key was given, so nothing was checked. true/false: the signature was checked with the key. */
+  verified: boolean | null;
+  /** Why verification failed; null otherwise. */
+  verificationError: string | null;
+  revocationKey: string | null;
+  rooms: Record<string, { features: string[]; presets: string[]; capabilities: string[] }>;
+}
+
+interface Verification {
+  verified: boolean | null;
+  error: string | null;
+  key: ResolvedKey | undefined;
+}
+
+/**
+ * Decodes a token without a key; with `--key` or `ABLY_API_KEY` also checks its HS256 signature
+ * (expiry is reported, not treated as a verification failure). Exit 1 when the signature fails.
+ */
+export async function inspectCommand(operand: string, options: InspectOptions, context: CommandContext): Promise<ExitCode> {
+  const key = readApiKey(options.key, context.env);
+  const token = await readTokenOperand(operand, context.stdin);
+  const decoded = decodeAblyToken(token);
+  const verification = verify(token, key);
+  const now = context.now();
+  if (options.json) {
+    printJson(context, toJson(decoded, verification, now));
+  } else {
+    printHuman(decoded, verification, now, context);
+  }
+  return verification.verified === false ? EXIT_NEGATIVE : EXIT_OK;
+}
+
+function verify(token: string, key: ResolvedKey | undefined): Verification {
+  if (!key) return { verified: null, error: null, key };
+  try {
+    verifyAblyToken(token, key.key, { ignoreExpiration: true });
+    return { verified: true, error: null, key };
+  } catch (error) {
+    if (isAblyChatAuthError(error, 'ERR_INVALID_TOKEN')) return { verified: false, error: error.message, key };
+    throw error;
+  }
+}
+
+function toJson(decoded: DecodedAblyToken, verification: Verification, now: number): InspectJson {
+  const rooms: InspectJson['rooms'] = {};
+  for (const [pattern, room] of Object.entries(decoded.rooms)) {
+    rooms[pattern] = { features: room.features, presets: room.presets, capabilities: room.operations };
+  }
+  return {
+    clientId: decoded.clientId ?? null,
+    keyName: decoded.keyName ?? null,
+    issuedAt: isoTime(decoded.issuedAt),
+    expiresAt: isoTime(decoded.expiresAt),
+    expired: decoded.expiresAt === undefined ? null : decoded.expiresAt <= now,
+    verified: verification.verified,
+    verificationError: verification.error,
+    revocationKey: decoded.revocationKey ?? null,
+    rooms,
+  };
+}
+
+function printHuman(decoded: DecodedAblyToken, verification: Verification, now: number, context: CommandContext): void {
+  const { bold, dim, green, red, yellow } = context.styles;
+  const missing = (what: string): Cell => ({ text: `(none: ${what})`, paint: yellow });
+  const rows: Array<Array<Cell | string>> = [
+    ['Client ID', decoded.clientId ?? missing('no x-ably-clientId claim')],
+    ['Key name', decoded.keyName ?? missing('no kid header')],
+    [
+      'Issued',
+      decoded.issuedAt === undefined ? missing('no iat claim') : `${isoTime(decoded.issuedAt)} (${relativeTime(decoded.issuedAt, now)})`,
+    ],
+    [
+      'Expires',
+      decoded.expiresAt === undefined
+        ? missing('no exp claim; Ably refuses such a token')
+        : {
+            text: `${isoTime(decoded.expiresAt)} (${relativeExpiry(decoded.expiresAt, now)})`,
+            paint: decoded.expiresAt <= now ? red : (text) => text,
+          },
+    ],
+  ];
+  if (decoded.revocationKey !== undefined) rows.push(['Revocation key', decoded.revocationKey]);
+  if (verification.verified === null) {
+    rows.push(['Signature', { text: 'not checked (pass --key or set ABLY_API_KEY to verify)', paint: dim }]);
+  } else if (verification.verified) {
+    rows.push(['Signature', { text: `signature verified with ${verification.key!.key.keyName} (from ${verification.key!.source})`, paint: green }]);
+  } else {
+    rows.push(['Signature', { text: `NOT verified: ${verification.error}`, paint: red }]);
+  }
+  for (const line of renderTable(rows.map(([label, value]) => [{ text: label as string, paint: bold }, value!]), '')) context.stdout.line(line);
+
+  const patterns = Object.keys(decoded.rooms);
+  context.stdout.line();
+  if (patterns.length === 0) {
+    context.stdout.line(yellow('The capability grants no resource: Ably would refuse this token.'));
+    return;
+  }
+  context.stdout.line(bold('Chat features by room'));
+  const yes: Cell = { text: '✓', paint: green };
+  const no: Cell = { text: '·', paint: dim };
+  const table = renderTable([
+    [{ text: 'feature', paint: dim }, ...patterns.map((pattern): Cell => ({ text: pattern, paint: bold }))],
+    ...CHAT_FEATURE_NAMES.map((feature) => [feature, ...patterns.map((pattern) => (decoded.rooms[pattern]!.features.includes(feature) ? yes : no))]),
+    [{ text: 'preset', paint: dim }, ...patterns.map((pattern) => decoded.rooms[pattern]!.presets.join(', ') || '-')],
+  ]);
+  if (tableWidth(table) <= (context.stdout.columns ?? 120)) {
+    for (const line of table) context.stdout.line(line);
+  } else {
+    // Too many rooms for one table across the terminal: one line per room instead.
+    for (const line of renderTable(patterns.map((pattern) => [{ text: pattern, paint: bold }, decoded.rooms[pattern]!.features.join(', ') || '(no Chat feature)'])))
+      context.stdout.line(line);
+  }
+  context.stdout.line();
+  context.stdout.line(bold('Capability (raw Ably operations)'));
+  for (const line of renderTable(patterns.map((pattern) => [{ text: pattern, paint: bold }, decoded.rooms[pattern]!.operations.join(', ') || '(none)'])))
+    context.stdout.line(line);
+}

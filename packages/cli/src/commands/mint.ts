@@ -1,0 +1,49 @@
+import { createTokenIssuer, type AblyCapability } from '@ably-chat-auth/core';
+import { printJson, type CommandContext } from '../context.js';
+import { CliUsageError, EXIT_OK, type ExitCode } from '../exit-codes.js';
+import { isoTime } from '../format.js';
+import { parseGrantOptions, requireApiKey } from '../input.js';
+
+export interface MintOptions {
+  clientId?: string;
+  grant: string[];
+  ttl?: string;
+  key?: string;
+  json?: boolean;
+}
+
+/** The `--json` document of `mint`. */
+export interface MintJson {
+  token: string;
+  clientId: string;
+  keyName: string;
+  issuedAt: string;
+  expiresAt: string;
+  capability: AblyCapability;
+}
+
+/**
+ * Signs a token with core's issuer, so every rule of core applies (clientId, room patterns,
+ * features, TTL bounds, size). Prints the token alone, newline-terminated, for `$(...)`.
+ */
+export async function mintCommand(options: MintOptions, context: CommandContext): Promise<ExitCode> {
+  if (options.clientId === undefined) throw new CliUsageError("mint needs --client-id, the identity the token carries (e.g. --client-id alice).");
+  const grants = parseGrantOptions(options.grant);
+  const key = requireApiKey(options.key, context.env);
+  const issuer = createTokenIssuer({ apiKey: key.raw, ...(options.ttl !== undefined ? { ttl: options.ttl } : {}) });
+  const issued = await issuer.issue({ clientId: options.clientId, grants });
+  if (options.json) {
+    const json: MintJson = {
+      token: issued.token,
+      clientId: issued.clientId,
+      keyName: issued.keyName,
+      issuedAt: isoTime(issued.issuedAt)!,
+      expiresAt: isoTime(issued.expiresAt)!,
+      capability: issued.capability,
+    };
+    printJson(context, json);
+  } else {
+    context.stdout.line(issued.token);
+  }
+  return EXIT_OK;
+}

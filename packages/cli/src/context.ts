@@ -1,0 +1,17 @@
+import type { Output, Styles } from './output.js';
+
+/** What every command is given: its streams, the environment and the clock. */
+export interface CommandContext {
+  readonly stdout: Output;
+  readonly stderr: Output;
+  /** Styles for stdout (identity functions when stdout gets no colour). */
+  readonly styles: Styles;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly env: NodeJS.ProcessEnv;
+  now(): number;
+}
+
+/** Prints one JSON document on stdout. */
+export function printJson(context: CommandContext, value: unknown): void {
+  context.stdout.line(JSON.stringify(value, null, 2));
+}

@@ -1,0 +1,99 @@
+import { AblyApiKey, type GrantItem } from '@ably-chat-auth/core';
+import { CliUsageError } from './exit-codes.js';
+
+/** Where the API key came from, as named in messages. */
+export type KeySource = '--key' | 'ABLY_API_KEY';
+
+export interface ResolvedKey {
+  /** The raw value: pass it to core only; never print it. */
+  readonly raw: string;
+  readonly key: AblyApiKey;
+  readonly source: KeySource;
+}
+
+/**
+ * The API key from `--key`, else from `ABLY_API_KEY`, parsed by core (whose errors never contain
+ * the value). Returns undefined when neither is set; an empty `ABLY_API_KEY` counts as unset.
+ * @throws AblyChatAuthError `ERR_INVALID_API_KEY` when the value is malformed.
+ */
+export function readApiKey(option: string | undefined, env: NodeJS.ProcessEnv): ResolvedKey | undefined {
+  if (option !== undefined) return { raw: option, key: AblyApiKey.parse(option, '--key'), source: '--key' };
+  const fromEnv = env.ABLY_API_KEY;
+  if (fromEnv === undefined || fromEnv === '') return undefined;
+  return { raw: fromEnv, key: AblyApiKey.parse(fromEnv, 'ABLY_API_KEY'), source: 'ABLY_API_KEY' };
+}
+
+/** Like {@link readApiKey}, for commands that cannot work without a key. */
+export function requireApiKey(option: string | undefined, env: NodeJS.ProcessEnv): ResolvedKey {
+  const key = readApiKey(option, env);
+  if (!key) throw new CliUsageError("No API key: set ABLY_API_KEY or pass --key 'appId.keyId:secret' (copy it from the API Keys tab of your Ably app).");
+  return key;
+}
+
+/** Reads all of stdin as text. */
+export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Normalises what the user gave as a token: trims it, drops a leading `Bearer `, and accepts a
+ * TokenDetails JSON object (`{"token": "<jwt>", ...}`, what a token route answers with
+ * `responseFormat: 'token-details'`).
+ */
+export function normaliseToken(input: string, from: 'argument' | 'stdin'): string {
+  let token = input.trim();
+  if (token.toLowerCase().startsWith('bearer ')) token = token.slice('bearer '.length).trim();
+  if (token.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(token);
+    } catch {
+      throw new CliUsageError(`The token given on ${from === 'stdin' ? 'stdin' : 'the command line'} starts with '{' but is not valid JSON.`);
+    }
+    const inner = (parsed as { token?: unknown } | null)?.token;
+    if (typeof inner !== 'string') throw new CliUsageError('The JSON given as a token has no string "token" field (expected an Ably TokenDetails object).');
+    token = inner.trim();
+  }
+  if (token.length === 0) throw new CliUsageError(from === 'stdin' ? 'No token on stdin.' : 'The token is empty.');
+  return token;
+}
+
+/** The `<jwt>` operand: the token itself, or `-` to read it from stdin. */
+export async function readTokenOperand(operand: string, stdin: NodeJS.ReadableStream): Promise<string> {
+  if (operand === '-') return normaliseToken(await readStream(stdin), 'stdin');
+  return normaliseToken(operand, 'argument');
+}
+
+/**
+ * Parses `--grant` values into core's grants object. Each is `PATTERN=FEATURES`: the LAST `=`
+ * splits them (feature names never contain `=`, a room name might), FEATURES is a comma-separated
+ * list of features, presets (`all`, `moderator`) or raw operations (`op:publish`). Grants for the
+ * same pattern add up. Patterns and features are checked by core when the token is signed.
+ */
+export function parseGrantOptions(values: readonly string[]): Record<string, GrantItem[]> {
+  if (values.length === 0) {
+    throw new CliUsageError("mint needs at least one --grant, e.g. --grant 'lobby=all' --grant 'dms:alice:*=send,receive,history'.");
+  }
+  // No prototype: a pattern named '__proto__' must stay an ordinary key (core then judges it).
+  const grants: Record<string, GrantItem[]> = Object.create(null) as Record<string, GrantItem[]>;
+  for (const value of values) {
+    const split = value.lastIndexOf('=');
+    if (split < 0) {
+      throw new CliUsageError(`--grant ${JSON.stringify(value)} has no '='. Write PATTERN=FEATURES, e.g. 'lobby=all' or 'dms:alice:*=send,receive'.`);
+    }
+    const pattern = value.slice(0, split);
+    const features = value
+      .slice(split + 1)
+      .split(',')
+      .map((feature) => feature.trim())
+      .filter((feature) => feature.length > 0);
+    if (features.length === 0) {
+      throw new CliUsageError(`--grant ${JSON.stringify(value)} lists no features after '='. Write e.g. '${pattern || 'lobby'}=all' or '${pattern || 'lobby'}=send,receive'.`);
+    }
+    const list = grants[pattern] ?? (grants[pattern] = []);
+    for (const feature of features) if (!list.includes(feature as GrantItem)) list.push(feature as GrantItem);
+  }
+  return grants;
+}

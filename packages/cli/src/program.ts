@@ -1,0 +1,193 @@
+import { isAblyChatAuthError } from '@ably-chat-auth/core';
+import { Command, CommanderError, Option } from 'commander';
+import { version } from '../package.json';
+import { checkKeyCommand } from './commands/check-key.js';
+import { explainCommand } from './commands/explain.js';
+import { inspectCommand } from './commands/inspect.js';
+import { mintCommand } from './commands/mint.js';
+import type { CommandContext } from './context.js';
+import { CliUsageError, EXIT_OK, EXIT_USAGE, type ExitCode } from './exit-codes.js';
+import { collectSecrets, createOutput, createStyles, type WritableTarget } from './output.js';
+
+/** The process around the CLI: streams, environment and clock (the real ones in `cli.ts`). */
+export interface CliProcess {
+  stdout: WritableTarget;
+  stderr: WritableTarget;
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  now?: () => number;
+}
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  done: token decoded (and verified, with a key), minted, allowed, key well-formed
+  1  a negative answer: the signature does not verify (inspect), the feature is denied (explain)
+  2  a usage or input error: bad option, malformed token or key, a grant core refuses
+
+Environment:
+  ABLY_API_KEY  the API key 'appId.keyId:secret', used when --key is not given
+  NO_COLOR      set (non-empty) to turn colour off; colour is only used on a terminal anyway`;
+
+const keyOption = () =>
+  new Option('-k, --key <key>', "Ably API key 'appId.keyId:secret' (default: $ABLY_API_KEY; prefer the variable, argv is visible to other users)");
+const jsonOption = () => new Option('--json', 'print one JSON object instead of text');
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Builds the command tree; each action stores its exit code through `setExitCode`. */
+export function createProgram(context: CommandContext, setExitCode: (code: ExitCode) => void): Command {
+  const program = new Command('ably-chat-auth')
+    .description('Inspect, mint and explain Ably Chat tokens (JWTs), and check Ably API keys. Offline: nothing is sent to Ably.')
+    .version(version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => context.stdout.write(text),
+      writeErr: (text) => context.stderr.write(text),
+      outputError: (text, write) => write(text),
+    })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .helpCommand(false);
+
+  program
+    .command('inspect')
+    .description('decode a token without a key: clientId, key name, times and the Chat features per room; with a key, verify its signature')
+    .argument('<jwt>', "the token, or '-' to read it from stdin (a TokenDetails JSON object or 'Bearer <jwt>' works too)")
+    .addOption(keyOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+Without a key the token is only decoded; with --key or ABLY_API_KEY its HS256 signature and key
+name are checked too ("signature verified", or why not: exit 1). Expiry is shown, not judged.
+
+--json prints {clientId, keyName, issuedAt, expiresAt, expired, verified, verificationError,
+revocationKey, rooms: {<pattern>: {features, presets, capabilities}}}; verified is null when no
+key was given, true or false when one was.
+
+Examples:
+  $ ably-chat-auth inspect eyJhbGciOi...
+  $ curl -s localhost:3000/api/ably-token | ably-chat-auth inspect - --key "$ABLY_API_KEY"
+  $ ably-chat-auth inspect "$TOKEN" --json | jq '.rooms'`,
+    )
+    .action(async (jwt: string, options: { key?: string; json?: boolean }) => setExitCode(await inspectCommand(jwt, options, context)));
+
+  program
+    .command('mint')
+    .description('sign a token with the API key through core, with the same rules as the token route')
+    .addOption(new Option('-c, --client-id <id>', 'the identity the token carries (x-ably-clientId); * is refused'))
+    .addOption(
+      new Option('-g, --grant <pattern=features>', "a room pattern and its comma-separated features, presets or op:<operation>; repeatable")
+        .argParser(collect)
+        .default([], 'none'),
+    )
+    .addOption(new Option('-t, --ttl <duration>', "lifetime: seconds or '15m', '1h', from 10 s to 24 h (default: 1h)"))
+    .addOption(keyOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+Prints the token alone on stdout, so TOKEN=$(ably-chat-auth mint ...) works. --json prints
+{token, clientId, keyName, issuedAt, expiresAt, capability} instead.
+
+--grant PATTERN=FEATURES: the LAST '=' separates the room pattern from the features (feature names
+never contain '='). Patterns: 'lobby', 'dms:*' (a namespace), 'team:*:general', '*'. Features:
+send, receive, update-own, update-any, delete-own, delete-any, history, message-reactions,
+message-reactions-summary, presence, typing, room-reactions, occupancy; presets all, moderator;
+raw operations op:publish etc. Grants of the same pattern add up.
+
+Examples:
+  $ ably-chat-auth mint --client-id alice --grant 'lobby=all' --grant 'dms:alice:*=send,receive,history'
+  $ ably-chat-auth mint -c bob -g 'announcements=receive,history' --ttl 15m --json`,
+    )
+    .action(async (options: { clientId?: string; grant: string[]; ttl?: string; key?: string; json?: boolean }) =>
+      setExitCode(await mintCommand(options, context)),
+    );
+
+  program
+    .command('explain')
+    .description("say whether a token allows a Chat feature in a room, and which grant decides (exit 0 allowed, 1 denied)")
+    .argument('<jwt>', "the token, or '-' to read it from stdin")
+    .addOption(new Option('-r, --room <room>', 'the concrete room name, e.g. dms:alice:bob').makeOptionMandatory())
+    .addOption(new Option('-f, --feature <feature>', 'a Chat feature (send, history, ...), a preset (all, moderator) or op:<operation>').makeOptionMandatory())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+Reads the token's capability with Ably's wildcard rules; the signature is not checked (use
+inspect --key). --json prints {allowed, room, feature, clientId, required, grantedBy, missing, expired}.
+
+Examples:
+  $ ably-chat-auth explain "$TOKEN" --room dms:alice:bob --feature send
+  $ ably-chat-auth explain - --room lobby --feature history --json < token.jwt`,
+    )
+    .action(async (jwt: string, options: { room: string; feature: string; json?: boolean }) => setExitCode(await explainCommand(jwt, options, context)));
+
+  program
+    .command('check-key')
+    .description('check offline that the API key is well-formed, and print its name (never its secret)')
+    .addOption(keyOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+Exit 2 when the key is missing or malformed. --json prints {valid, keyName, appId, source}.
+
+Examples:
+  $ ABLY_API_KEY=... ably-chat-auth check-key
+  $ ably-chat-auth check-key --json`,
+    )
+    .action(async (options: { key?: string; json?: boolean }) => setExitCode(await checkKeyCommand(options, context)));
+
+  return program;
+}
+
+/**
+ * Runs the CLI with the given arguments (without `node` and the script) and returns the exit code.
+ * Never throws: errors go to stderr (secrets masked) with exit code 2.
+ */
+export async function run(argv: readonly string[], proc: CliProcess): Promise<ExitCode> {
+  const secrets = collectSecrets(argv, proc.env);
+  const stdout = createOutput(proc.stdout, proc.env, secrets);
+  const stderr = createOutput(proc.stderr, proc.env, secrets);
+  const errorStyles = createStyles(stderr.color);
+  const context: CommandContext = {
+    stdout,
+    stderr,
+    styles: createStyles(stdout.color),
+    stdin: proc.stdin,
+    env: proc.env,
+    now: proc.now ?? Date.now,
+  };
+  let exitCode: ExitCode = EXIT_OK;
+  const program = createProgram(context, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with exit code 0; every other commander error is a usage error.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    stderr.line(`${errorStyles.red('error:')} ${describeError(error)}`);
+    return EXIT_USAGE;
+  }
+}
+
+function describeError(error: unknown): string {
+  if (isAblyChatAuthError(error, 'ERR_WILDCARD_CLIENT_ID')) {
+    // Core's advice names a library option the CLI deliberately does not offer.
+    return "--client-id '*' would let the client claim any identity, and Ably Chat needs a concrete one: pass the user's id.";
+  }
+  if (isAblyChatAuthError(error) || error instanceof CliUsageError) return error.message;
+  return `unexpected failure: ${describe(error)}`;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? error.message;
+  return String(error);
+}
+

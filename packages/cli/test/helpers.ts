@@ -1,0 +1,126 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
+
+export const CLI_DIR = path.resolve(__dirname, '..');
+const ROOT = path.resolve(CLI_DIR, '../..');
+const CORE_DIR = path.join(ROOT, 'packages/core');
+const TSUP = path.join(ROOT, 'node_modules/.bin/tsup');
+/** The built binary, run as a user would: `node dist/cli.js`. */
+export const CLI = path.join(CLI_DIR, 'dist/cli.js');
+
+/** Test keys: syntactically valid, never real. The secrets are long, like Ably's, so a leak is unambiguous. */
+export const KEY_NAME = 'appCli.keyOne';
+export const SECRET = 'cli-test-secret-ONE-must-never-be-printed-0123';
+export const KEY = `${KEY_NAME}:${SECRET}`;
+export const OTHER_KEY_NAME = 'appCli.keyTwo';
+export const OTHER_SECRET = 'cli-test-secret-TWO-must-never-be-printed-4567';
+export const OTHER_KEY = `${OTHER_KEY_NAME}:${OTHER_SECRET}`;
+/** Same key name as KEY, different secret: a token signed with it fails only on its signature. */
+export const FORGED_KEY = `${KEY_NAME}:cli-test-secret-FORGED-must-never-be-printed`;
+const SECRETS = [SECRET, OTHER_SECRET, 'cli-test-secret-FORGED-must-never-be-printed'];
+
+// eslint-disable-next-line no-control-regex
+export const ANSI = /\u001b\[/;
+
+function newestMtime(target: string): number {
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(target).map((name) => newestMtime(path.join(target, name))));
+}
+
+function stale(output: string, inputs: string[]): boolean {
+  let built: number;
+  try {
+    built = statSync(output).mtimeMs;
+  } catch {
+    return true;
+  }
+  return inputs.some((input) => newestMtime(input) > built);
+}
+
+/**
+ * Builds the binary (tsup, about a second). The CLI requires @ably-chat-auth/core's build, so core
+ * is rebuilt too when its dist is missing or older than its sources (CI has built it already).
+ */
+export function buildCli(): void {
+  if (stale(path.join(CORE_DIR, 'dist/index.js'), [path.join(CORE_DIR, 'src'), path.join(CORE_DIR, 'package.json')])) {
+    execFileSync(TSUP, [], { cwd: CORE_DIR, stdio: 'pipe' });
+  }
+  execFileSync(TSUP, [], { cwd: CLI_DIR, stdio: 'pipe' });
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Extra environment; the child otherwise gets only PATH (no ABLY_API_KEY, no NO_COLOR). */
+  env?: Record<string, string>;
+  /** Written to stdin, which is then closed. Without it stdin is closed at once. */
+  input?: string;
+}
+
+/** The environment a run starts from: nothing from the developer's shell that could change the output. */
+export function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...extra };
+}
+
+/**
+ * Runs `node dist/cli.js ...args` with pipes (so never a TTY) and checks what every run must
+ * hold: no test secret and no ANSI escape in anything it printed.
+ */
+export function runCli(args: readonly string[], { env = {}, input }: RunOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: baseEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`ably-chat-auth ${args.join(' ')} did not finish within 10 s`));
+    }, 10_000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      assertClean({ code, stdout, stderr }, args);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** Fails when an output holds a test secret, or (for piped output) an ANSI escape. */
+export function assertClean(result: CliResult, args: readonly string[], { tty = false } = {}): void {
+  for (const secret of SECRETS) {
+    for (const [stream, text] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
+      if (text.includes(secret)) throw new Error(`the secret leaked on ${stream} of: ably-chat-auth ${args.join(' ')}\n${text}`);
+    }
+  }
+  if (!tty && (ANSI.test(result.stdout) || ANSI.test(result.stderr))) {
+    throw new Error(`ANSI escapes in piped output of: ably-chat-auth ${args.join(' ')}`);
+  }
+}
+
+/** Verifies a token with jose (independent of the jsonwebtoken that core signs with). */
+export async function verifyWithJose(token: string, secret = SECRET) {
+  const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'] });
+  return { payload: payload as Record<string, unknown>, header: protectedHeader, rawHeader: decodeProtectedHeader(token) };
+}
+
+/** Signs an arbitrary Ably-like JWT with jose, for cases core refuses to mint (expired, no capability). */
+export async function signWithJose(
+  claims: Record<string, unknown>,
+  { keyName = KEY_NAME, secret = SECRET, iat, exp }: { keyName?: string; secret?: string; iat: number; exp?: number },
+): Promise<string> {
+  let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: keyName }).setIssuedAt(iat);
+  if (exp !== undefined) jwt = jwt.setExpirationTime(exp);
+  return jwt.sign(new TextEncoder().encode(secret));
+}

@@ -1,0 +1,50 @@
+import { Controller, Delete, Get, Inject, Patch, Post, Put, Req, Res, UseFilters, UseGuards, type CanActivate, type Type } from '@nestjs/common';
+import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
+import { AblyChatAuthService } from './ably-chat-auth.service.js';
+import { toTokenRouteRequest, writeTokenRouteAnswer } from './http-platform.js';
+
+/**
+ * Builds the built-in token route's controller for one path and set of guards: the path must be
+ * known when the module is declared, so each `forRoot`/`forRootAsync` call makes its own class.
+ * GET and POST are what Ably clients send; PUT, PATCH and DELETE are routed too so that core
+ * answers them 405 with `Allow: GET, POST` in Ably's shape. OPTIONS and HEAD stay with the
+ * platform (CORS preflights).
+ */
+export function createTokenRouteController(path: string, guards: readonly (Type<CanActivate> | CanActivate)[]): Type<unknown> {
+  @Controller(path)
+  @UseGuards(...guards)
+  @UseFilters(AblyChatAuthExceptionFilter)
+  class AblyChatAuthTokenController {
+    constructor(@Inject(AblyChatAuthService) private readonly tokens: AblyChatAuthService) {}
+
+    @Get()
+    get(@Req() req: unknown, @Res() res: unknown): Promise<void> {
+      return this.answer(req, res);
+    }
+
+    @Post()
+    post(@Req() req: unknown, @Res() res: unknown): Promise<void> {
+      return this.answer(req, res);
+    }
+
+    @Put()
+    put(@Req() req: unknown, @Res() res: unknown): Promise<void> {
+      return this.answer(req, res);
+    }
+
+    @Patch()
+    patch(@Req() req: unknown, @Res() res: unknown): Promise<void> {
+      return this.answer(req, res);
+    }
+
+    @Delete()
+    delete(@Req() req: unknown, @Res() res: unknown): Promise<void> {
+      return this.answer(req, res);
+    }
+
+    private async answer(req: unknown, res: unknown): Promise<void> {
+      writeTokenRouteAnswer(res, await this.tokens.handle(toTokenRouteRequest(req)));
+    }
+  }
+  return AblyChatAuthTokenController;
+}
