@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DemoConfig } from '../examples/shared/src/index';
 import { createApp as createExpressApp } from '../examples/express/src/index';
+import { createApp as createKoaApp } from '../examples/koa/src/index';
+import { createApp as createNestApp } from '../examples/nestjs/src/index';
 
 /** An example app listening on a free loopback port. */
 export interface RunningExample {
@@ -10,7 +12,7 @@ export interface RunningExample {
   close(): Promise<void>;
 }
 
-/** One example the browser suite runs against; add Koa and NestJS here as they land. */
+/** One example the browser suite runs against. */
 export interface ExampleApp {
   /** Short name, used in test titles and screenshot file names. */
   name: string;
@@ -38,6 +40,20 @@ export const EXAMPLE_APPS: readonly ExampleApp[] = [
     framework: 'Express',
     start: (config) => listenOnLoopback(createExpressApp(config, { logger: false }).listen(0, '127.0.0.1')),
   },
-  // { name: 'koa', framework: 'Koa', start: (config) => listenOnLoopback(createKoaApp(config).listen(0, '127.0.0.1')) },
-  // { name: 'nestjs', framework: 'NestJS', start: async (config) => { const app = await createNestApp(config); await app.listen(0, '127.0.0.1'); return listenOnLoopback(app.getHttpServer()); } },
+  {
+    name: 'koa',
+    framework: 'Koa',
+    start: (config) => listenOnLoopback(createKoaApp(config, { logger: false }).listen(0, '127.0.0.1')),
+  },
+  {
+    name: 'nestjs',
+    framework: 'NestJS',
+    start: async (config) => {
+      const app = await createNestApp(config, { logger: false });
+      await app.listen(0, '127.0.0.1');
+      const { port } = app.getHttpServer().address() as AddressInfo;
+      // app.close() runs Nest's shutdown hooks and ends keep-alive connections (forceCloseConnections).
+      return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+    },
+  },
 ];

@@ -1,0 +1,187 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { Logger } from '@ably-chat-auth/core';
+import { ablyErrorResponse } from '@ably-chat-auth/core';
+import { createTokenHandler } from '@ably-chat-auth/koa';
+import {
+  CHAT_PAGE_HEADERS,
+  DEMO_ROUTES,
+  chatPageAssets,
+  demoClientId,
+  demoPolicy,
+  renderChatPage,
+  validateUsername,
+  type DemoConfig,
+  type DemoUser,
+} from '@ably-chat-auth-examples/shared';
+import Koa, { type DefaultState, type Middleware, type ParameterizedContext } from 'koa';
+import ratelimit from 'koa-ratelimit';
+import session from 'koa-session';
+import { createMemorySessionStore } from './memory-session-store.js';
+
+/** Name of the session cookie (koa-session also sets `chat.sid.sig`, its signature). */
+export const SESSION_COOKIE = 'chat.sid';
+
+/** The part of koa-session's `ctx.session` this app uses. */
+export interface DemoSession {
+  /** Set by `POST /login`; read by the token route. */
+  user?: DemoUser;
+  /** A new session id with the same data (koa-session). */
+  regenerate(): Promise<void>;
+}
+
+/** What this app's middleware sees on `ctx` besides Koa's own (typed here, not by global augmentation). */
+export interface DemoContext {
+  session: DemoSession | null;
+}
+
+type AppContext = ParameterizedContext<DefaultState, DemoContext>;
+type AppMiddleware = Middleware<DefaultState, DemoContext>;
+
+/** Options of {@link createApp} beyond the shared demo config. */
+export interface KoaExampleOptions {
+  /** Where the token route logs faults; default `console`. */
+  logger?: Logger | false;
+}
+
+/**
+ * The Koa example: the chat page, `POST /login`, `POST /logout` and the ably-chat-auth token route
+ * (`createTokenHandler` on `@koa/router`), with per-IP rate limits on login and tokens.
+ *
+ * @example createApp(loadDemoConfig()).listen(3000)
+ */
+export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): Koa<DefaultState, DemoContext> {
+  const app = new Koa<DefaultState, DemoContext>();
+  // Signs the session cookie. Behind a reverse proxy, also set `app.proxy = true` so that ctx.ip
+  // (what the rate limits count by) is the client's address rather than the proxy's.
+  app.keys = [config.sessionSecret];
+  app.use(jsonErrors);
+  // Session data stays on the server (the cookie holds a random id), so logout really ends it.
+  // In production use a shared store and `secure: true`.
+  app.use(
+    session(
+      { key: SESSION_COOKIE, store: createMemorySessionStore(), maxAge: 8 * 60 * 60 * 1000, httpOnly: true, sameSite: 'lax', signed: true },
+      app,
+    ),
+  );
+
+  const router = new Router<DefaultState, DemoContext>();
+
+  const page = renderChatPage({ framework: 'Koa' });
+  router.get(DEMO_ROUTES.page, (ctx) => {
+    ctx.set(CHAT_PAGE_HEADERS);
+    ctx.body = page;
+  });
+  for (const asset of chatPageAssets) {
+    // Streamed by hand: the SDK files sit under node_modules/.pnpm/, a dot-directory that static
+    // helpers refuse by default, and the `.cjs` SDK build needs its content type given explicitly.
+    router.get(asset.path, async (ctx) => {
+      const { size } = await stat(asset.file);
+      ctx.body = createReadStream(asset.file);
+      ctx.set({ 'Content-Type': asset.contentType, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'public, max-age=3600' });
+      ctx.length = size;
+    });
+  }
+
+  const loginLimit = limitPerIp(config.loginRateLimitPerMinute, 'login', (ctx, seconds) => {
+    ctx.set('Retry-After', String(seconds));
+    ctx.body = { error: `Too many login attempts from your address; try again in ${seconds} s.` };
+  });
+
+  // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
+  const tokenLimit = limitPerIp(config.tokenRateLimitPerMinute, 'token', (ctx, seconds) => {
+    const answer = ablyErrorResponse(429, 42910, `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) });
+    ctx.status = answer.status;
+    ctx.body = answer.body;
+    ctx.set(answer.headers);
+  });
+
+  router.post(
+    DEMO_ROUTES.login,
+    loginLimit,
+    bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '1kb', formLimit: '1kb' }),
+    async (ctx) => {
+      const check = validateUsername((ctx.request.body as { username?: unknown } | undefined)?.username);
+      if (!check.ok) {
+        ctx.status = 400;
+        ctx.body = { error: check.error };
+        return;
+      }
+      const current = requireSession(ctx);
+      current.user = { username: check.username };
+      // A new session id at login, so a session id planted before login is worthless.
+      await current.regenerate();
+      ctx.body = { username: check.username };
+    },
+  );
+
+  router.post(DEMO_ROUTES.logout, (ctx) => {
+    // koa-session destroys the stored session and expires the cookie when the response is sent.
+    ctx.session = null;
+    ctx.status = 204;
+  });
+
+  router.all(
+    DEMO_ROUTES.token,
+    tokenLimit,
+    createTokenHandler<DemoUser, DefaultState, DemoContext>({
+      apiKey: config.apiKey,
+      resolveUser: (ctx) => ctx.session?.user,
+      policy: demoPolicy,
+      clientId: demoClientId,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    }),
+  );
+
+  app.use(router.routes());
+  return app;
+}
+
+function requireSession(ctx: AppContext): DemoSession {
+  if (!ctx.session) throw new Error('koa-session is not mounted before the login route.');
+  return ctx.session;
+}
+
+/**
+ * koa-ratelimit in memory (per `ctx.ip`, one-minute window); `onLimited` writes the 429 answer,
+ * given the seconds until the window resets.
+ */
+function limitPerIp(max: number, namespace: string, onLimited: (ctx: AppContext, retryAfterSeconds: number) => void): AppMiddleware {
+  const limiter = ratelimit({ driver: 'memory', db: new Map(), duration: 60_000, max, namespace });
+  return async (ctx, next) => {
+    let allowed = false;
+    await limiter(ctx as unknown as Koa.Context, async () => {
+      allowed = true;
+      await next();
+    });
+    if (allowed) return;
+    // koa-ratelimit's own Retry-After rounds down (0 in the last second); count whole seconds up.
+    const reset = Number((ctx.state.rateLimit as { headers?: Record<string, unknown> } | undefined)?.headers?.['X-RateLimit-Reset']);
+    const seconds = Number.isFinite(reset) ? Math.min(60, Math.max(1, Math.ceil(reset - Date.now() / 1000))) : 60;
+    ctx.status = 429;
+    onLimited(ctx, seconds);
+  };
+}
+
+/** The app's own failures as JSON (malformed or oversized login bodies), never a stack trace. */
+const jsonErrors: AppMiddleware = async (ctx, next) => {
+  try {
+    await next();
+  } catch (caught) {
+    const error = caught as { status?: unknown; type?: unknown } | null;
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
+    const message =
+      status === 400 && caught instanceof SyntaxError
+        ? 'The request body is not valid JSON.'
+        : error?.type === 'entity.too.large'
+          ? 'The request body is too large.'
+          : status < 500
+            ? 'The request could not be processed.'
+            : 'The server failed; it has logged the cause.';
+    if (status >= 500) console.error('Koa example: request failed', caught);
+    ctx.status = status;
+    ctx.body = { error: message };
+  }
+};

@@ -1,0 +1,57 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AblyChatAuthModule, type AblyChatAuthModuleOptions, type Logger } from '@ably-chat-auth/nestjs';
+import { demoClientId, demoPolicy, type DemoConfig, type DemoUser } from '@ably-chat-auth-examples/shared';
+import type { Request } from 'express';
+import { sessionUser } from './demo-session.js';
+import { JsonErrorFilter } from './json-error.filter.js';
+import { PageController } from './page.controller.js';
+import { DemoThrottlerGuard, demoThrottlerOptions } from './rate-limits.js';
+import { SessionController } from './session.controller.js';
+
+/** Options of the example beyond the shared demo config. */
+export interface NestExampleOptions {
+  /** Where the token route logs faults; default `console`. `false` also quiets Nest's own logger. */
+  logger?: Logger | false;
+}
+
+/** The config key under which ConfigService holds the demo's settings (read from the environment by the shared kit). */
+export const DEMO_CONFIG = 'demo';
+
+/**
+ * The example's root module. The settings reach the token route and the rate limits through
+ * `@nestjs/config` (`ConfigService` injected into the async factories), as in a real Nest app.
+ */
+@Module({})
+export class AppModule {
+  static forDemo(config: DemoConfig, options: NestExampleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [registerAs(DEMO_CONFIG, () => config)] }),
+        ThrottlerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (configService: ConfigService) => demoThrottlerOptions(configService.getOrThrow<DemoConfig>(DEMO_CONFIG)),
+        }),
+        // GET and POST /api/ably-token (the `api` global prefix + the module's default path `ably-token`).
+        AblyChatAuthModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (configService: ConfigService): AblyChatAuthModuleOptions<DemoUser, Request> => ({
+            apiKey: configService.getOrThrow<DemoConfig>(DEMO_CONFIG).apiKey,
+            resolveUser: sessionUser,
+            policy: demoPolicy,
+            clientId: demoClientId,
+            ...(options.logger === undefined ? {} : { logger: options.logger }),
+          }),
+        }),
+      ],
+      controllers: [PageController, SessionController],
+      providers: [
+        { provide: APP_GUARD, useClass: DemoThrottlerGuard },
+        { provide: APP_FILTER, useClass: JsonErrorFilter },
+      ],
+    };
+  }
+}

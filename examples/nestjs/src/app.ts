@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DemoConfig } from '@ably-chat-auth-examples/shared';
+import session from 'express-session';
+import { AppModule, type NestExampleOptions } from './app.module.js';
+import { SESSION_COOKIE, SESSION_MAX_AGE_MS } from './demo-session.js';
+import { bodyParserErrors } from './json-error.filter.js';
+import { UNPREFIXED_PATHS } from './page.controller.js';
+
+/**
+ * The NestJS example, configured but not listening: the chat page, `POST /login`, `POST /logout`
+ * and `AblyChatAuthModule`'s token route at `/api/ably-token`, with per-IP rate limits.
+ *
+ * @example const app = await createApp(loadDemoConfig()); await app.listen(3000);
+ */
+export async function createApp(config: DemoConfig, options: NestExampleOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forDemo(config, options), {
+    // Parsers are added below, followed by the middleware that answers their errors.
+    bodyParser: false,
+    // app.close() also ends keep-alive connections, so a stop is immediate.
+    forceCloseConnections: true,
+    logger: options.logger === false ? false : ['error', 'warn'],
+  });
+  app.disable('x-powered-by');
+  // 16 kB: room for a login and for the token parameters ably-js may POST (the route ignores them).
+  app.useBodyParser('json', { limit: '16kb' });
+  app.useBodyParser('urlencoded', { extended: false, limit: '16kb' });
+  app.use(bodyParserErrors);
+  // Sessions in memory: fine for a demo. In production use a shared store and `cookie.secure`.
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: config.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', maxAge: SESSION_MAX_AGE_MS },
+    }),
+  );
+  // The token route lives under /api; the page, its files, login and logout at the root, where the shared page expects them.
+  app.setGlobalPrefix('api', { exclude: [...UNPREFIXED_PATHS] });
+  return app;
+}

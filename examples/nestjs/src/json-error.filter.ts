@@ -1,0 +1,36 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+
+/**
+ * The app's own errors as `{ "error": "..." }` (400 for a bad username, 429 from the login limit,
+ * 404), never a stack trace. The token route has its own filter (Ably's error shape), which wins.
+ */
+@Catch()
+export class JsonErrorFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+    if (exception instanceof HttpException) {
+      res.status(exception.getStatus()).json({ error: exception.message });
+      return;
+    }
+    console.error('NestJS example: request failed', exception);
+    res.status(500).json({ error: 'The server failed; it has logged the cause.' });
+  }
+}
+
+/**
+ * Express error middleware mounted right after the body parsers: a malformed or oversized body
+ * gets a clear JSON answer (Nest would pass the parser's own message on).
+ */
+export function bodyParserErrors(error: { type?: unknown; status?: unknown }, _req: Request, res: Response, next: NextFunction): void {
+  if (error.type === 'entity.parse.failed') {
+    res.status(400).json({ error: 'The request body is not valid JSON.' });
+  } else if (error.type === 'entity.too.large') {
+    res.status(413).json({ error: 'The request body is too large.' });
+  } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+    res.status(error.status).json({ error: 'The request could not be processed.' });
+  } else {
+    next(error);
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import { DEMO_ROUTES, type DemoConfig } from '@ably-chat-auth-examples/shared';
+import type { Request, Response } from 'express';
+
+/**
+ * The route an HTTP request matched (e.g. `/api/ably-token`), not its raw path: Express also
+ * matches `/API/ably-token/`, which must count against the same limit.
+ */
+function matchedRoute(context: ExecutionContext): string | undefined {
+  return (context.switchToHttp().getRequest<Request>().route as { path?: string } | undefined)?.path;
+}
+
+function retryAfterSeconds(detail: ThrottlerLimitDetail): number {
+  return Math.min(60, Math.max(1, detail.timeToBlockExpire));
+}
+
+/**
+ * Per-IP limits with @nestjs/throttler: `login` on `POST /login`, `token` on the token route (GET
+ * and POST share one count). The token route's 429 is answered in Ably's error shape by the
+ * ably-chat-auth route's own exception filter; the others by the app's JSON error filter.
+ */
+export function demoThrottlerOptions(config: DemoConfig): ThrottlerModuleOptions {
+  return {
+    throttlers: [
+      { name: 'login', ttl: 60_000, limit: config.loginRateLimitPerMinute, skipIf: (context) => matchedRoute(context) !== DEMO_ROUTES.login },
+      { name: 'token', ttl: 60_000, limit: config.tokenRateLimitPerMinute, skipIf: (context) => matchedRoute(context) !== DEMO_ROUTES.token },
+    ],
+    // Each throttler covers one route, so its count is per client address only.
+    generateKey: (_context, tracker, throttlerName) => `${throttlerName}:${tracker}`,
+    // The guard below sends a plain Retry-After; the throttler's own headers would be named per throttler.
+    setHeaders: false,
+    errorMessage: (context, detail) =>
+      matchedRoute(context) === DEMO_ROUTES.token
+        ? `Too many token requests; try again in ${retryAfterSeconds(detail)} s.`
+        : `Too many login attempts from your address; try again in ${retryAfterSeconds(detail)} s.`,
+  };
+}
+
+/** ThrottlerGuard that also sends `Retry-After` (in seconds) with its 429. Behind a proxy, set Express's `trust proxy`. */
+@Injectable()
+export class DemoThrottlerGuard extends ThrottlerGuard {
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfterSeconds(detail)));
+    return super.throwThrottlingException(context, detail);
+  }
+}
