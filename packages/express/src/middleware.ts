@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createTokenRoute, writeTokenRouteResponse, type TokenRouteAdapterOptions, type UserResolver } from '@ably-chat-auth/core';
+import { createAdapterTokenRoute, writeTokenRouteResponse, type TokenRouteAdapterOptions } from '@ably-chat-auth/core';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -48,11 +48,7 @@ interface RouteLayer {
  * }));
  */
 export function createTokenMiddleware<User = Express.User>(options: ExpressTokenRouteOptions<User>): RequestHandler {
-  const route = createTokenRoute<User, Request>(
-    typeof options === 'object' && options !== null
-      ? { ...options, resolveUser: options.resolveUser ?? (userOfRequest as UserResolver<User, Request>) }
-      : (options as never),
-  );
+  const route = createAdapterTokenRoute<User, Request>(options, userOfRequest, 'createTokenMiddleware');
 
   const ablyTokenMiddleware = (req: Request, res: Response, next: NextFunction): void => {
     // As a route handler (app.get/post/all) Express already matched the path exactly. Mounted with

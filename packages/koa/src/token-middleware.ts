@@ -1,7 +1,7 @@
 import type { DefaultContext, DefaultState, Middleware, Next, ParameterizedContext } from 'koa';
 import {
   AblyChatAuthError,
-  createTokenRoute,
+  createAdapterTokenRoute,
   type TokenRoute,
   type TokenRouteAdapterOptions,
   type TokenRouteResponse,
@@ -41,18 +41,12 @@ export function userFromState<User = unknown>(ctx: { state: unknown }): User | u
   return state?.user;
 }
 
-function requireOptions(options: unknown, factory: string): asserts options is object {
-  if (typeof options !== 'object' || options === null) {
-    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `${factory} needs an options object with apiKey and policy (resolveUser defaults to ctx.state.user).`);
-  }
-}
-
-function routeFor<User, StateT, ContextT>(options: KoaTokenHandlerOptions<User, StateT, ContextT>): TokenRoute<User, KoaTokenContext<StateT, ContextT>> {
-  const { path: _path, ...coreOptions } = options as KoaTokenMiddlewareOptions<User, StateT, ContextT>;
-  return createTokenRoute<User, KoaTokenContext<StateT, ContextT>>({
-    ...coreOptions,
-    resolveUser: coreOptions.resolveUser ?? (userFromState as UserResolver<User, KoaTokenContext<StateT, ContextT>>),
-  });
+function routeFor<User, StateT, ContextT>(
+  options: KoaTokenHandlerOptions<User, StateT, ContextT>,
+  factoryName: string,
+): TokenRoute<User, KoaTokenContext<StateT, ContextT>> {
+  // `path` (middleware form) rides along harmlessly: core reads only its own options.
+  return createAdapterTokenRoute(options, userFromState as UserResolver<User, KoaTokenContext<StateT, ContextT>>, factoryName);
 }
 
 /**
@@ -94,8 +88,7 @@ async function answer<User, StateT, ContextT>(
 export function createTokenHandler<User = unknown, StateT = DefaultState, ContextT = DefaultContext>(
   options: KoaTokenHandlerOptions<User, StateT, ContextT>,
 ): KoaTokenMiddleware<User, StateT, ContextT> {
-  requireOptions(options, 'createTokenHandler');
-  const route = routeFor(options);
+  const route = routeFor(options, 'createTokenHandler');
   const handler = (ctx: KoaTokenContext<StateT, ContextT>): Promise<void> => answer(route, ctx);
   return Object.assign(handler, { route });
 }
@@ -116,12 +109,11 @@ export function createTokenHandler<User = unknown, StateT = DefaultState, Contex
 export function createTokenMiddleware<User = unknown, StateT = DefaultState, ContextT = DefaultContext>(
   options: KoaTokenMiddlewareOptions<User, StateT, ContextT>,
 ): KoaTokenMiddleware<User, StateT, ContextT> {
-  requireOptions(options, 'createTokenMiddleware');
+  const route = routeFor(options, 'createTokenMiddleware');
   const path = options.path ?? DEFAULT_TOKEN_PATH;
   if (typeof path !== 'string' || !path.startsWith('/') || /[?#\s]/.test(path)) {
     throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `path must be a URL path starting with '/' and without a query string, like '${DEFAULT_TOKEN_PATH}'; got ${JSON.stringify(path)}.`);
   }
-  const route = routeFor(options);
   const middleware = (ctx: KoaTokenContext<StateT, ContextT>, next: Next): Promise<unknown> => (ctx.path === path ? answer(route, ctx) : next());
   return Object.assign(middleware, { route });
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AblyChatAuthError,
+  createAdapterTokenRoute,
   createTokenRoute,
   type ChatPolicy,
   type IssuedToken,
@@ -15,13 +16,7 @@ import { userFromRequest } from './http-platform.js';
 
 /** The factory provider's body: the core token route, built (and so validated) once, at startup. */
 export function createModuleTokenRoute(options: AblyChatAuthModuleOptions): TokenRoute {
-  if (typeof options !== 'object' || options === null) {
-    throw new AblyChatAuthError(
-      'ERR_INVALID_OPTIONS',
-      'AblyChatAuthModule needs an options object with apiKey and policy; check what forRoot got or what the forRootAsync factory returned.',
-    );
-  }
-  return createTokenRoute({ ...options, resolveUser: options.resolveUser ?? userFromRequest });
+  return createAdapterTokenRoute(options, userFromRequest, 'AblyChatAuthModule (check what forRoot got or what the forRootAsync factory returned)');
 }
 
 /**
