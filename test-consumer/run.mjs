@@ -1,0 +1,56 @@
+// Consumer smoke test: packs every publishable package, installs the tarballs into a fresh
+// project with npm (as a user would, frameworks from the registry), then imports them as CJS and
+// ESM from JavaScript and type-checks TypeScript consumers in both module systems. It catches
+// packaging mistakes (exports maps, missing files, types) that tests against the sources cannot.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const packages = ['core', 'express', 'koa', 'nestjs', 'cli'];
+const work = mkdtempSync(join(tmpdir(), 'ably-chat-auth-consumer-'));
+const tarballs = join(work, 'tarballs');
+mkdirSync(tarballs);
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, npm_config_yes: 'true' } });
+
+try {
+  for (const name of packages) run('npx', ['-y', 'pnpm@10', 'pack', '--pack-destination', tarballs], join(root, 'packages', name));
+  const files = Object.fromEntries(readdirSync(tarballs).map((f) => [f.replace(/^ably-chat-auth-(.+)-\d+\.\d+\.\d+\.tgz$/, '@ably-chat-auth/$1'), `file:${join(tarballs, f)}`]));
+  const app = join(work, 'app');
+  mkdirSync(app);
+  const manifest = {
+    name: 'consumer',
+    private: true,
+    dependencies: {
+      ...files,
+      express: '^5.1.0',
+      koa: '^3.0.0',
+      '@nestjs/common': '^11.1.0',
+      '@nestjs/core': '^11.1.0',
+      '@nestjs/platform-express': '^11.1.0',
+      'reflect-metadata': '^0.2.2',
+      rxjs: '^7.8.2',
+      typescript: '5.9.3',
+      '@types/node': '^20.19.0',
+      '@types/express': '^5.0.3',
+      '@types/koa': '^3.0.0',
+    },
+    // The adapters depend on core by version; point that at the packed core, not the registry.
+    overrides: { '@ably-chat-auth/core': files['@ably-chat-auth/core'] },
+  };
+  writeFileSync(join(app, 'package.json'), JSON.stringify(manifest, null, 2));
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
+  cpSync(join(import.meta.dirname, 'fixtures'), app, { recursive: true });
+  console.log(run('node', ['use.cjs'], app).trim());
+  console.log(run('node', ['use.mjs'], app).trim());
+  run('npx', ['tsc', '-p', 'tsconfig.cjs.json'], app);
+  console.log('TypeScript consumer (module node16, CommonJS): types resolve and check');
+  run('npx', ['tsc', '-p', 'tsconfig.esm.json'], app);
+  console.log('TypeScript consumer (module node16, ESM): types resolve and check');
+  const version = run('npx', ['ably-chat-auth', '--version'], app).trim();
+  console.log(`CLI binary installed: ably-chat-auth ${version}`);
+  console.log('consumer smoke test: 5 passed, 0 failed');
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
