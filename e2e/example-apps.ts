@@ -1,6 +1,6 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../packages/adapter-contract/src/listen';
 import type { DemoConfig } from '../examples/shared/src/index';
 import { createApp as createExpressApp } from '../examples/express/src/index';
 import { createApp as createKoaApp } from '../examples/koa/src/index';
@@ -21,29 +21,22 @@ export interface ExampleApp {
   start(config: DemoConfig): Promise<RunningExample>;
 }
 
-export async function listenOnLoopback(server: Server): Promise<RunningExample> {
-  if (!server.listening) await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+/** Serves `server` on a free loopback port with the adapter contract's helper (as the examples' own tests do). */
+async function serve(server: Server): Promise<RunningExample> {
+  const { baseUrl, close } = await listenOnLoopback(server);
+  return { url: baseUrl, close };
 }
 
 export const EXAMPLE_APPS: readonly ExampleApp[] = [
   {
     name: 'express',
     framework: 'Express',
-    start: (config) => listenOnLoopback(createExpressApp(config, { logger: false }).listen(0, '127.0.0.1')),
+    start: (config) => serve(createServer(createExpressApp(config, { logger: false }))),
   },
   {
     name: 'koa',
     framework: 'Koa',
-    start: (config) => listenOnLoopback(createKoaApp(config, { logger: false }).listen(0, '127.0.0.1')),
+    start: (config) => serve(createServer(createKoaApp(config, { logger: false }).callback())),
   },
   {
     name: 'nestjs',

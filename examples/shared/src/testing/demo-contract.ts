@@ -1,0 +1,296 @@
+import * as Ably from 'ably';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { compileGrants } from '@ably-chat-auth/core';
+import { DEV_API_KEY, createDemoConfig, type DemoConfig, type DemoConfigInput } from '../config.js';
+import { DEMO_ROUTES, chatPageAssets } from '../page.js';
+import { demoPolicy } from '../policy.js';
+import { DemoClient } from './client.js';
+import { ServerProcess } from './server-process.js';
+
+/** A demo app listening on a loopback port. */
+export interface RunningDemoApp {
+  /** `http://127.0.0.1:<port>`, without a trailing slash. */
+  baseUrl: string;
+  /** Stops the app and drops keep-alive connections, so Jest exits cleanly. */
+  close(): Promise<void>;
+}
+
+/** Builds the example's app from `config` and serves it on a free loopback port. */
+export type StartDemoApp = (config: DemoConfig) => Promise<RunningDemoApp>;
+
+/** How {@link describeDemoExample} runs one example. */
+export interface DemoExampleOptions {
+  /** Serves the example's app in this process. */
+  start: StartDemoApp;
+  /** Absolute path of the example's `src/server.ts`, which the kit runs under tsx like `pnpm start`. */
+  serverEntry: string;
+  /** Name of the example's session cookie. */
+  sessionCookie: string;
+}
+
+/** The app of the enclosing `describe`, started in `beforeAll` and closed in `afterAll`. */
+export interface SuiteApp {
+  /** Base URL of the running app; read it inside tests. */
+  readonly baseUrl: string;
+}
+
+/**
+ * Starts the example once for the enclosing `describe` with the demo config (`port: 0`, the dev
+ * key) plus `input`, and closes it after the last test.
+ *
+ * @example
+ * const app = serveDuringSuite(start, { tokenRateLimitPerMinute: 2 });
+ * test('...', async () => expect((await fetch(app.baseUrl)).status).toBe(200));
+ */
+export function serveDuringSuite(start: StartDemoApp, input: DemoConfigInput = {}): SuiteApp {
+  let running: RunningDemoApp | undefined;
+  beforeAll(async () => {
+    running = await start(createDemoConfig({ port: 0, ...input }));
+  });
+  afterAll(() => running?.close());
+  return {
+    get baseUrl(): string {
+      if (!running) throw new Error('The app is not running yet: read baseUrl inside a test, not while declaring it.');
+      return running.baseUrl;
+    },
+  };
+}
+
+const DEV_KEY_SECRET = new TextEncoder().encode(DEV_API_KEY.split(':')[1]);
+
+/** Verifies a token with jose (HS256 with the dev key's secret, `kid` = the dev key's name) and returns its claims. */
+async function verifiedClaims(token: string): Promise<Record<string, unknown>> {
+  expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'HS256', kid: 'devApp.devKey' });
+  const { payload } = await jwtVerify(token, DEV_KEY_SECRET, { algorithms: ['HS256'] });
+  return payload;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A query that tries to pick the client id and capability; the token route must ignore it. */
+const FORGED_QUERY = `?clientId=admin&capability=${encodeURIComponent(JSON.stringify({ '*': ['*'] }))}`;
+
+const SPAWN_TIMEOUT_MS = 30_000;
+
+/**
+ * Declares, with Jest's `describe`/`test`, the demo contract of examples/shared/README.md for one
+ * example: the page and its assets, login and logout, the username rule, the demo policy's outcome
+ * for alice, admin and banned, 401 before login, 405, the 429s of both rate limits, and
+ * `src/server.ts` run as a process (dev-key banner, malformed key, real-looking key).
+ * `name` is the framework name the page shows in its badge.
+ *
+ * @example
+ * describeDemoExample('Express', {
+ *   start: (config) => listenOnLoopback(createServer(createApp(config, { logger: false }))),
+ *   serverEntry: join(__dirname, '..', 'src', 'server.ts'),
+ *   sessionCookie: SESSION_COOKIE,
+ * });
+ */
+export function describeDemoExample(name: string, { start, serverEntry, sessionCookie }: DemoExampleOptions): void {
+  describe(`${name} example`, () => {
+    const app = serveDuringSuite(start);
+    const tokenUrl = (): string => app.baseUrl + DEMO_ROUTES.token;
+
+    test('serves the chat page and the SDKs from the app itself', async () => {
+      const page = await fetch(app.baseUrl + DEMO_ROUTES.page);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+      expect(await page.text()).toContain(`<span class="badge">${name}</span>`);
+      for (const asset of chatPageAssets) {
+        const response = await fetch(app.baseUrl + asset.path);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe(asset.contentType);
+        expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+      }
+    });
+
+    test('the token route answers 401 in Ably\u2019s shape before login', async () => {
+      const response = await new DemoClient(app.baseUrl).token();
+      expect(response.status).toBe(401);
+      expect(response.headers.get('x-ably-errorcode')).toBe('40100');
+      expect(await response.json()).toMatchObject({ error: { code: 40100, statusCode: 401 } });
+    });
+
+    test('login rejects a bad username with 400 and a clear JSON error, and starts no session', async () => {
+      const client = new DemoClient(app.baseUrl);
+      for (const username of ['Alice', '', 'a:b', 'x'.repeat(33), 7]) {
+        const response = await client.login(username);
+        expect(response.status).toBe(400);
+        const body = (await response.json()) as { error: string };
+        expect(body.error).toContain('1 to 32 characters');
+        expect(response.headers.getSetCookie()).toEqual([]);
+      }
+      const noBody = await client.request(DEMO_ROUTES.login, { method: 'POST' });
+      expect(noBody.status).toBe(400);
+      expect(await noBody.json()).toEqual({ error: expect.stringMatching(/username is required/) });
+      const badJson = await client.request(DEMO_ROUTES.login, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' });
+      expect(badJson.status).toBe(400);
+      expect(await badJson.json()).toEqual({ error: 'The request body is not valid JSON.' });
+      expect(client.cookie).toBeUndefined();
+    });
+
+    test('alice logs in and gets a token for exactly the demo policy, over GET and POST; the query cannot change it', async () => {
+      const alice = new DemoClient(app.baseUrl);
+      const login = await alice.login('alice');
+      expect(login.status).toBe(200);
+      expect(await login.json()).toEqual({ username: 'alice' });
+      const setCookie = login.headers.getSetCookie().join('\n');
+      expect(setCookie).toMatch(new RegExp(`^${escapeRegExp(sessionCookie)}=`));
+      // Cookie attribute names are case-insensitive (express-session writes `HttpOnly`, koa-session `httponly`).
+      expect(setCookie).toMatch(/HttpOnly/i);
+      expect(setCookie).toMatch(/SameSite=Lax/i);
+
+      const expected = compileGrants(demoPolicy({ username: 'alice' }))!.json;
+      for (const method of ['GET', 'POST'] as const) {
+        const response = await alice.token(method, FORGED_QUERY);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toMatch(/^application\/jwt/);
+        expect(response.headers.get('cache-control')).toBe('no-store');
+        const claims = await verifiedClaims(await response.text());
+        expect(claims['x-ably-clientId']).toBe('alice');
+        expect(claims['x-ably-capability']).toBe(expected);
+      }
+    });
+
+    test('a form-encoded login works too; admin moderates announcements', async () => {
+      const admin = new DemoClient(app.baseUrl);
+      const login = await admin.request(DEMO_ROUTES.login, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=admin' });
+      expect(login.status).toBe(200);
+      const claims = await verifiedClaims(await (await admin.token()).text());
+      expect(claims['x-ably-clientId']).toBe('admin');
+      expect(JSON.parse(claims['x-ably-capability'] as string).announcements).toContain('message-delete-any');
+    });
+
+    test('the real Ably client gets alice\u2019s token through the route, and a 403 for banned', async () => {
+      const alice = new DemoClient(app.baseUrl);
+      await alice.login('alice');
+      const rest = new Ably.Rest({ authUrl: tokenUrl(), authHeaders: { cookie: alice.cookie! }, logLevel: 0 });
+      const details = await rest.auth.requestToken();
+      expect((await verifiedClaims(details.token))['x-ably-clientId']).toBe('alice');
+
+      const banned = new DemoClient(app.baseUrl);
+      expect((await banned.login('banned')).status).toBe(200);
+      const refused = await banned.token();
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('x-ably-errorcode')).toBe('40300');
+      const bannedRest = new Ably.Rest({ authUrl: tokenUrl(), authHeaders: { cookie: banned.cookie! }, logLevel: 0 });
+      await expect(bannedRest.auth.requestToken()).rejects.toMatchObject({ statusCode: 403, code: 40300 });
+    });
+
+    test('logout destroys the session: the old cookie no longer gets a token', async () => {
+      const alice = new DemoClient(app.baseUrl);
+      await alice.login('alice');
+      const oldCookie = alice.cookie!;
+      expect((await alice.token()).status).toBe(200);
+      const logout = await alice.logout();
+      expect(logout.status).toBe(204);
+      expect(logout.headers.getSetCookie().join('\n')).toMatch(/Expires=Thu, 01 Jan 1970/i);
+      const replay = await fetch(tokenUrl(), { headers: { cookie: oldCookie } });
+      expect(replay.status).toBe(401);
+    });
+
+    test('logging in again replaces the session id', async () => {
+      const client = new DemoClient(app.baseUrl);
+      await client.login('alice');
+      const first = client.cookie;
+      await client.login('bob');
+      expect(client.cookie).not.toBe(first);
+      expect((await fetch(tokenUrl(), { headers: { cookie: first! } })).status).toBe(401);
+      expect((await verifiedClaims(await (await client.token()).text()))['x-ably-clientId']).toBe('bob');
+    });
+
+    test('other methods on the token route get 405 with Allow', async () => {
+      const response = await fetch(tokenUrl(), { method: 'PUT' });
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('GET, POST');
+    });
+  });
+
+  describe(`${name} example rate limits`, () => {
+    const app = serveDuringSuite(start, { loginRateLimitPerMinute: 2, tokenRateLimitPerMinute: 3 });
+
+    test('login: 429 with Retry-After and a JSON error past the limit', async () => {
+      const client = new DemoClient(app.baseUrl);
+      expect((await client.login('alice')).status).toBe(200);
+      expect((await client.login('Bad Name')).status).toBe(400);
+      const limited = await client.login('alice');
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect(await limited.json()).toEqual({ error: expect.stringMatching(/^Too many login attempts/) });
+    });
+
+    test('token route: 429 in Ably\u2019s error shape with x-ably headers and Retry-After, also for the Ably client', async () => {
+      const anonymous = new DemoClient(app.baseUrl);
+      for (let i = 0; i < 3; i++) expect((await anonymous.token()).status).toBe(401);
+      const limited = await anonymous.token();
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(limited.headers.get('x-ably-errorcode')).toBe('42910');
+      expect(limited.headers.get('x-ably-errormessage')).toMatch(/^Too many token requests/);
+      expect(limited.headers.get('cache-control')).toBe('no-store');
+      const retryAfter = Number(limited.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(await limited.json()).toEqual({ error: { message: expect.stringMatching(/^Too many token requests; try again in \d+ s\.$/), code: 42910, statusCode: 429 } });
+
+      const rest = new Ably.Rest({ authUrl: app.baseUrl + DEMO_ROUTES.token, logLevel: 0 });
+      await expect(rest.auth.requestToken()).rejects.toMatchObject({ statusCode: 429, code: 42910 });
+    });
+  });
+
+  describe(`${name} example src/server.ts`, () => {
+    test(
+      'without ABLY_API_KEY: prints the dev-key banner, listens on PORT and serves tokens',
+      async () => {
+        const server = ServerProcess.start(serverEntry, { PORT: '0' });
+        try {
+          const [, port] = await server.waitFor(/listening on http:\/\/localhost:(\d+)/);
+          expect(server.output()).toContain('ABLY_API_KEY is not set');
+          expect(server.output()).toContain('Ably will REJECT these tokens');
+          const client = new DemoClient(`http://127.0.0.1:${port}`);
+          expect((await client.request(DEMO_ROUTES.page)).status).toBe(200);
+          expect((await client.login('alice')).status).toBe(200);
+          const token = await client.token();
+          expect(token.status).toBe(200);
+          expect(token.headers.get('content-type')).toMatch(/^application\/jwt/);
+        } finally {
+          expect(await server.stop()).toBe(0);
+        }
+      },
+      SPAWN_TIMEOUT_MS,
+    );
+
+    test(
+      'with a malformed ABLY_API_KEY: exits with status 1 naming the format, never echoing the value',
+      async () => {
+        const server = ServerProcess.start(serverEntry, { PORT: '0', ABLY_API_KEY: 'myapp-TopSecretValue42' });
+        expect(await server.exited).toBe(1);
+        expect(server.errors()).toMatch(/Configuration error: ABLY_API_KEY is malformed: expected an Ably API key of the form 'appId.keyId:secret'/);
+        expect(server.output() + server.errors()).not.toContain('TopSecretValue42');
+        expect(server.output()).not.toMatch(/listening/);
+      },
+      SPAWN_TIMEOUT_MS,
+    );
+
+    test(
+      'with a real-looking key: no banner, names the key, never prints the secret',
+      async () => {
+        const server = ServerProcess.start(serverEntry, { PORT: '0', ABLY_API_KEY: 'appAbc.keyXyz:TopSecretValue42', SESSION_SECRET: 'fixed-session-secret' });
+        try {
+          await server.waitFor(/listening on/);
+          expect(server.output()).toContain('Signing Ably tokens with key appAbc.keyXyz.');
+          expect(server.output()).not.toContain('ABLY_API_KEY is not set');
+          expect(server.output()).not.toContain('SESSION_SECRET is not set');
+          expect(server.output() + server.errors()).not.toContain('TopSecretValue42');
+        } finally {
+          await server.stop();
+        }
+      },
+      SPAWN_TIMEOUT_MS,
+    );
+  });
+}
