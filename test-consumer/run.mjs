@@ -42,6 +42,8 @@ try {
   writeFileSync(join(app, 'package.json'), JSON.stringify(manifest, null, 2));
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
   cpSync(join(import.meta.dirname, 'fixtures'), app, { recursive: true });
+  // The same consumer, compiled once as CommonJS (.ts) and once as ESM (.mts).
+  cpSync(join(app, 'consumer.ts'), join(app, 'consumer.mts'));
   console.log(run('node', ['use.cjs'], app).trim());
   console.log(run('node', ['use.mjs'], app).trim());
   run('npx', ['tsc', '-p', 'tsconfig.cjs.json'], app);
