@@ -357,7 +357,7 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
         return { status: 200, headers: { ...NO_STORE_HEADERS, 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(request) };
       }
       const issued = signFor(key, user as User, native, clientId, compiled);
-      safeHook('onTokenIssued', {
+      if (hooks.onTokenIssued) safeHook('onTokenIssued', {
         clientId: issued.clientId,
         rooms: issued.rooms,
         issuedAt: issued.issuedAt,

@@ -271,7 +271,10 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       token,
       clientId,
       keyName: key.keyName,
-      capability: compiled.capability,
+      // Built on demand: the route sends only the JSON, and building the object costs per token.
+      get capability() {
+        return compiled.capability;
+      },
       capabilityJson: compiled.json,
       rooms: compiled.rooms,
       issuedAt: iat * 1000,
