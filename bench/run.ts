@@ -1,8 +1,8 @@
 /* `pnpm bench`: core's signing figures, then every adapter's token route over HTTP next to a bare
  * jsonwebtoken route and the seed page's snippet in the same framework, plus memory growth over
  * many tokens. Each route has its own server process, one under load at a time; the load
- * generator (autocannon) runs here. Writes
- * bench/results/latest.json and latest.md and prints the table. Settings: lib/settings.ts. */
+ * generator (autocannon) runs here. Writes bench/results/latest.json and latest.md and prints the
+ * table. Settings: lib/settings.ts; how to read it: docs/performance.md. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -110,8 +110,8 @@ async function benchFramework(framework: FrameworkName, settings: BenchSettings)
 
     const rounds: RoundResult[] = [];
     for (let r = 0; r < settings.rounds; r++) {
-      // The six orders in turn, so each route runs first, last, and right after each other route
-      // (the seed route leaves much garbage behind) equally often over six rounds.
+      // The six orders in turn: over six rounds each route runs first, last, and right after each
+      // other route equally often, so a drift in the machine's load weighs on all three alike.
       const order = ROUND_ORDERS[r % ROUND_ORDERS.length]!;
       const results = {} as Record<RouteName, LoadResult>;
       for (const route of order) {

@@ -41,7 +41,7 @@ export function readSettings(): BenchSettings {
     connections: numberFromEnv('BENCH_CONNECTIONS', 50, { min: 1 }),
     rounds: numberFromEnv('BENCH_ROUNDS', quick ? 3 : 12, { min: 1 }),
     roundSeconds: numberFromEnv('BENCH_ROUND_SECONDS', quick ? 1 : 1.25, { min: 0.5, integer: false }),
-    warmupSeconds: numberFromEnv('BENCH_WARMUP_SECONDS', quick ? 1 : 1.5, { min: 0, integer: false }),
+    warmupSeconds: numberFromEnv('BENCH_WARMUP_SECONDS', 1, { min: 0, integer: false }),
     memoryTokens: numberFromEnv('BENCH_MEMORY_TOKENS', quick ? 20_000 : 200_000, { min: 0 }),
     memoryPipelining: numberFromEnv('BENCH_MEMORY_PIPELINING', 10, { min: 1 }),
     users: numberFromEnv('BENCH_USERS', 100, { min: 1 }),
