@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Inject, Patch, Post, Put, Req, Res, UseFilters, UseGuards, type CanActivate, type Type } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Options, Patch, Post, Put, Req, Res, UseFilters, UseGuards, type CanActivate, type Type } from '@nestjs/common';
 import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
 import { toTokenRouteRequest, writeTokenRouteAnswer } from './http-platform.js';
@@ -7,8 +7,8 @@ import { toTokenRouteRequest, writeTokenRouteAnswer } from './http-platform.js';
  * Builds the built-in token route's controller for one path and set of guards: the path must be
  * known when the module is declared, so each `forRoot`/`forRootAsync` call makes its own class.
  * GET and POST are what Ably clients send; PUT, PATCH and DELETE are routed too so that core
- * answers them 405 with `Allow: GET, POST` in Ably's shape. OPTIONS and HEAD stay with the
- * platform (CORS preflights).
+ * answers them 405 with `Allow: GET, POST` in Ably's shape. OPTIONS goes to core too: the CORS
+ * preflight of an origin in `allowedOrigins` gets 204, any other OPTIONS 405. HEAD stays with the platform.
  */
 export function createTokenRouteController(path: string, guards: readonly (Type<CanActivate> | CanActivate)[]): Type<unknown> {
   @Controller(path)
@@ -24,6 +24,11 @@ export function createTokenRouteController(path: string, guards: readonly (Type<
 
     @Post()
     post(@Req() req: unknown, @Res() res: unknown): Promise<void> {
+      return this.answer(req, res);
+    }
+
+    @Options()
+    options(@Req() req: unknown, @Res() res: unknown): Promise<void> {
       return this.answer(req, res);
     }
 
