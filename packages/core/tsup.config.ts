@@ -1,3 +1,3 @@
 import { libraryBuild } from '../../tsup.base';
 
-export default libraryBuild(['src/index.ts', 'src/fetch.ts']);
+export default libraryBuild(['src/index.ts', 'src/adapter.ts', 'src/fetch.ts']);

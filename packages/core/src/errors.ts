@@ -4,6 +4,7 @@
  */
 export type AblyChatAuthErrorCode =
   | 'ERR_INVALID_OPTIONS'
+  | 'ERR_UNKNOWN_OPTION'
   | 'ERR_INVALID_API_KEY'
   | 'ERR_API_KEY_PROVIDER'
   | 'ERR_INVALID_TTL'

@@ -1,4 +1,5 @@
-import { createTokenRoute, type TokenRoute, type TokenRouteOptions } from './handler.js';
+import { createTokenRoute, type TokenRoute } from './token-route.js';
+import type { TokenRouteOptions } from './token-route-options.js';
 
 /** Options of {@link createFetchTokenRoute}: core's options, with the Fetch `Request` as the framework request. */
 export type FetchTokenRouteOptions<User> = TokenRouteOptions<User, Request>;
@@ -26,4 +27,5 @@ export function createFetchTokenRoute<User = unknown>(options: FetchTokenRouteOp
   return Object.assign(handler, { route });
 }
 
-export type { TokenRouteOptions, TokenRoute } from './handler.js';
+export type { TokenRoute } from './token-route.js';
+export type { TokenRouteOptions } from './token-route-options.js';

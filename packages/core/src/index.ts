@@ -1,4 +1,4 @@
-export { AblyApiKey, ApiKeyResolver, type ApiKeySource } from './api-key.js';
+export { AblyApiKey, type ApiKeySource } from './api-key.js';
 export {
   allows,
   compileGrants,
@@ -14,7 +14,7 @@ export {
   type RoomExplanation,
 } from './capability.js';
 export { isCrossSiteRequest, type AllowedOrigins, type RequestHeaders } from './cross-site.js';
-export { formatSeconds, parseDurationSeconds, type Duration } from './duration.js';
+export type { Duration } from './duration.js';
 export { AblyChatAuthError, isAblyChatAuthError, type AblyChatAuthErrorCode } from './errors.js';
 export {
   ABLY_OPERATIONS,
@@ -30,31 +30,21 @@ export {
   type GrantItem,
   type RawOperation,
 } from './features.js';
+export { createTokenRoute, type MaybeUser, type TokenRoute, type TokenRouteCallOptions, type TokenRouteRequest } from './token-route.js';
 export {
-  ablyCodeForStatus,
-  ablyErrorResponse,
-  createTokenRoute,
-  definePolicy,
-  internalErrorResponse,
   defaultClientId,
-  NO_STORE_HEADERS,
-  TOKEN_ROUTE_ERROR_CODES,
-  type ChatPolicy,
-  type PolicyResult,
   type ResolvedTokenRouteOptions,
-  type TokenResponseFormat,
-  type TokenRoute,
   type TokenRouteHooks,
   type TokenRouteOptions,
   type TokenRoutePhase,
-  type TokenRouteRequest,
-  type TokenRouteResponse,
   type UserResolver,
-} from './handler.js';
+} from './token-route-options.js';
+export { definePolicy, type ChatPolicy, type PolicyFunction, type PolicyResult } from './policy.js';
+export type { TokenResponseFormat, TokenRouteResponse } from './responses.js';
+export { DEFAULT_TOKEN_PATH } from './adapter-route.js';
 export {
   assertClientId,
   createTokenIssuer,
-  resolveTokenIssuerOptions,
   MAX_CLIENT_ID_LENGTH,
   MAX_CLOCK_SKEW_SECONDS,
   MAX_REVOCABLE_TTL_SECONDS,
@@ -71,6 +61,5 @@ export {
 export { consoleLogger, silentLogger, type Logger } from './logger.js';
 export { assertRoomPattern, assertRoomSegment, isRoomPattern, room, rooms, MAX_ROOM_PATTERN_LENGTH, type RoomPattern } from './room-pattern.js';
 export { decodeAblyToken, verifyAblyToken, type DecodedAblyToken } from './token.js';
-export { createAdapterTokenRoute, writeTokenRouteResponse, type TokenRouteAdapterOptions } from './node-http.js';
 export { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 export { revokeTokens, DEFAULT_ABLY_REST_URL, type RevocationBatchResult, type RevocationTarget, type RevokeTokensOptions } from './revocation.js';

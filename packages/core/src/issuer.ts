@@ -4,6 +4,7 @@ import { ApiKeyResolver, type AblyApiKey, type ApiKeySource } from './api-key.js
 import { compileGrants, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
 import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
+import { assertKnownOptions } from './option-names.js';
 import { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 
 /** Ably's TTL ceiling for tokens: 24 h, or 1 h when the key has revocable tokens enabled. */
@@ -39,6 +40,9 @@ export interface TokenIssuerOptions {
   /** Refuse tokens larger than this many bytes. Default and maximum 8192. */
   maxTokenBytes?: number;
 }
+
+/** The option names {@link createTokenIssuer} reads; any other name is refused. */
+export const TOKEN_ISSUER_OPTION_NAMES: readonly string[] = ['apiKey', 'ttl', 'revocableTokens', 'clockSkew', 'allowWildcardClientId', 'maxTokenBytes', 'allowPrivilegedOperations'];
 
 /** The resolved, validated form of {@link TokenIssuerOptions}. */
 export interface ResolvedTokenIssuerOptions {
@@ -225,6 +229,7 @@ function isCompiled(grants: unknown): grants is CompiledCapability {
  */
 export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   if (typeof options !== 'object' || options === null) throw invalid('createTokenIssuer needs an options object with at least apiKey.');
+  assertKnownOptions(options, TOKEN_ISSUER_OPTION_NAMES, 'createTokenIssuer');
   const keys = new ApiKeyResolver(options.apiKey);
   const resolved = resolveTokenIssuerOptions(options);
 

@@ -1,32 +1,6 @@
-import type { ServerResponse } from 'node:http';
-import { AblyChatAuthError } from './errors.js';
-import { createTokenRoute, type TokenRoute, type TokenRouteOptions, type TokenRouteResponse, type UserResolver } from './handler.js';
-
-/**
- * The options an adapter takes: the core's, with `resolveUser` optional because each adapter has
- * a default (`req.user`, `ctx.state.user`).
- */
-export type TokenRouteAdapterOptions<User, Req> = Omit<TokenRouteOptions<User, Req>, 'resolveUser'> & {
-  /** Finds the logged-in user; default: the framework's convention (see the adapter's docs). */
-  resolveUser?: UserResolver<User, Req>;
-};
-
-/**
- * Builds the token route for an adapter: its options, with the adapter's conventional user
- * (`req.user`, `ctx.state.user`) when the app gives no `resolveUser`. Every adapter goes through
- * here, so they agree on defaults and on the error for a missing options object.
- * @example createAdapterTokenRoute(options, (req) => req.user, 'createTokenMiddleware')
- */
-export function createAdapterTokenRoute<User, Req>(
-  options: TokenRouteAdapterOptions<User, Req>,
-  defaultResolveUser: UserResolver<User, Req>,
-  factoryName: string,
-): TokenRoute<User, Req> {
-  if (typeof options !== 'object' || options === null) {
-    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `${factoryName} needs an options object with apiKey and policy (resolveUser is optional).`);
-  }
-  return createTokenRoute<User, Req>({ ...options, resolveUser: options.resolveUser ?? defaultResolveUser });
-}
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { internalErrorResponse, type TokenRouteResponse } from './responses.js';
+import type { TokenRoute } from './token-route.js';
 
 /**
  * Writes a core answer to a Node `ServerResponse` (Express, Koa's `ctx.res`, Fastify's `reply.raw`).
@@ -36,7 +10,29 @@ export function createAdapterTokenRoute<User, Req>(
 export function writeTokenRouteResponse(res: ServerResponse, response: TokenRouteResponse): void {
   if (res.headersSent || res.writableEnded || res.destroyed) return;
   res.statusCode = response.status;
-  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  for (const name in response.headers) res.setHeader(name, response.headers[name]!);
   res.setHeader('Content-Length', Buffer.byteLength(response.body));
   res.end(response.body);
+}
+
+/**
+ * Answers a Node HTTP request with the token route, as a Node request handler does: reads the
+ * method and headers, lets core decide, writes the answer. The promise never rejects: if writing
+ * fails before the headers went out the client gets the generic 500, else the socket is closed.
+ *
+ * @example
+ * const route = createTokenRoute({ apiKey, resolveUser: (req: IncomingMessage) => userOf(req), policy });
+ * createServer((req, res) => void handleNodeRequest(route, req, res));
+ */
+export async function handleNodeRequest<User, Req extends IncomingMessage>(route: TokenRoute<User, Req>, req: Req, res: ServerResponse): Promise<void> {
+  try {
+    writeTokenRouteResponse(res, await route.handle({ method: req.method ?? '', headers: req.headers, native: req }));
+  } catch {
+    try {
+      if (!res.headersSent) writeTokenRouteResponse(res, internalErrorResponse());
+      else res.destroy();
+    } catch {
+      res.destroy();
+    }
+  }
 }

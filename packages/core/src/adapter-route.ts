@@ -1,0 +1,66 @@
+import { AblyChatAuthError, describeValue } from './errors.js';
+import { assertKnownOptions } from './option-names.js';
+import { createTokenRoute, type TokenRoute } from './token-route.js';
+import { TOKEN_ROUTE_OPTION_NAMES, type TokenRouteOptions, type UserResolver } from './token-route-options.js';
+
+/** The path every adapter serves the token route at unless told otherwise. */
+export const DEFAULT_TOKEN_PATH = '/api/ably-token';
+
+/**
+ * The options an adapter takes: the core's, with `resolveUser` optional because each adapter has
+ * a default (`req.user`, `ctx.state.user`).
+ */
+export type TokenRouteAdapterOptions<User, Req> = Omit<TokenRouteOptions<User, Req>, 'resolveUser'> & {
+  /** Finds the signed-in user; default: the framework's convention (see the adapter's docs). */
+  resolveUser?: UserResolver<User, Req>;
+};
+
+/** How an adapter builds its route: its name, its conventional user, and the options it reads itself. */
+export interface AdapterRouteSetup<User, Req> {
+  /** The adapter's factory, as errors should name it (`'createTokenMiddleware'`). */
+  factoryName: string;
+  /** The user when the app gives no `resolveUser` (`req.user`, `ctx.state.user`). */
+  defaultResolveUser: UserResolver<User, Req>;
+  /** Option names the adapter reads itself (such as `path`); core never sees them. */
+  adapterOptionNames?: readonly string[];
+}
+
+/**
+ * Builds the token route for an adapter: checks the option names (core's and the adapter's own,
+ * with a "did you mean"), applies the adapter's conventional user when the app gives no
+ * `resolveUser`, and hands core the rest. Every adapter goes through here, so they agree on
+ * defaults and errors.
+ *
+ * @example
+ * const route = createAdapterTokenRoute(options, {
+ *   factoryName: 'createTokenMiddleware',
+ *   defaultResolveUser: (req: { user?: AppUser }) => req.user,
+ *   adapterOptionNames: ['path'],
+ * });
+ */
+export function createAdapterTokenRoute<User, Req>(options: TokenRouteAdapterOptions<User, Req>, setup: AdapterRouteSetup<User, Req>): TokenRoute<User, Req> {
+  const { factoryName, defaultResolveUser, adapterOptionNames = [] } = setup;
+  if (typeof options !== 'object' || options === null) {
+    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `${factoryName} needs an options object with apiKey and policy (resolveUser is optional); got ${describeValue(options)}.`);
+  }
+  assertKnownOptions(options, [...TOKEN_ROUTE_OPTION_NAMES, ...adapterOptionNames], factoryName);
+  const coreOptions: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options)) if (!adapterOptionNames.includes(name)) coreOptions[name] = value;
+  coreOptions.resolveUser = options.resolveUser ?? defaultResolveUser;
+  return createTokenRoute<User, Req>(coreOptions as unknown as TokenRouteOptions<User, Req>);
+}
+
+/**
+ * Checks an adapter's `path` option: an absolute URL path without query, fragment or white space.
+ * Returns the path, or {@link DEFAULT_TOKEN_PATH} when none is given.
+ */
+export function resolveTokenPath(path: unknown, factoryName: string): string {
+  if (path === undefined) return DEFAULT_TOKEN_PATH;
+  if (typeof path !== 'string' || !path.startsWith('/') || /[?#\s]/.test(path)) {
+    throw new AblyChatAuthError(
+      'ERR_INVALID_OPTIONS',
+      `${factoryName}: path must be a URL path starting with '/' and without a query string, like '${DEFAULT_TOKEN_PATH}'; got ${typeof path === 'string' ? JSON.stringify(path.slice(0, 80)) : describeValue(path)}.`,
+    );
+  }
+  return path;
+}

@@ -1,0 +1,23 @@
+/**
+ * `@ably-chat-auth/core/adapter`: what authors of framework adapters need. Apps import the root.
+ */
+export {
+  createAdapterTokenRoute,
+  resolveTokenPath,
+  DEFAULT_TOKEN_PATH,
+  type AdapterRouteSetup,
+  type TokenRouteAdapterOptions,
+} from './adapter-route.js';
+export { readHeader, type RequestHeaders } from './cross-site.js';
+export { handleNodeRequest, writeTokenRouteResponse } from './node-http.js';
+export { assertKnownOptions } from './option-names.js';
+export {
+  ablyCodeForStatus,
+  ablyErrorResponse,
+  internalErrorResponse,
+  NO_STORE_HEADERS,
+  TOKEN_ROUTE_ERROR_CODES,
+  type TokenRouteResponse,
+} from './responses.js';
+export { TOKEN_ROUTE_OPTION_NAMES } from './token-route-options.js';
+export type { MaybeUser, TokenRoute, TokenRouteCallOptions, TokenRouteRequest } from './token-route.js';

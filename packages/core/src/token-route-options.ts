@@ -1,0 +1,183 @@
+import { compileGrants, type CompiledCapability } from './capability.js';
+import { resolveAllowedOrigins, type AllowedOrigins, type OriginCheck } from './cross-site.js';
+import { parseDurationSeconds, type Duration } from './duration.js';
+import { AblyChatAuthError, describeValue } from './errors.js';
+import { TOKEN_ISSUER_OPTION_NAMES, type TokenIssuerOptions } from './issuer.js';
+import { consoleLogger, silentLogger, type Logger } from './logger.js';
+import { assertKnownOptions } from './option-names.js';
+import type { ChatPolicy, PolicyFunction } from './policy.js';
+import type { TokenResponseFormat } from './responses.js';
+
+/** Finds the signed-in user for a request; nothing (null, undefined, false, '') means "not signed in" (401). */
+export type UserResolver<User = unknown, Req = unknown> = (req: Req) => User | null | undefined | false | '' | Promise<User | null | undefined | false | ''>;
+
+/** Which step of the token route failed. */
+export type TokenRoutePhase = 'origin' | 'resolveUser' | 'clientId' | 'policy' | 'apiKey' | 'issue';
+
+/** Events for audit and metrics. Hooks never receive the token or the key; a hook that throws is logged and ignored. */
+export interface TokenRouteHooks<User = unknown, Req = unknown> {
+  /** A token was issued. */
+  onTokenIssued?(event: { clientId: string; rooms: readonly string[]; issuedAt: number; expiresAt: number; keyName: string; user: User; request: Req }): void | Promise<void>;
+  /** The route refused: 401 (not signed in), 403 (no grants, or a cross-site request from an origin not allowed) or 405 (wrong method). */
+  onDenied?(event: {
+    status: 401 | 403 | 405;
+    reason: 'unauthenticated' | 'forbidden' | 'cross-site' | 'method-not-allowed';
+    clientId?: string;
+    request: Req;
+  }): void | Promise<void>;
+  /** The route failed: 500 (resolver, policy or configuration fault) or 503 (timeout, key provider). */
+  onError?(event: { status: 500 | 503; error: unknown; phase: TokenRoutePhase; request: Req }): void | Promise<void>;
+}
+
+/** Options of `createTokenRoute`: the issuer's options plus who asks and what they get. */
+export interface TokenRouteOptions<User = unknown, Req = unknown> extends TokenIssuerOptions {
+  /** Finds the signed-in user from the framework's request. Adapters default it to `req.user`. */
+  resolveUser: UserResolver<User, Req>;
+  /** What the user gets. No grants: 403, and the Ably client stops retrying. */
+  policy: ChatPolicy<User, Req>;
+  /** Maps the user to the token's clientId. Default `user.clientId ?? user.id` (numbers become strings). */
+  clientId?: (user: User) => string;
+  /** Per-user `x-ably-revocation-key` (a team or session id), for bulk revocation. */
+  revocationKey?: (user: User, req: Req) => string | undefined | null;
+  /** Extra JWT claims per user. */
+  claims?: (user: User, req: Req) => Record<string, unknown> | undefined | null;
+  /**
+   * `'jwt'` (default): `Content-Type: application/jwt`, the body is the token (works with ably-js
+   * `authUrl` and with `@ably-chat-auth/client`). `'token-details'`: JSON TokenDetails
+   * (`token`, `issued`, `expires`, `capability`, `clientId`). `'token-request'`: a signed Ably
+   * TokenRequest (JSON) that the client exchanges with Ably itself; it carries no revocation key
+   * or extra claims, so those options are refused with it.
+   */
+  responseFormat?: TokenResponseFormat;
+  /** Deadline for resolving the user, the policy and the key together; past it the route answers 503. Default `'10s'`. */
+  timeout?: Duration;
+  /** Audit and metrics hooks. */
+  hooks?: TokenRouteHooks<User, Req>;
+  /** Where faults are logged. Default: `console`. `false` silences it. */
+  logger?: Logger | false;
+  /**
+   * Web origins on other sites allowed to fetch tokens with the user's cookies (a web app served
+   * from another origin than this route). By default a request the browser marks
+   * `Sec-Fetch-Site: cross-site` is refused with 403, and no CORS header is ever sent. For an
+   * allowed `Origin` every answer carries `Access-Control-Allow-Origin: <that origin>`,
+   * `Access-Control-Allow-Credentials: true` and `Vary: Origin`, and the CORS preflight
+   * (`OPTIONS`) is answered 204. Exact origins (`'https://app.example.com'`) or a predicate;
+   * `'*'` is refused at startup.
+   */
+  allowedOrigins?: AllowedOrigins;
+}
+
+/** The option names `createTokenRoute` reads (the issuer's included). */
+export const TOKEN_ROUTE_OPTION_NAMES: readonly string[] = [
+  ...TOKEN_ISSUER_OPTION_NAMES,
+  'resolveUser',
+  'policy',
+  'clientId',
+  'revocationKey',
+  'claims',
+  'responseFormat',
+  'timeout',
+  'hooks',
+  'logger',
+  'allowedOrigins',
+];
+
+/** The validated, secret-free form of the route's options. */
+export interface ResolvedTokenRouteOptions {
+  responseFormat: TokenResponseFormat;
+  timeoutMs: number;
+  ttlSeconds: number;
+  clockSkewSeconds: number;
+}
+
+/** Everything the route runs with, checked once at creation (internal: holds the app's functions). */
+export interface RouteSettings<User, Req> {
+  resolveUser: UserResolver<User, Req>;
+  /** The compiled static policy, or the policy function. */
+  policy: CompiledCapability | PolicyFunction<User, Req>;
+  toClientId: (user: User) => string;
+  revocationKey: ((user: User, req: Req) => string | undefined | null) | undefined;
+  claims: ((user: User, req: Req) => Record<string, unknown> | undefined | null) | undefined;
+  responseFormat: TokenResponseFormat;
+  timeoutMs: number;
+  hooks: TokenRouteHooks<User, Req>;
+  logger: Logger;
+  originCheck: OriginCheck | undefined;
+}
+
+function invalid(message: string): AblyChatAuthError {
+  return new AblyChatAuthError('ERR_INVALID_OPTIONS', message);
+}
+
+/**
+ * Checks a policy: a function is kept, a static grants object is compiled now (so a typo fails at
+ * startup), anything else is refused. `where` names the option for the message.
+ */
+export function resolvePolicy<User, Req>(policy: unknown, where: string, compile: (grants: unknown) => CompiledCapability | null = compileGrants): CompiledCapability | PolicyFunction<User, Req> {
+  if (typeof policy === 'function') return policy as PolicyFunction<User, Req>;
+  if (typeof policy === 'object' && policy !== null && !Array.isArray(policy)) {
+    const compiled = compile(policy);
+    if (!compiled) throw new AblyChatAuthError('ERR_INVALID_GRANTS', `${where} grants nothing: every user would get 403. Give at least one room a feature.`);
+    return compiled;
+  }
+  throw invalid(`${where} must be a grants object or a function (user, req) => grants; got ${describeValue(policy)}.`);
+}
+
+/** Default clientId mapping: `user.clientId ?? user.id` (a safe integer becomes its string). */
+export function defaultClientId(user: unknown): string {
+  if (typeof user === 'string') return user;
+  if (typeof user === 'object' && user !== null) {
+    const record = user as { clientId?: unknown; id?: unknown };
+    const value = record.clientId ?? record.id;
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+    if (typeof value === 'string') return value;
+    throw new AblyChatAuthError(
+      'ERR_INVALID_CLIENT_ID',
+      `The user has no usable clientId or id (got ${describeValue(value)}); pass a clientId option that maps your user to a stable string id.`,
+    );
+  }
+  throw new AblyChatAuthError('ERR_INVALID_CLIENT_ID', `The resolved user is ${describeValue(user)}; pass a clientId option that maps it to a string id.`);
+}
+
+/**
+ * Resolves the route's own options (the issuer resolves its share): drops `undefined`, applies
+ * defaults, validates, and refuses unknown names with a "did you mean".
+ */
+export function resolveTokenRouteOptions<User, Req>(
+  options: TokenRouteOptions<User, Req>,
+  where: string,
+  compile: (grants: unknown) => CompiledCapability | null,
+): RouteSettings<User, Req> {
+  assertKnownOptions(options, TOKEN_ROUTE_OPTION_NAMES, where);
+  if (typeof options.resolveUser !== 'function') throw invalid(`resolveUser must be a function (req) => user | null; got ${describeValue(options.resolveUser)}.`);
+  const policy = resolvePolicy<User, Req>(options.policy, 'policy', compile);
+  for (const name of ['clientId', 'revocationKey', 'claims'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw invalid(`${name} must be a function of the user; got ${describeValue(options[name])}.`);
+  }
+  const responseFormat = options.responseFormat ?? 'jwt';
+  if (responseFormat !== 'jwt' && responseFormat !== 'token-details' && responseFormat !== 'token-request') {
+    throw invalid(`responseFormat must be 'jwt', 'token-details' or 'token-request'; got ${describeValue(responseFormat)}.`);
+  }
+  if (responseFormat === 'token-request' && (options.revocationKey || options.claims)) {
+    throw invalid("revocationKey and claims exist only in JWTs; drop them or use responseFormat 'jwt'.");
+  }
+  const hooks = options.hooks ?? {};
+  if (typeof hooks !== 'object' || hooks === null) throw invalid(`hooks must be an object { onTokenIssued?, onDenied?, onError? }; got ${describeValue(hooks)}.`);
+  assertKnownOptions(hooks, ['onTokenIssued', 'onDenied', 'onError'], `${where} hooks`);
+  const logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
+  if (typeof logger !== 'object' || logger === null || typeof logger.error !== 'function' || typeof logger.warn !== 'function') {
+    throw invalid('logger must have error() and warn() methods (console, pino and winston do), or be false.');
+  }
+  return {
+    resolveUser: options.resolveUser,
+    policy,
+    toClientId: options.clientId ?? (defaultClientId as (user: User) => string),
+    revocationKey: options.revocationKey,
+    claims: options.claims,
+    responseFormat,
+    timeoutMs: parseDurationSeconds(options.timeout ?? 10, { name: 'timeout', code: 'ERR_INVALID_OPTIONS', min: 1, max: 120 }) * 1000,
+    hooks,
+    logger,
+    originCheck: resolveAllowedOrigins(options.allowedOrigins),
+  };
+}
