@@ -1,7 +1,8 @@
 /* The contract run against the smallest possible adapter: core + node:http. It proves the contract
  * passes on a correct adapter; the adapters' own test files run it against their frameworks. */
 import { createServer, type IncomingMessage } from 'node:http';
-import { createTokenRoute, writeTokenRouteResponse } from '@ably-chat-auth/core';
+import { createTokenRoute } from '@ably-chat-auth/core';
+import { handleNodeRequest } from '@ably-chat-auth/core/adapter';
 import { describeAdapterContract, listenOnLoopback, type ContractUser } from '@ably-chat-auth/adapter-contract';
 
 describeAdapterContract('node:http reference adapter', async ({ options, resolveUserFromHeaders }) => {
@@ -12,7 +13,7 @@ describeAdapterContract('node:http reference adapter', async ({ options, resolve
       res.end();
       return;
     }
-    void route.handle({ method: req.method ?? '', headers: req.headers, native: req }).then((answer) => writeTokenRouteResponse(res, answer));
+    void handleNodeRequest(route, req, res);
   });
   const { baseUrl, close } = await listenOnLoopback(server);
   return { baseUrl, tokenPath: '/token', close };

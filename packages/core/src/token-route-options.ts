@@ -113,14 +113,14 @@ function invalid(message: string): AblyChatAuthError {
  * Checks a policy: a function is kept, a static grants object is compiled now (so a typo fails at
  * startup), anything else is refused. `where` names the option for the message.
  */
-export function resolvePolicy<User, Req>(policy: unknown, where: string, compile: (grants: unknown) => CompiledCapability | null = compileGrants): CompiledCapability | PolicyFunction<User, Req> {
+export function resolvePolicy<User, Req>(policy: unknown, label: string, compile: (grants: unknown) => CompiledCapability | null = compileGrants): CompiledCapability | PolicyFunction<User, Req> {
   if (typeof policy === 'function') return policy as PolicyFunction<User, Req>;
   if (typeof policy === 'object' && policy !== null && !Array.isArray(policy)) {
     const compiled = compile(policy);
-    if (!compiled) throw new AblyChatAuthError('ERR_INVALID_GRANTS', `${where} grants nothing: every user would get 403. Give at least one room a feature.`);
+    if (!compiled) throw new AblyChatAuthError('ERR_INVALID_GRANTS', `${label} grants nothing: every user would get 403. Give at least one room a feature.`);
     return compiled;
   }
-  throw invalid(`${where} must be a grants object or a function (user, req) => grants; got ${describeValue(policy)}.`);
+  throw invalid(`policy must be a grants object or a function (user, req) => grants; got ${describeValue(policy)}.`);
 }
 
 /** Default clientId mapping: `user.clientId ?? user.id` (a safe integer becomes its string). */
@@ -150,7 +150,7 @@ export function resolveTokenRouteOptions<User, Req>(
 ): RouteSettings<User, Req> {
   assertKnownOptions(options, TOKEN_ROUTE_OPTION_NAMES, where);
   if (typeof options.resolveUser !== 'function') throw invalid(`resolveUser must be a function (req) => user | null; got ${describeValue(options.resolveUser)}.`);
-  const policy = resolvePolicy<User, Req>(options.policy, 'policy', compile);
+  const policy = resolvePolicy<User, Req>(options.policy, 'The static policy', compile);
   for (const name of ['clientId', 'revocationKey', 'claims'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw invalid(`${name} must be a function of the user; got ${describeValue(options[name])}.`);
   }

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as Ably from 'ably';
-import { createTokenRoute, writeTokenRouteResponse } from '../src/index';
+import { writeTokenRouteResponse } from '../src/adapter';
+import { createTokenRoute } from '../src/index';
 import { TEST_KEY, verifyWithJose } from './helpers';
 
 // The real ably-js client consuming the core route through a bare node:http server.
@@ -19,9 +20,8 @@ beforeAll(async () => {
     policy: (user) => (user.id === 'banned' ? null : { lobby: 'all', [`dms:${user.id}:*`]: ['send', 'receive'] }),
   });
   server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     // The route never reads the body; Node discards it after the answer.
-    void route.handle({ method: req.method ?? 'GET', query: Object.fromEntries(url.searchParams), headers: req.headers, native: req }).then((answer) => writeTokenRouteResponse(res, answer));
+    void route.handle({ method: req.method ?? 'GET', headers: req.headers, native: req }).then((answer) => writeTokenRouteResponse(res, answer));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   authUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/ably-token`;

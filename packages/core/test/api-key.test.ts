@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { AblyApiKey, ApiKeyResolver, AblyChatAuthError, isAblyChatAuthError } from '../src/index';
+import { ApiKeyResolver } from '../src/api-key';
+import { AblyApiKey, AblyChatAuthError, isAblyChatAuthError } from '../src/index';
 import { TEST_KEY, TEST_KEY_NAME, TEST_SECRET } from './helpers';
 
 describe('AblyApiKey.parse', () => {

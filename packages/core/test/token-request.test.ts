@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as Ably from 'ably';
-import { AblyApiKey, createTokenIssuer, createTokenRoute, signTokenRequest, writeTokenRouteResponse, compileGrants } from '../src/index';
+import { writeTokenRouteResponse } from '../src/adapter';
+import { AblyApiKey, createTokenIssuer, createTokenRoute, signTokenRequest, compileGrants } from '../src/index';
 import { TEST_KEY, TEST_KEY_NAME, TEST_SECRET } from './helpers';
 
 const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));

@@ -1,3 +1,21 @@
-export { createTokenMiddleware, type ExpressTokenRouteOptions } from './middleware.js';
-// One import for an app: grants helpers, errors and token tools come with the adapter.
-export * from '@ably-chat-auth/core';
+export {
+  createTokenHandler,
+  createTokenMiddleware,
+  type ExpressTokenHandler,
+  type ExpressTokenHandlerOptions,
+  type ExpressTokenMiddlewareOptions,
+} from './middleware.js';
+// What an Express app needs beside the middleware, so one import does.
+export {
+  AblyChatAuthError,
+  DEFAULT_TOKEN_PATH,
+  definePolicy,
+  isAblyChatAuthError,
+  isCrossSiteRequest,
+  room,
+  rooms,
+  type ChatGrants,
+  type ChatPolicy,
+  type IssuedToken,
+  type TokenRoute,
+} from '@ably-chat-auth/core';

@@ -1,11 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createAdapterTokenRoute, writeTokenRouteResponse, type TokenRouteAdapterOptions } from '@ably-chat-auth/core';
+import { consoleLogger, type Logger, type TokenRoute } from '@ably-chat-auth/core';
+import { createAdapterTokenRoute, resolveTokenPath, writeTokenRouteResponse, type TokenRouteAdapterOptions } from '@ably-chat-auth/core/adapter';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     /**
-     * The logged-in user, as Passport (`@types/passport`) declares it on `req.user`. Augment it in
+     * The signed-in user, as Passport (`@types/passport`) declares it on `req.user`. Augment it in
      * your app (`declare global { namespace Express { interface User { id: string } } }`) and the
      * policy's `user` parameter is typed for free.
      */
@@ -15,30 +16,59 @@ declare global {
 }
 
 /**
- * Options of {@link createTokenMiddleware}: core's token route options
- * (see `@ably-chat-auth/core`'s `TokenRouteOptions`), with `resolveUser` optional.
- * Without it the user is `req.user`, the Passport convention.
+ * Options of {@link createTokenHandler}: core's token route options (`@ably-chat-auth/core`'s
+ * `TokenRouteOptions`), with `resolveUser` optional: without it the user is `req.user`, the
+ * Passport convention.
  */
-export type ExpressTokenRouteOptions<User = Express.User> = TokenRouteAdapterOptions<User, Request>;
+export type ExpressTokenHandlerOptions<User = Express.User> = TokenRouteAdapterOptions<User, Request>;
 
-/** `req.user`, where Passport and most Express auth middleware put the logged-in user. */
-function userOfRequest<User>(req: Request): User | undefined {
+/** Options of {@link createTokenMiddleware}: {@link ExpressTokenHandlerOptions} plus the `path` it answers. */
+export type ExpressTokenMiddlewareOptions<User = Express.User> = ExpressTokenHandlerOptions<User> & {
+  /**
+   * The exact path the middleware answers, relative to where it is mounted. Default: the mount
+   * path itself (`app.use('/api/ably-token', middleware)`). Required with `app.use(middleware)`.
+   */
+  path?: string;
+};
+
+/** An Express handler serving the token route, with the core route behind it. */
+export type ExpressTokenHandler<User = Express.User> = RequestHandler & { readonly route: TokenRoute<User, Request> };
+
+/**
+ * Answers with core. Core never rejects; a failure to write the answer (an app's header hook
+ * throwing) goes to Express's error handlers with `next(err)`, never an unhandled rejection.
+ */
+function answer<User>(route: TokenRoute<User, Request>, req: Request, res: Response, next: NextFunction): void {
+  route
+    .handle({ method: req.method, headers: req.headers, native: req })
+    .then((response) => writeTokenRouteResponse(res, response))
+    .catch(next);
+}
+
+/** `req.user`, where Passport and most Express auth middleware put the signed-in user. */
+function userFromRequest<User>(req: Request): User | undefined {
   return (req as Request & { user?: User }).user;
 }
 
-interface RouteLayer {
-  handle?: unknown;
+/**
+ * An Express route handler answering the token route: `app.get/post/all(path, [auth,] handler)`.
+ * GET and POST get a token or an Ably-shaped refusal, other methods 405; answers are final.
+ *
+ * @example
+ * app.all('/api/ably-token', requireSession, createTokenHandler({
+ *   apiKey: process.env.ABLY_API_KEY!,
+ *   policy: (user: AppUser) => ({ lobby: 'all', [room`dms:${user.id}:*`]: ['send', 'receive', 'history'] }),
+ * }));
+ */
+export function createTokenHandler<User = Express.User>(options: ExpressTokenHandlerOptions<User>): ExpressTokenHandler<User> {
+  const route = createAdapterTokenRoute<User, Request>(options, { factoryName: 'createTokenHandler', defaultResolveUser: userFromRequest });
+  return Object.assign((req: Request, res: Response, next: NextFunction): void => answer(route, req, res, next), { route });
 }
 
 /**
- * Creates Express middleware that answers Ably token requests: `GET`/`POST` get a signed Ably JWT
- * for the logged-in user, with the capabilities your `policy` grants. Every option is validated
- * here, so a bad key or policy fails at startup.
- *
- * Mount it with `app.use(path, middleware)` (it answers the path itself and passes sub-paths on with
- * `next()`) or as a route handler (`app.get`, `app.post`, `app.all`, after your own auth middleware
- * if you like). Answers are final: refusals are Ably-shaped 401/403/405, faults a logged 500/503;
- * only a failure of Express itself reaches `next(err)`.
+ * Express middleware answering the token route at its mount path (`app.use('/api/ably-token',
+ * middleware)`) or at `path`; every other request goes on with `next()`. Mounted at the app root
+ * without `path` it answers nothing (it would hide the home page) and warns once.
  *
  * @example
  * app.use('/api/ably-token', createTokenMiddleware({
@@ -47,26 +77,23 @@ interface RouteLayer {
  *   policy: (user) => ({ lobby: 'all', [room`dms:${user.id}:*`]: ['send', 'receive', 'history'] }),
  * }));
  */
-export function createTokenMiddleware<User = Express.User>(options: ExpressTokenRouteOptions<User>): RequestHandler {
-  const route = createAdapterTokenRoute<User, Request>(options, userOfRequest, 'createTokenMiddleware');
-
-  const ablyTokenMiddleware = (req: Request, res: Response, next: NextFunction): void => {
-    // As a route handler (app.get/post/all) Express already matched the path exactly. Mounted with
-    // app.use(path), the middleware also sees sub-paths (`/api/ably-token/x`): those are not the
-    // token route, so they go on to the next handler. (req.route can be left over from an earlier
-    // route that called next(), hence the check that this very function is in it.)
-    const asRouteHandler = ((req.route as { stack?: RouteLayer[] } | undefined)?.stack ?? []).some((layer) => layer.handle === ablyTokenMiddleware);
-    if (!asRouteHandler && req.path !== '/') {
-      next();
+export function createTokenMiddleware<User = Express.User>(options: ExpressTokenMiddlewareOptions<User>): ExpressTokenHandler<User> {
+  const route = createAdapterTokenRoute<User, Request>(options, { factoryName: 'createTokenMiddleware', defaultResolveUser: userFromRequest, adapterOptionNames: ['path'] });
+  const path = options.path === undefined ? undefined : resolveTokenPath(options.path, 'createTokenMiddleware');
+  const logger: Logger = options.logger === false ? { error: () => {}, warn: () => {} } : (options.logger ?? consoleLogger);
+  let warned = false;
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    if (path !== undefined ? req.path === path : req.path === '/' && req.baseUrl !== '') {
+      answer(route, req, res, next);
       return;
     }
-    // core.handle never rejects, but Express 4 would leave a rejection here unhandled: a fault while
-    // writing goes to the app's error handler instead. (A synchronous throw, e.g. from a custom
-    // query parser, Express itself passes to next(err).)
-    route
-      .handle({ method: req.method, query: req.query, body: req.body as unknown, headers: req.headers, native: req })
-      .then((response) => writeTokenRouteResponse(res, response))
-      .catch(next);
+    if (path === undefined && req.baseUrl === '' && !warned) {
+      warned = true;
+      logger.warn(
+        "createTokenMiddleware is mounted at the app root without a path, so it answers nothing (it would hide every GET /). Mount it with app.use('/api/ably-token', middleware) or pass { path: '/api/ably-token' }; as a route handler (app.get/post/all) use createTokenHandler.",
+      );
+    }
+    next();
   };
-  return ablyTokenMiddleware;
+  return Object.assign(middleware, { route });
 }

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import express from 'express';
 import { describeAdapterContract, listenOnLoopback, type ContractUser } from '@ably-chat-auth/adapter-contract';
-import { createTokenMiddleware } from '@ably-chat-auth/express';
+import { createTokenHandler, createTokenMiddleware } from '@ably-chat-auth/express';
 
 describeAdapterContract('express 5, app.use(path, middleware) with express.json() and express.urlencoded()', async ({ options, resolveUserFromHeaders }) => {
   const app = express();
@@ -15,7 +15,7 @@ describeAdapterContract('express 5, app.use(path, middleware) with express.json(
 describeAdapterContract('express 5, app.all(path, auth, middleware) without body parsers', async ({ options, resolveUserFromHeaders }) => {
   const app = express();
   const passThroughAuth: express.RequestHandler = (_req, _res, next) => next();
-  app.all('/auth/ably', passThroughAuth, createTokenMiddleware<ContractUser>({ ...options, resolveUser: (req) => resolveUserFromHeaders(req.headers) }));
+  app.all('/auth/ably', passThroughAuth, createTokenHandler<ContractUser>({ ...options, resolveUser: (req) => resolveUserFromHeaders(req.headers) }));
   const { baseUrl, close } = await listenOnLoopback(createServer(app));
   return { baseUrl, tokenPath: '/auth/ably', close };
 });

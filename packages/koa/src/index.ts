@@ -1,12 +1,24 @@
 export {
   createTokenHandler,
   createTokenMiddleware,
+  respondWithKoa,
   userFromState,
-  DEFAULT_TOKEN_PATH,
   type KoaTokenContext,
+  type KoaTokenHandler,
   type KoaTokenHandlerOptions,
-  type KoaTokenMiddleware,
   type KoaTokenMiddlewareOptions,
 } from './token-middleware.js';
-// One import for an app: grants helpers, errors and token tools come with the adapter.
-export * from '@ably-chat-auth/core';
+// What a Koa app needs beside the middleware, so one import does.
+export {
+  AblyChatAuthError,
+  DEFAULT_TOKEN_PATH,
+  definePolicy,
+  isAblyChatAuthError,
+  isCrossSiteRequest,
+  room,
+  rooms,
+  type ChatGrants,
+  type ChatPolicy,
+  type IssuedToken,
+  type TokenRoute,
+} from '@ably-chat-auth/core';
