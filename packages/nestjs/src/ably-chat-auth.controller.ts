@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Inject, Patch, Post, Put, Req, Res, UseFilters, UseGuards, type CanActivate, type Type } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Options, Patch, Post, Put, Req, Res, UseFilters, UseGuards, type CanActivate, type Type } from '@nestjs/common';
 import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
 import { toTokenRouteRequest, writeTokenRouteAnswer } from './http-platform.js';
@@ -6,9 +6,10 @@ import { toTokenRouteRequest, writeTokenRouteAnswer } from './http-platform.js';
 /**
  * Builds the built-in token route's controller for one path and set of guards: the path must be
  * known when the module is declared, so each `forRoot`/`forRootAsync` call makes its own class.
- * GET and POST are what Ably clients send; PUT, PATCH and DELETE are routed too so that core
- * answers them 405 with `Allow: GET, POST` in Ably's shape. OPTIONS and HEAD stay with the
- * platform (CORS preflights).
+ * GET and POST are what Ably clients send; PUT, PATCH, DELETE and OPTIONS are routed too, so
+ * that core answers them as on every adapter: 405 with `Allow: GET, POST` in Ably's shape, and
+ * OPTIONS whatever core makes of a CORS preflight (rather than the platform's 404). A CORS
+ * middleware of the app (`app.enableCors()`) answers preflights before any route, as before.
  */
 export function createTokenRouteController(path: string, guards: readonly (Type<CanActivate> | CanActivate)[]): Type<unknown> {
   @Controller(path)
@@ -39,6 +40,11 @@ export function createTokenRouteController(path: string, guards: readonly (Type<
 
     @Delete()
     delete(@Req() req: unknown, @Res() res: unknown): Promise<void> {
+      return this.answer(req, res);
+    }
+
+    @Options()
+    options(@Req() req: unknown, @Res() res: unknown): Promise<void> {
       return this.answer(req, res);
     }
 
