@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import * as Ably from 'ably';
 import { jwtVerify, type JWTPayload, type JWTHeaderParameters } from 'jose';
 import {
+  CONTRACT_ALLOWED_ORIGIN,
   CONTRACT_TTL_SECONDS,
   CONTRACT_USERS,
   createContractFixture,
@@ -35,6 +36,28 @@ function sortedCapability(json: unknown): Record<string, string[]> {
   if (typeof json !== 'string') throw new Error(`x-ably-capability must be a JSON string; got ${typeof json}.`);
   const parsed = JSON.parse(json) as Record<string, string[]>;
   return Object.fromEntries(Object.entries(parsed).map(([resource, ops]) => [resource, [...ops].sort()]));
+}
+
+/**
+ * What a browser concludes from an answer to a credentialed cross-origin request (the CORS check
+ * of the Fetch standard): it lets the page read the answer only when `Access-Control-Allow-Origin`
+ * is exactly the page's origin and `Access-Control-Allow-Credentials` is `true`.
+ */
+function browserLetsPageRead(answer: ContractAnswer, origin: string): boolean {
+  return answer.headers.get('access-control-allow-origin') === origin && answer.headers.get('access-control-allow-credentials') === 'true';
+}
+
+/**
+ * The browser's CORS-preflight check: a 2xx answer that passes the CORS check, lists the method
+ * (GET and POST need no listing only when the answer allows the origin) and every requested header.
+ */
+function browserAcceptsPreflight(answer: ContractAnswer, origin: string, method: string, requestHeaders: readonly string[]): boolean {
+  if (answer.status < 200 || answer.status > 299 || !browserLetsPageRead(answer, origin)) return false;
+  const list = (name: string) => (answer.headers.get(name) ?? '').split(',').map((item) => item.trim().toLowerCase()).filter(Boolean);
+  const methods = list('access-control-allow-methods');
+  const headers = list('access-control-allow-headers');
+  const methodOk = methods.includes(method.toLowerCase()) || ['get', 'head', 'post'].includes(method.toLowerCase());
+  return methodOk && requestHeaders.every((header) => headers.includes(header.toLowerCase()));
 }
 
 /** Finds a port nobody listens on, so an Ably client pointed at it fails at once if it ever calls Ably. */
@@ -235,6 +258,80 @@ export function describeAdapterContract(name: string, start: StartAdapter, contr
         expectAblyError(answer, 500, 50000);
         expect(answer.body).not.toContain('grants store');
         expect(newEvents(from)).toEqual([expect.objectContaining({ hook: 'onError', status: 500, phase: 'policy' })]);
+      });
+    });
+
+    describe('cross-site requests (Sec-Fetch-Site, allowedOrigins, CORS)', () => {
+      const stranger = 'https://evil.example.test';
+
+      it.each([undefined, 'same-origin', 'same-site', 'none'])('serves a request with Sec-Fetch-Site %s, with no CORS header', async (site) => {
+        const headers: Record<string, string> = { ...sessionCookie('alice'), ...(site ? { 'sec-fetch-site': site } : {}) };
+        const answer = await call({ headers });
+        await expectJwtAnswer(answer, 'alice');
+        expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+        expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
+      });
+
+      it('refuses a cross-site request from an origin not allowed: Ably-shaped 403 saying how to allow it, no CORS header', async () => {
+        const from = fixture.events.length;
+        for (const origin of [stranger, 'null']) {
+          const answer = await call({ headers: { ...sessionCookie('alice'), 'sec-fetch-site': 'cross-site', origin } });
+          const { message } = expectAblyError(answer, 403, 40300);
+          expect(message).toContain('allowedOrigins');
+          expect(browserLetsPageRead(answer, origin)).toBe(false);
+          expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+          expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
+        }
+        // POST (ably-js authMethod POST) and a cross-site request without Origin are refused too.
+        expectAblyError(await call({ method: 'POST', headers: { ...sessionCookie('alice'), 'sec-fetch-site': 'cross-site', origin: stranger } }), 403, 40300);
+        expectAblyError(await call({ headers: { ...sessionCookie('alice'), 'sec-fetch-site': 'cross-site' } }), 403, 40300);
+        expect(newEvents(from).map((e) => e.hook === 'onDenied' && e.reason)).toEqual(['cross-site', 'cross-site', 'cross-site', 'cross-site']);
+      });
+
+      it('serves an allowed origin with CORS headers a browser accepts, on success and on refusal', async () => {
+        const headers = { 'sec-fetch-site': 'cross-site', origin: CONTRACT_ALLOWED_ORIGIN };
+        const ok = await call({ headers: { ...sessionCookie('alice'), ...headers } });
+        await expectJwtAnswer(ok, 'alice');
+        expect(browserLetsPageRead(ok, CONTRACT_ALLOWED_ORIGIN)).toBe(true);
+        expect(ok.headers.get('vary')).toMatch(/\bOrigin\b/i);
+        // The page must be able to read a 401/403 too: an unreadable answer looks like a network error to ably-js.
+        const unauthenticated = await call({ method: 'POST', headers });
+        expectAblyError(unauthenticated, 401, 40100);
+        expect(browserLetsPageRead(unauthenticated, CONTRACT_ALLOWED_ORIGIN)).toBe(true);
+        const banned = await call({ headers: { ...sessionCookie(CONTRACT_USERS.banned), ...headers } });
+        expectAblyError(banned, 403, 40300);
+        expect(browserLetsPageRead(banned, CONTRACT_ALLOWED_ORIGIN)).toBe(true);
+      });
+
+      it('answers the CORS preflight of an allowed origin with 204, the methods and the requested headers', async () => {
+        for (const method of ['GET', 'POST']) {
+          const answer = await call({
+            method: 'OPTIONS',
+            headers: {
+              origin: CONTRACT_ALLOWED_ORIGIN,
+              'sec-fetch-site': 'cross-site',
+              'access-control-request-method': method,
+              'access-control-request-headers': 'authorization,x-csrf-token',
+            },
+          });
+          expect(answer.status).toBe(204);
+          expect(answer.body).toBe('');
+          expect(browserAcceptsPreflight(answer, CONTRACT_ALLOWED_ORIGIN, method, ['authorization', 'x-csrf-token'])).toBe(true);
+          expect(answer.headers.get('access-control-allow-methods')).toBe('GET, POST');
+        }
+      });
+
+      it('gives no CORS header to the preflight of any other origin, so the browser blocks the request', async () => {
+        for (const origin of [stranger, 'null', `${CONTRACT_ALLOWED_ORIGIN}.evil.test`, 'http://chat.example.test']) {
+          const answer = await call({
+            method: 'OPTIONS',
+            headers: { origin, 'sec-fetch-site': 'cross-site', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+          });
+          expect(browserAcceptsPreflight(answer, origin, 'GET', ['authorization'])).toBe(false);
+          expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+          expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
+          expect(answer.status).toBe(405);
+        }
       });
     });
 

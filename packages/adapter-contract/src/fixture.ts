@@ -16,6 +16,8 @@ export type ContractHeaders = Readonly<Record<string, string | string[] | undefi
 export interface ContractRouteOptions {
   apiKey: string;
   ttl: number;
+  /** One origin on another site ({@link CONTRACT_ALLOWED_ORIGIN}) may fetch tokens; other cross-site requests get 403. */
+  allowedOrigins: readonly string[];
   policy: (user: ContractUser, req: unknown) => ChatGrants | null;
   hooks: TokenRouteHooks<ContractUser, unknown>;
   logger: Logger;
@@ -119,6 +121,9 @@ function readCookie(headers: ContractHeaders): string | undefined {
   return Array.isArray(value) ? value.join('; ') : value;
 }
 
+/** The one web origin on another site that the contract's route lets in (`allowedOrigins`). */
+export const CONTRACT_ALLOWED_ORIGIN = 'https://chat.example.test';
+
 /** Builds a fresh fixture: a random key (so a leak of its secret is unmistakable), recorders, the policy. */
 export function createContractFixture(): ContractFixture {
   const keyName = 'contractApp.contractKey';
@@ -134,6 +139,7 @@ export function createContractFixture(): ContractFixture {
     options: {
       apiKey,
       ttl: CONTRACT_TTL_SECONDS,
+      allowedOrigins: [CONTRACT_ALLOWED_ORIGIN],
       policy: (user) => {
         if (user.id === CONTRACT_USERS.banned) return null;
         if (user.id === CONTRACT_USERS.policyThrows) throw new Error('The grants store is unreachable.');

@@ -1,5 +1,6 @@
 export { describeAdapterContract, type AdapterContractOptions, type ContractAnswer } from './contract.js';
 export {
+  CONTRACT_ALLOWED_ORIGIN,
   CONTRACT_TTL_SECONDS,
   CONTRACT_USERS,
   contractGrants,

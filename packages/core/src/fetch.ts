@@ -19,9 +19,9 @@ export type FetchTokenRouteHandler<User> = ((request: Request) => Promise<Respon
 export function createFetchTokenRoute<User = unknown>(options: FetchTokenRouteOptions<User>): FetchTokenRouteHandler<User> {
   const route = createTokenRoute<User, Request>(options);
   const handler = async (request: Request): Promise<Response> => {
-    const answer = await route.handle({ method: request.method, native: request });
-    // A HEAD or 405 answer still has a body; Response refuses a body only for 204/304 statuses.
-    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    const answer = await route.handle({ method: request.method, headers: request.headers, native: request });
+    // Response refuses any body, even an empty one, with 204 (the CORS preflight's answer).
+    return new Response(answer.status === 204 ? null : answer.body, { status: answer.status, headers: answer.headers });
   };
   return Object.assign(handler, { route });
 }

@@ -5,6 +5,7 @@ import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, isAblyChatAuthError, describeValue } from './errors.js';
 import { createTokenIssuer, type IssuedToken, type TokenIssuer, type TokenIssuerOptions } from './issuer.js';
 import { consoleLogger, silentLogger, type Logger } from './logger.js';
+import { readHeader, requestedHeaders, resolveAllowedOrigins, type AllowedOrigins, type RequestHeaders } from './cross-site.js';
 
 /** What a policy may return: grants, or nothing (null, undefined, false) to refuse with 403. */
 export type PolicyResult = ChatGrants | null | undefined | false;
@@ -15,8 +16,22 @@ export type PolicyResult = ChatGrants | null | undefined | false;
  */
 export type ChatPolicy<User = unknown, Req = unknown> = ChatGrants | ((user: User, req: Req) => PolicyResult | Promise<PolicyResult>);
 
-/** Finds the logged-in user for a request; nothing (null, undefined, false) means "not logged in" (401). */
-export type UserResolver<User = unknown, Req = unknown> = (req: Req) => User | null | undefined | false | Promise<User | null | undefined | false>;
+/**
+ * Writes a policy function with its grants typed, so string literals such as `'all'` or
+ * `['send', 'history']` keep their feature types without `as const`. Returns `policy` itself.
+ *
+ * @example
+ * interface AppUser { id: string; banned: boolean }
+ * const policy = definePolicy((user: AppUser) =>
+ *   user.banned ? null : { lobby: 'all', [room`dms:${user.id}:*`]: ['send', 'history'] },
+ * );
+ */
+export function definePolicy<User, Req = unknown>(policy: (user: User, req: Req) => PolicyResult | Promise<PolicyResult>): (user: User, req: Req) => PolicyResult | Promise<PolicyResult> {
+  return policy;
+}
+
+/** Finds the logged-in user for a request; nothing (null, undefined, false, '') means "not logged in" (401). */
+export type UserResolver<User = unknown, Req = unknown> = (req: Req) => User | null | undefined | false | '' | Promise<User | null | undefined | false | ''>;
 
 /** The body format of a successful answer. */
 export type TokenResponseFormat = 'jwt' | 'token-details' | 'token-request';
@@ -25,14 +40,19 @@ export type TokenResponseFormat = 'jwt' | 'token-details' | 'token-request';
 export interface TokenRouteHooks<User = unknown, Req = unknown> {
   /** A token was issued. */
   onTokenIssued?(event: { clientId: string; rooms: readonly string[]; issuedAt: number; expiresAt: number; keyName: string; user: User; request: Req }): void | Promise<void>;
-  /** The route refused: 401 (not logged in), 403 (no grants) or 405 (wrong method). */
-  onDenied?(event: { status: 401 | 403 | 405; reason: 'unauthenticated' | 'forbidden' | 'method-not-allowed'; clientId?: string; request: Req }): void | Promise<void>;
+  /** The route refused: 401 (not logged in), 403 (no grants, or a cross-site request from an origin not allowed) or 405 (wrong method). */
+  onDenied?(event: {
+    status: 401 | 403 | 405;
+    reason: 'unauthenticated' | 'forbidden' | 'cross-site' | 'method-not-allowed';
+    clientId?: string;
+    request: Req;
+  }): void | Promise<void>;
   /** The route failed: 500 (resolver, policy or configuration fault) or 503 (timeout, key provider). */
   onError?(event: { status: 500 | 503; error: unknown; phase: TokenRoutePhase; request: Req }): void | Promise<void>;
 }
 
 /** Which step of the token route failed. */
-export type TokenRoutePhase = 'resolveUser' | 'clientId' | 'policy' | 'apiKey' | 'issue';
+export type TokenRoutePhase = 'origin' | 'resolveUser' | 'clientId' | 'policy' | 'apiKey' | 'issue';
 
 /** Options of {@link createTokenRoute}: the issuer's options plus who asks and what they get. */
 export interface TokenRouteOptions<User = unknown, Req = unknown> extends TokenIssuerOptions {
@@ -60,6 +80,16 @@ export interface TokenRouteOptions<User = unknown, Req = unknown> extends TokenI
   hooks?: TokenRouteHooks<User, Req>;
   /** Where faults are logged. Default: `console`. `false` silences it. */
   logger?: Logger | false;
+  /**
+   * Web origins on other sites allowed to fetch tokens with the user's cookies (a web app served
+   * from another origin than this route). By default a request the browser marks
+   * `Sec-Fetch-Site: cross-site` is refused with 403, and no CORS header is ever sent. For an
+   * allowed `Origin` every answer carries `Access-Control-Allow-Origin: <that origin>`,
+   * `Access-Control-Allow-Credentials: true` and `Vary: Origin`, and the CORS preflight
+   * (`OPTIONS`) is answered 204. Exact origins (`'https://app.example.com'`) or a predicate;
+   * `'*'` is refused at startup.
+   */
+  allowedOrigins?: AllowedOrigins;
 }
 
 /** The framework-free description of a token request that adapters build. */
@@ -72,7 +102,11 @@ export interface TokenRouteRequest<Req = unknown> {
    */
   query?: unknown;
   body?: unknown;
-  headers?: Readonly<Record<string, string | string[] | undefined>>;
+  /**
+   * The request headers. Core reads `Origin`, `Sec-Fetch-Site` and, on a CORS preflight,
+   * `Access-Control-Request-Method` / `-Headers`; without them every request counts as same-site.
+   */
+  headers?: RequestHeaders;
   /** The framework's own request, passed to the resolver and the policy. */
   native: Req;
 }
@@ -162,6 +196,11 @@ export function ablyCodeForStatus(status: number): number {
   return CODE_BY_STATUS[status] ?? status * 100;
 }
 
+const CROSS_SITE = ablyErrorResponse(
+  403,
+  40300,
+  "Cross-site token request refused: this token route serves only its own site. To let a web app on another origin fetch tokens, add that origin to the route's allowedOrigins option.",
+);
 const METHOD_NOT_ALLOWED = ablyErrorResponse(405, 40500, 'Method not allowed: the Ably token route answers GET and POST.', { Allow: 'GET, POST' });
 const UNAUTHORIZED = ablyErrorResponse(401, 40100, 'Not signed in: sign in, then the Ably client will fetch a token again.');
 const FORBIDDEN = ablyErrorResponse(403, 40300, 'This user is not allowed to use chat.');
@@ -262,6 +301,7 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
   const timeoutMs = parseDurationSeconds(options.timeout ?? 10, { name: 'timeout', code: 'ERR_INVALID_OPTIONS', min: 1, max: 120 }) * 1000;
   const hooks = options.hooks ?? {};
   const logger: Logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
+  const originCheck = resolveAllowedOrigins(options.allowedOrigins);
 
   function safeHook<K extends keyof TokenRouteHooks<User, Req>>(name: K, event: Parameters<NonNullable<TokenRouteHooks<User, Req>[K]>>[0]): void {
     const hook = hooks[name] as ((e: typeof event) => unknown) | undefined;
@@ -317,18 +357,67 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     };
   }
 
+  /** Adds the CORS headers of an allowed origin to an answer. */
+  function withCors(response: TokenRouteResponse, origin: string | undefined): TokenRouteResponse {
+    if (!originCheck) return response;
+    if (origin === undefined) {
+      response.headers.Vary = 'Origin';
+      return response;
+    }
+    Object.assign(response.headers, { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' });
+    return response;
+  }
+
+  /** The CORS preflight of an allowed origin: 204 with the methods and the headers it asked for. */
+  function preflight(headers: TokenRouteRequest['headers'], origin: string): TokenRouteResponse {
+    const asked = requestedHeaders(headers);
+    return {
+      status: 204,
+      headers: {
+        ...NO_STORE_HEADERS,
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Credentials': 'true',
+        'Access-Control-Allow-Methods': 'GET, POST',
+        ...(asked ? { 'Access-Control-Allow-Headers': asked } : {}),
+        'Access-Control-Max-Age': '600',
+        Vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+      },
+      body: '',
+    };
+  }
+
   async function handle(request: TokenRouteRequest<Req>): Promise<TokenRouteResponse> {
     const native = request.native;
     const method = typeof request.method === 'string' ? request.method.toUpperCase() : '';
+    let allowedOrigin: string | undefined;
+    if (originCheck) {
+      const origin = readHeader(request.headers, 'origin');
+      try {
+        if (origin !== undefined && origin !== 'null' && originCheck(origin) === true) allowedOrigin = origin;
+      } catch (error) {
+        return withCors(fail(error, 'origin', native), undefined);
+      }
+      if (allowedOrigin !== undefined && method === 'OPTIONS' && readHeader(request.headers, 'access-control-request-method') !== undefined) {
+        return preflight(request.headers, allowedOrigin);
+      }
+    }
     if (method !== 'GET' && method !== 'POST') {
       safeHook('onDenied', { status: 405, reason: 'method-not-allowed', request: native });
-      return copy(METHOD_NOT_ALLOWED);
+      return withCors(copy(METHOD_NOT_ALLOWED), allowedOrigin);
     }
+    if (allowedOrigin === undefined && readHeader(request.headers, 'sec-fetch-site')?.toLowerCase() === 'cross-site') {
+      safeHook('onDenied', { status: 403, reason: 'cross-site', request: native });
+      return withCors(copy(CROSS_SITE), undefined);
+    }
+    return withCors(await answer(native), allowedOrigin);
+  }
+
+  async function answer(native: Req): Promise<TokenRouteResponse> {
     const deadlineAt = Date.now() + timeoutMs;
     let phase: TokenRoutePhase = 'resolveUser';
     try {
       const user = await within(resolveUser(native), deadlineAt, 'resolveUser');
-      if (user === null || user === undefined || user === false) {
+      if (user === null || user === undefined || user === false || user === '') {
         safeHook('onDenied', { status: 401, reason: 'unauthenticated', request: native });
         return copy(UNAUTHORIZED);
       }

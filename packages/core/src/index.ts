@@ -13,6 +13,7 @@ export {
   type CompiledCapability,
   type RoomExplanation,
 } from './capability.js';
+export { isCrossSiteRequest, type AllowedOrigins, type RequestHeaders } from './cross-site.js';
 export { formatSeconds, parseDurationSeconds, type Duration } from './duration.js';
 export { AblyChatAuthError, isAblyChatAuthError, type AblyChatAuthErrorCode } from './errors.js';
 export {
@@ -33,6 +34,7 @@ export {
   ablyCodeForStatus,
   ablyErrorResponse,
   createTokenRoute,
+  definePolicy,
   internalErrorResponse,
   defaultClientId,
   NO_STORE_HEADERS,

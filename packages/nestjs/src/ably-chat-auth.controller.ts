@@ -8,8 +8,10 @@ import { toTokenRouteRequest, writeTokenRouteAnswer } from './http-platform.js';
  * known when the module is declared, so each `forRoot`/`forRootAsync` call makes its own class.
  * GET and POST are what Ably clients send; PUT, PATCH, DELETE and OPTIONS are routed too, so
  * that core answers them as on every adapter: 405 with `Allow: GET, POST` in Ably's shape, and
- * OPTIONS whatever core makes of a CORS preflight (rather than the platform's 404). A CORS
- * middleware of the app (`app.enableCors()`) answers preflights before any route, as before.
+ * for OPTIONS the CORS preflight of an origin in `allowedOrigins` gets 204 (any other OPTIONS
+ * 405) rather than the platform's 404. HEAD reaches the GET handler (both platforms route it
+ * there), so core answers it 405. A CORS middleware of the app (`app.enableCors()`) answers
+ * preflights before any route, as before.
  */
 export function createTokenRouteController(path: string, guards: readonly (Type<CanActivate> | CanActivate)[]): Type<unknown> {
   @Controller(path)
@@ -28,6 +30,11 @@ export function createTokenRouteController(path: string, guards: readonly (Type<
       return this.answer(req, res);
     }
 
+    @Options()
+    options(@Req() req: unknown, @Res() res: unknown): Promise<void> {
+      return this.answer(req, res);
+    }
+
     @Put()
     put(@Req() req: unknown, @Res() res: unknown): Promise<void> {
       return this.answer(req, res);
@@ -40,11 +47,6 @@ export function createTokenRouteController(path: string, guards: readonly (Type<
 
     @Delete()
     delete(@Req() req: unknown, @Res() res: unknown): Promise<void> {
-      return this.answer(req, res);
-    }
-
-    @Options()
-    options(@Req() req: unknown, @Res() res: unknown): Promise<void> {
       return this.answer(req, res);
     }
 
