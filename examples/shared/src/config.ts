@@ -156,7 +156,8 @@ const HOPS_MEANING = `the number of reverse proxies in front of the app (0 for n
 
 /**
  * Validates TRUST_PROXY_HOPS (a string from the environment or a number given in code). Only a
- * count is accepted: `true`, a subnet or an address list would trust entries the client wrote.
+ * count is accepted: it means the same in every example (Koa's `maxIpsCount` takes nothing else),
+ * and `true` would trust the entries the client wrote.
  */
 function trustProxyHops(raw: string | number | undefined): number {
   if (raw === undefined) return 0;
