@@ -23,8 +23,9 @@ const GUARD_DENIAL_WARNING =
  * client reacts to the status: an `HttpException` keeps its status and message (a guard's 401
  * means "sign in, then retry"; 403 stops the client for good); anything else is logged and
  * answered 500 without its cause. A guard that merely returned `false` gets Nest's 403 too, and
- * the first one is logged as a warning (see {@link GUARD_DENIAL_WARNING}). Bound to the built-in route and to `@AblyTokenRoute()` methods;
- * a filter bound to a controller or method runs instead of the app's global filters.
+ * the first such 403 is logged as a warning: for "not signed in" a guard should throw
+ * `UnauthorizedException`. Bound to the built-in route and to `@AblyTokenRoute()` methods; a
+ * filter bound to a controller or method runs instead of the app's global filters.
  *
  * @example
  * @UseFilters(AblyChatAuthExceptionFilter)
