@@ -5,6 +5,7 @@ import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,
   chatPageAssets,
+  crossSiteRefusal,
   demoClientId,
   demoPolicy,
   renderChatPage,
@@ -12,7 +13,7 @@ import {
   type DemoConfig,
   type DemoUser,
 } from '@ably-chat-auth-examples/shared';
-import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import { rateLimit, type AugmentedRequest } from 'express-rate-limit';
 import session from 'express-session';
 
@@ -41,6 +42,10 @@ export interface ExpressExampleOptions {
 export function createApp(config: DemoConfig, options: ExpressExampleOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
+  // req.ip (what the rate limits count) is the address TRUST_PROXY_HOPS proxies from the right of
+  // X-Forwarded-For; 0 ignores the header. Never `true`: that takes the leftmost entry, which the
+  // client writes, so anyone could rotate it and never hit a limit.
+  app.set('trust proxy', config.trustProxyHops);
 
   const page = renderChatPage({ framework: 'Express' });
   app.get(DEMO_ROUTES.page, (_req, res) => {
@@ -56,6 +61,9 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
     });
   }
 
+  // Before the session middleware, so a refused request never gets a session cookie.
+  app.post([DEMO_ROUTES.login, DEMO_ROUTES.logout], refuseCrossSite);
+
   // Sessions in memory: fine for a demo. In production use a shared store and `cookie.secure`.
   app.use(
     session({
@@ -67,8 +75,7 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
     }),
   );
 
-  // Limits are per client IP (req.ip). Behind a reverse proxy, set app.set('trust proxy', ...) so
-  // that req.ip is the client's address rather than the proxy's.
+  // Limits are per client IP (req.ip; see 'trust proxy' above).
   const loginLimit = rateLimit({
     windowMs: 60_000,
     limit: config.loginRateLimitPerMinute,
@@ -137,6 +144,13 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
   app.use(jsonErrors);
   return app;
 }
+
+/** Login CSRF: a form on another site must not sign the browser in (or out). */
+const refuseCrossSite: RequestHandler = (req, res, next) => {
+  const refusal = crossSiteRefusal(req.headers);
+  if (refusal) res.status(refusal.status).json(refusal.body);
+  else next();
+};
 
 function retryAfterSeconds(req: Request): number {
   const resetTime = (req as AugmentedRequest).rateLimit?.resetTime;

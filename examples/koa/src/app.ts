@@ -9,6 +9,7 @@ import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,
   chatPageAssets,
+  crossSiteRefusal,
   demoClientId,
   demoPolicy,
   renderChatPage,
@@ -54,10 +55,20 @@ export interface KoaExampleOptions {
  */
 export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): Koa<DefaultState, DemoContext> {
   const app = new Koa<DefaultState, DemoContext>();
-  // Signs the session cookie. Behind a reverse proxy, also set `app.proxy = true` so that ctx.ip
-  // (what the rate limits count by) is the client's address rather than the proxy's.
+  // ctx.ip (what the rate limits count by) is the address TRUST_PROXY_HOPS proxies from the right
+  // of X-Forwarded-For; 0 ignores the header. `proxy` without `maxIpsCount` would take the leftmost
+  // entry, which the client writes, so anyone could rotate it and never hit a limit.
+  app.proxy = config.trustProxyHops > 0;
+  app.maxIpsCount = config.trustProxyHops;
+  // Signs the session cookie.
   app.keys = [config.sessionSecret];
   app.use(jsonErrors);
+  // Login CSRF: a form on another site must not sign the browser in (or out). A router of its own,
+  // so it matches the paths the main router does (case, trailing slash), mounted before the
+  // session middleware so a refused request never touches the session or gets its cookie.
+  const sameSiteOnly = new Router<DefaultState, DemoContext>();
+  sameSiteOnly.post([DEMO_ROUTES.login, DEMO_ROUTES.logout], refuseCrossSite);
+  app.use(sameSiteOnly.routes());
   // Session data stays on the server (the cookie holds a random id), so logout really ends it.
   // In production use a shared store and `secure: true`.
   app.use(
@@ -138,6 +149,13 @@ export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): 
   app.use(router.routes());
   return app;
 }
+
+const refuseCrossSite: AppMiddleware = async (ctx, next) => {
+  const refusal = crossSiteRefusal(ctx.headers);
+  if (!refusal) return next();
+  ctx.status = refusal.status;
+  ctx.body = refusal.body;
+};
 
 function requireSession(ctx: AppContext): DemoSession {
   if (!ctx.session) throw new Error('koa-session is not mounted before the login route.');

@@ -23,11 +23,17 @@ export async function createApp(config: DemoConfig, options: NestExampleOptions 
     logger: options.logger === false ? false : ['error', 'warn'],
   });
   app.disable('x-powered-by');
+  // req.ip (what the throttlers count) is the address TRUST_PROXY_HOPS proxies from the right of
+  // X-Forwarded-For; 0 ignores the header. Never `true`: that takes the leftmost entry, which the
+  // client writes, so anyone could rotate it and never hit a limit.
+  app.set('trust proxy', config.trustProxyHops);
   // 16 kB: room for a login and for the token parameters ably-js may POST (the route ignores them).
   app.useBodyParser('json', { limit: '16kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '16kb' });
   app.use(bodyParserErrors);
   // Sessions in memory: fine for a demo. In production use a shared store and `cookie.secure`.
+  // saveUninitialized: false (and no `rolling`) is what keeps a login refused by SameSiteGuard,
+  // which runs after this middleware, from getting a session cookie.
   app.use(
     session({
       name: SESSION_COOKIE,

@@ -37,7 +37,7 @@ export function demoThrottlerOptions(config: DemoConfig): ThrottlerModuleOptions
   };
 }
 
-/** ThrottlerGuard that also sends `Retry-After` (in seconds) with its 429. Behind a proxy, set Express's `trust proxy`. */
+/** ThrottlerGuard that also sends `Retry-After` (in seconds) with its 429. It counts by `req.ip` (see `trust proxy` in app.ts). */
 @Injectable()
 export class DemoThrottlerGuard extends ThrottlerGuard {
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {

@@ -1,10 +1,12 @@
-import { BadRequestException, Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { DEMO_ROUTES, validateUsername } from '@ably-chat-auth-examples/shared';
 import type { Request, Response } from 'express';
 import { SESSION_COOKIE, endSession, startSession } from './demo-session.js';
+import { SameSiteGuard } from './same-site.guard.js';
 
-/** `POST /login` (JSON or form `username`, no password: a demo) and `POST /logout`. */
+/** `POST /login` (JSON or form `username`, no password: a demo) and `POST /logout`, both refused cross-site. */
 @Controller()
+@UseGuards(SameSiteGuard)
 export class SessionController {
   @Post(DEMO_ROUTES.login)
   @HttpCode(200)

@@ -25,6 +25,14 @@ export interface DemoConfig {
   readonly sessionSecret: string;
   /** True when SESSION_SECRET was not set. */
   readonly sessionSecretIsRandom: boolean;
+  /**
+   * `TRUST_PROXY_HOPS`, default 0: how many reverse proxies stand in front of the app. The client
+   * address (what the rate limits count) is the entry that many hops from the right of
+   * `X-Forwarded-For`; with 0 the header is ignored. Anything left of the entries your own proxies
+   * appended is whatever the client chose to send, so trusting it (Express `trust proxy: true`,
+   * Koa `proxy` without `maxIpsCount`) lets anyone dodge the limits.
+   */
+  readonly trustProxyHops: number;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable. */
@@ -39,12 +47,16 @@ export class DemoConfigError extends Error {
 }
 
 /** Settings given in code (tests); anything left out comes from defaults. */
-export type DemoConfigInput = Partial<Pick<DemoConfig, 'port' | 'loginRateLimitPerMinute' | 'tokenRateLimitPerMinute' | 'sessionSecret'>> & {
+export type DemoConfigInput = Partial<Pick<DemoConfig, 'port' | 'loginRateLimitPerMinute' | 'tokenRateLimitPerMinute' | 'sessionSecret' | 'trustProxyHops'>> & {
   apiKey?: string;
 };
 
+/** The most proxies `TRUST_PROXY_HOPS` may name; real deployments have one or two. */
+export const MAX_TRUST_PROXY_HOPS = 10;
+
 /**
- * Reads PORT, ABLY_API_KEY, RATE_LIMIT_LOGIN_PER_MIN, RATE_LIMIT_TOKEN_PER_MIN and SESSION_SECRET.
+ * Reads PORT, ABLY_API_KEY, RATE_LIMIT_LOGIN_PER_MIN, RATE_LIMIT_TOKEN_PER_MIN, SESSION_SECRET and
+ * TRUST_PROXY_HOPS.
  * @throws DemoConfigError naming the variable and the expected format; the API key's value is
  * never part of the message.
  * @example const config = loadDemoConfig(process.env);
@@ -56,6 +68,7 @@ export function loadDemoConfig(env: Readonly<Record<string, string | undefined>>
     loginRateLimitPerMinute: integer(env, 'RATE_LIMIT_LOGIN_PER_MIN', 20, 1, 1_000_000),
     tokenRateLimitPerMinute: integer(env, 'RATE_LIMIT_TOKEN_PER_MIN', 300, 1, 1_000_000),
     sessionSecret: blankToUndefined(env.SESSION_SECRET),
+    trustProxyHops: trustProxyHops(blankToUndefined(env.TRUST_PROXY_HOPS)),
   });
 }
 
@@ -82,6 +95,7 @@ export function createDemoConfig(input: DemoConfigInput = {}): DemoConfig {
     loginRateLimitPerMinute: input.loginRateLimitPerMinute ?? 20,
     tokenRateLimitPerMinute: input.tokenRateLimitPerMinute ?? 300,
     sessionSecretIsRandom,
+    trustProxyHops: trustProxyHops(input.trustProxyHops),
   } as DemoConfig;
   // Secrets are not enumerable: console.log(config) and JSON.stringify(config) leave them out.
   Object.defineProperty(config, 'apiKey', { value: apiKey, enumerable: false });
@@ -108,6 +122,10 @@ export function startupNotices(config: DemoConfig): string[] {
   if (config.usingDevKey) notices.push(devKeyBanner());
   else notices.push(`Signing Ably tokens with key ${config.keyName}.`);
   if (config.sessionSecretIsRandom) notices.push('SESSION_SECRET is not set: using a random secret, so sessions end when the server restarts.');
+  if (config.trustProxyHops > 0) {
+    const hops = config.trustProxyHops === 1 ? '1 reverse proxy' : `${config.trustProxyHops} reverse proxies`;
+    notices.push(`TRUST_PROXY_HOPS=${config.trustProxyHops}: behind ${hops}, the client address is read from X-Forwarded-For.`);
+  }
   return notices;
 }
 
@@ -132,6 +150,27 @@ export function loadDemoConfigOrExit(
 
 function blankToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+const HOPS_MEANING = `the number of reverse proxies in front of the app (0 for none, 1 for one proxy such as nginx or a load balancer)`;
+
+/**
+ * Validates TRUST_PROXY_HOPS (a string from the environment or a number given in code). Only a
+ * count is accepted: it means the same in every example (Koa's `maxIpsCount` takes nothing else),
+ * and `true` would trust the entries the client wrote.
+ */
+function trustProxyHops(raw: string | number | undefined): number {
+  if (raw === undefined) return 0;
+  const text = typeof raw === 'number' ? String(raw) : raw.trim();
+  const value = Number(text);
+  if (/^\d+$/.test(text) && value <= MAX_TRUST_PROXY_HOPS) return value;
+  const hint = /^(true|false|yes|no|on|off)$/i.test(text)
+    ? ` It counts proxies rather than switching trust on: for one proxy, set TRUST_PROXY_HOPS=1.`
+    : '';
+  throw new DemoConfigError(
+    'TRUST_PROXY_HOPS',
+    `TRUST_PROXY_HOPS must be a whole number from 0 to ${MAX_TRUST_PROXY_HOPS}, ${HOPS_MEANING}; got ${JSON.stringify(text.slice(0, 20))}.${hint}`,
+  );
 }
 
 function integer(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number, min: number, max: number): number {

@@ -1,7 +1,9 @@
 export { DEMO_ADMIN, DEMO_BANNED, demoClientId, demoPolicy, type DemoUser } from './policy.js';
 export { USERNAME_PATTERN, validateUsername, type UsernameCheck } from './username.js';
+export { crossSiteRefusal, type CrossSiteRefusal } from './cross-site.js';
 export {
   DEV_API_KEY,
+  MAX_TRUST_PROXY_HOPS,
   DemoConfigError,
   createDemoConfig,
   devKeyBanner,

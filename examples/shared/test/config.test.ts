@@ -1,12 +1,20 @@
 import { inspect } from 'node:util';
-import { DEV_API_KEY, DemoConfigError, createDemoConfig, devKeyBanner, loadDemoConfig, loadDemoConfigOrExit, startupNotices } from '../src/index';
+import { DEV_API_KEY, DemoConfigError, MAX_TRUST_PROXY_HOPS, createDemoConfig, devKeyBanner, loadDemoConfig, loadDemoConfigOrExit, startupNotices } from '../src/index';
 
 const REAL_LOOKING_KEY = 'appAbc.keyXyz:SuperSecretValue123';
 
 describe('loadDemoConfig', () => {
   test('defaults: port 3000, dev key with a banner, 20 logins and 300 tokens per minute, random session secret', () => {
     const config = loadDemoConfig({});
-    expect(config).toMatchObject({ port: 3000, usingDevKey: true, keyName: 'devApp.devKey', loginRateLimitPerMinute: 20, tokenRateLimitPerMinute: 300, sessionSecretIsRandom: true });
+    expect(config).toMatchObject({
+      port: 3000,
+      usingDevKey: true,
+      keyName: 'devApp.devKey',
+      loginRateLimitPerMinute: 20,
+      tokenRateLimitPerMinute: 300,
+      sessionSecretIsRandom: true,
+      trustProxyHops: 0,
+    });
     expect(config.apiKey).toBe(DEV_API_KEY);
     expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);
     expect(loadDemoConfig({}).sessionSecret).not.toBe(config.sessionSecret);
@@ -17,6 +25,7 @@ describe('loadDemoConfig', () => {
     expect(devKeyBanner()).toMatch(/Ably will REJECT these tokens/);
     expect(devKeyBanner()).toContain('ABLY_API_KEY=appId.keyId:secret');
     expect(notices).toMatch(/SESSION_SECRET is not set/);
+    expect(notices).not.toMatch(/TRUST_PROXY_HOPS/);
   });
 
   test('a blank ABLY_API_KEY counts as unset', () => {
@@ -30,11 +39,23 @@ describe('loadDemoConfig', () => {
       RATE_LIMIT_LOGIN_PER_MIN: '5',
       RATE_LIMIT_TOKEN_PER_MIN: '50',
       SESSION_SECRET: 'a-session-secret',
+      TRUST_PROXY_HOPS: '2',
     });
-    expect(config).toMatchObject({ port: 8080, usingDevKey: false, keyName: 'appAbc.keyXyz', loginRateLimitPerMinute: 5, tokenRateLimitPerMinute: 50, sessionSecretIsRandom: false });
+    expect(config).toMatchObject({
+      port: 8080,
+      usingDevKey: false,
+      keyName: 'appAbc.keyXyz',
+      loginRateLimitPerMinute: 5,
+      tokenRateLimitPerMinute: 50,
+      sessionSecretIsRandom: false,
+      trustProxyHops: 2,
+    });
     expect(config.apiKey).toBe(REAL_LOOKING_KEY);
     expect(config.sessionSecret).toBe('a-session-secret');
-    expect(startupNotices(config)).toEqual(['Signing Ably tokens with key appAbc.keyXyz.']);
+    expect(startupNotices(config)).toEqual([
+      'Signing Ably tokens with key appAbc.keyXyz.',
+      'TRUST_PROXY_HOPS=2: behind 2 reverse proxies, the client address is read from X-Forwarded-For.',
+    ]);
   });
 
   test('the key and the session secret never show in logs or JSON', () => {
@@ -75,9 +96,39 @@ describe('loadDemoConfig', () => {
     expect(() => loadDemoConfig({ [name]: value })).toThrow(new RegExp(`^${name} must be a whole number`));
   });
 
+  test.each(['1', ' 1 ', '0', '10'])('TRUST_PROXY_HOPS=%j is a count of proxies', (value) => {
+    expect(loadDemoConfig({ TRUST_PROXY_HOPS: value }).trustProxyHops).toBe(Number(value));
+  });
+
+  test('a blank TRUST_PROXY_HOPS counts as unset (0: X-Forwarded-For is ignored)', () => {
+    expect(loadDemoConfig({ TRUST_PROXY_HOPS: ' ' }).trustProxyHops).toBe(0);
+  });
+
+  test.each(['-1', '1.5', '11', 'abc', '0x1', '1e1', 'loopback', '10.0.0.0/8'])('TRUST_PROXY_HOPS=%j fails naming the variable and what it counts', (value) => {
+    let error: unknown;
+    try {
+      loadDemoConfig({ TRUST_PROXY_HOPS: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DemoConfigError);
+    expect((error as DemoConfigError).variable).toBe('TRUST_PROXY_HOPS');
+    expect((error as DemoConfigError).message).toBe(
+      `TRUST_PROXY_HOPS must be a whole number from 0 to ${MAX_TRUST_PROXY_HOPS}, the number of reverse proxies in front of the app (0 for none, 1 for one proxy such as nginx or a load balancer); got ${JSON.stringify(value)}.`,
+    );
+  });
+
+  test.each(['true', 'TRUE', 'false', 'yes'])('TRUST_PROXY_HOPS=%j (a switch, not a count) fails saying to give the number of proxies', (value) => {
+    expect(() => loadDemoConfig({ TRUST_PROXY_HOPS: value })).toThrow(/^TRUST_PROXY_HOPS must be a whole number .* It counts proxies rather than switching trust on: for one proxy, set TRUST_PROXY_HOPS=1\.$/);
+  });
+
   test('createDemoConfig applies the same defaults and checks to values given in code', () => {
-    expect(createDemoConfig({ port: 0 })).toMatchObject({ port: 0, usingDevKey: true, loginRateLimitPerMinute: 20 });
+    expect(createDemoConfig({ port: 0 })).toMatchObject({ port: 0, usingDevKey: true, loginRateLimitPerMinute: 20, trustProxyHops: 0 });
+    expect(createDemoConfig({ trustProxyHops: 1 }).trustProxyHops).toBe(1);
     expect(() => createDemoConfig({ apiKey: 'nope' })).toThrow(DemoConfigError);
+    for (const trustProxyHops of [-1, 1.5, Number.NaN, 11]) {
+      expect(() => createDemoConfig({ trustProxyHops })).toThrow(/^TRUST_PROXY_HOPS must be a whole number from 0 to 10/);
+    }
   });
 });
 

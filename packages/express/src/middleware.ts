@@ -65,6 +65,12 @@ export function createTokenHandler<User = Express.User>(options: ExpressTokenHan
   return Object.assign((req: Request, res: Response, next: NextFunction): void => answer(route, req, res, next), { route });
 }
 
+const ROOT_MOUNT_WARNING =
+  "createTokenMiddleware is mounted at the app root (app.use(middleware) without a path) and was given no `path`: there it would answer " +
+  "GET / (your home page) and every other request for '/' with a token. It answers nothing there and passes every request on with next(). " +
+  "Mount it with app.use('/api/ably-token', createTokenMiddleware(...)), or pass path: '/api/ably-token'; as a route handler " +
+  '(app.get/post/all) use createTokenHandler. This warning is logged once.';
+
 /**
  * Express middleware answering the token route at its mount path (`app.use('/api/ably-token',
  * middleware)`) or at `path`; every other request goes on with `next()`. Mounted at the app root
@@ -89,9 +95,7 @@ export function createTokenMiddleware<User = Express.User>(options: ExpressToken
     }
     if (path === undefined && req.baseUrl === '' && !warned) {
       warned = true;
-      logger.warn(
-        "createTokenMiddleware is mounted at the app root without a path, so it answers nothing (it would hide every GET /). Mount it with app.use('/api/ably-token', middleware) or pass { path: '/api/ably-token' }; as a route handler (app.get/post/all) use createTokenHandler.",
-      );
+      logger.warn(ROOT_MOUNT_WARNING);
     }
     next();
   };

@@ -73,6 +73,22 @@ describe('createTokenMiddleware: options', () => {
   });
 });
 
+describe('createTokenMiddleware: the path option is checked at creation', () => {
+  it.each([
+    ['a relative path', 'api/ably-token'],
+    ['a query string', '/api/ably-token?x=1'],
+    ['a fragment', '/api#token'],
+    ['whitespace', '/api/ably token'],
+    ['an empty string', ''],
+    ['a number', 42],
+    ['null', null],
+  ])('%s is refused', (_what, path) => {
+    expect(() => createTokenMiddleware({ apiKey: API_KEY, policy: { lobby: 'all' }, path: path as string })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTIONS', message: expect.stringMatching(/path must be a URL path starting with '\/'/) }),
+    );
+  });
+});
+
 describe.each([
   ['express 5', express5],
   ['express 4', express4],
@@ -155,6 +171,105 @@ describe.each([
       expect(clientIdOf(posted.body)).toBe('carol');
       const routed = await text(await fetch(server.url('/router-mounted'), { headers: bearer('dave') }));
       expect(clientIdOf(routed.body)).toBe('dave');
+    });
+  });
+
+  describe('app.use(middleware) at the app root, and the path option', () => {
+    function recordingLogger(): { warnings: string[]; errors: string[]; logger: { warn(message: string): void; error(message: string): void } } {
+      const warnings: string[] = [];
+      const errors: string[] = [];
+      return { warnings, errors, logger: { warn: (message) => void warnings.push(message), error: (message) => void errors.push(message) } };
+    }
+
+    function withHomePage(app: Express): void {
+      app.get('/', (_req, res) => {
+        res.type('text/html').send('<h1>home</h1>');
+      });
+      app.use((_req, res) => {
+        res.status(404).type('text/plain').send('not found');
+      });
+    }
+
+    it('without a mount path or path: the home page is served, nothing is answered, one warning says how to mount it', async () => {
+      const { warnings, errors, logger } = recordingLogger();
+      const app = express();
+      app.use(userFromBearer);
+      app.use(createTokenMiddleware<AppUser>({ apiKey: API_KEY, policy, logger }));
+      withHomePage(app);
+      const server = await serve(app);
+      try {
+        const home = await text(await fetch(server.url('/'), { headers: bearer('alice') }));
+        expect(home).toEqual({ status: 200, body: '<h1>home</h1>', type: expect.stringMatching(/^text\/html/) });
+        const again = await text(await fetch(server.url('/?x=1'), { headers: bearer('alice') }));
+        expect(again.body).toBe('<h1>home</h1>');
+        for (const [path, method] of [['/', 'POST'], ['/api/ably-token', 'GET']] as const) {
+          const answer = await fetch(server.url(path), { method, headers: bearer('alice') });
+          expect({ path, status: answer.status, body: await answer.text(), errorCode: answer.headers.get('x-ably-errorcode') }).toEqual({ path, status: 404, body: 'not found', errorCode: null });
+        }
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toContain("app.use('/api/ably-token', createTokenMiddleware(...))");
+        expect(warnings[0]).toContain("path: '/api/ably-token'");
+        expect(warnings[0]).toContain('GET / (your home page)');
+        expect(errors).toEqual([]);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('path: answers that exact path (any query string) at the app root, and passes everything else on, without a warning', async () => {
+      const { warnings, logger } = recordingLogger();
+      const app = express();
+      app.use(userFromBearer);
+      app.use(createTokenMiddleware<AppUser>({ apiKey: API_KEY, policy, logger, path: '/api/ably-token' }));
+      withHomePage(app);
+      const server = await serve(app);
+      try {
+        expect((await text(await fetch(server.url('/'), { headers: bearer('alice') }))).body).toBe('<h1>home</h1>');
+        for (const path of ['/api/ably-token', '/api/ably-token?clientId=mallory']) {
+          const answer = await text(await fetch(server.url(path), { method: 'POST', headers: bearer('alice') }));
+          expect(answer).toMatchObject({ status: 200, type: 'application/jwt' });
+          expect(clientIdOf(answer.body)).toBe('alice');
+        }
+        for (const path of ['/api/ably-token/', '/api/ably-token/x', '/api']) {
+          expect((await text(await fetch(server.url(path), { headers: bearer('alice') }))).body).toBe('not found');
+        }
+        expect((await fetch(server.url('/api/ably-token'), { method: 'PUT' })).headers.get('allow')).toBe('GET, POST');
+        expect(warnings).toEqual([]);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('path below a mount point: app.use("/api", middleware) with path "/ably-token", and in a router', async () => {
+      const app = express();
+      app.use(userFromBearer);
+      app.use('/api', createTokenMiddleware<AppUser>({ apiKey: API_KEY, policy, logger: false, path: '/ably-token' }));
+      const router = express.Router();
+      router.use(createTokenMiddleware<AppUser>({ apiKey: API_KEY, policy, logger: false, path: '/token' }));
+      app.use('/chat', router);
+      withHomePage(app);
+      const server = await serve(app);
+      try {
+        expect(clientIdOf((await text(await fetch(server.url('/api/ably-token'), { headers: bearer('bob') }))).body)).toBe('bob');
+        expect(clientIdOf((await text(await fetch(server.url('/chat/token'), { headers: bearer('carol') }))).body)).toBe('carol');
+        expect((await text(await fetch(server.url('/api'), { headers: bearer('bob') }))).body).toBe('not found');
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('as a route handler at the root (app.all("/", createTokenHandler(...))) it answers: the path was chosen explicitly', async () => {
+      const { warnings, logger } = recordingLogger();
+      const app = express();
+      app.use(userFromBearer);
+      app.all('/', createTokenHandler<AppUser>({ apiKey: API_KEY, policy, logger }));
+      const server = await serve(app);
+      try {
+        expect(clientIdOf((await text(await fetch(server.url('/'), { headers: bearer('dave') }))).body)).toBe('dave');
+        expect(warnings).toEqual([]);
+      } finally {
+        await server.close();
+      }
     });
   });
 

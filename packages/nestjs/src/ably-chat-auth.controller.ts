@@ -6,9 +6,12 @@ import { toTokenRouteRequest, writeTokenRouteAnswer } from './http-platform.js';
 /**
  * Builds the built-in token route's controller for one path and set of guards: the path must be
  * known when the module is declared, so each `forRoot`/`forRootAsync` call makes its own class.
- * GET and POST are what Ably clients send; PUT, PATCH and DELETE are routed too so that core
- * answers them 405 with `Allow: GET, POST` in Ably's shape. OPTIONS goes to core too: the CORS
- * preflight of an origin in `allowedOrigins` gets 204, any other OPTIONS 405. HEAD stays with the platform.
+ * GET and POST are what Ably clients send; PUT, PATCH, DELETE and OPTIONS are routed too, so
+ * that core answers them as on every adapter: 405 with `Allow: GET, POST` in Ably's shape, and
+ * for OPTIONS the CORS preflight of an origin in `allowedOrigins` gets 204 (any other OPTIONS
+ * 405) rather than the platform's 404. HEAD reaches the GET handler (both platforms route it
+ * there), so core answers it 405. A CORS middleware of the app (`app.enableCors()`) answers
+ * preflights before any route, as before.
  */
 export function createTokenRouteController(path: string, guards: readonly (Type<CanActivate> | CanActivate)[]): Type<unknown> {
   @Controller(path)

@@ -6,7 +6,7 @@ import { CHAT_GRANTS_METADATA } from './ably-chat-auth.constants.js';
 import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 import { AblyTokenRouteInterceptor } from './ably-chat-auth.interceptor.js';
 
-/** What `@ChatGrants()` takes. `any`, as in the module options, so `(user: AppUser) => ...` type-checks. */
+/** What `@ChatGrants()` takes. `any`, so a function annotated `(user: AppUser) => ...` type-checks: annotate it. */
 type GrantsOfRoute = ChatPolicy<any, any>;
 
 /** Static grants are checked when the class is declared, so a typo stops the app at startup. */
@@ -27,10 +27,14 @@ function checkGrants(grants: GrantsOfRoute | undefined): GrantsOfRoute {
  * that returns grants, or nothing for 403. Also the type of a grants object.
  *
  * @example
+ * import { Get, Req } from '@nestjs/common';
+ * import { AblyTokenRoute, ChatGrants, room } from '@ably-chat-auth/nestjs';
+ * interface AppUser { id: string; isAgent: boolean }
+ * // in a controller:
  * @Get('support/token')
  * @AblyTokenRoute()
- * @ChatGrants((user: AppUser) => (user.isAgent ? { 'support:*': 'moderator' } : { [`support:${user.id}`]: 'all' }))
- * supportToken(@Req() req: Request) {
+ * @ChatGrants((user: AppUser) => (user.isAgent ? { 'support:*': 'moderator' } : { [room`support:${user.id}`]: 'all' }))
+ * supportToken(@Req() req: { user?: AppUser }) {
  *   return req.user;
  * }
  */

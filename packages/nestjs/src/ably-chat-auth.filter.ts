@@ -1,16 +1,31 @@
 import { STATUS_CODES } from 'node:http';
-import { Catch, HttpException, Inject, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, ForbiddenException, HttpException, Inject, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { ablyCodeForStatus, ablyErrorResponse, consoleLogger, internalErrorResponse, silentLogger, type Logger, type TokenRouteResponse } from '@ably-chat-auth/core';
 import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
 import type { AblyChatAuthModuleOptions } from './ably-chat-auth.module-definition.js';
 import { writeTokenRouteAnswer } from './http-platform.js';
 
 /**
+ * The message of the `ForbiddenException` Nest throws when a guard returns `false`
+ * (`@nestjs/core`'s guards consumer; the constant itself is internal to Nest, so it is repeated here).
+ */
+const GUARD_DENIAL_MESSAGE = 'Forbidden resource';
+
+/** Logged once per filter when a guard's plain `false` made the token route answer 403. */
+const GUARD_DENIAL_WARNING =
+  'A guard of the Ably token route returned false, so Nest answered 403 (Forbidden resource). The Ably client treats 403 as final: ' +
+  'it goes to FAILED and never asks for a token again, even once the user has signed in. If the guard means "not signed in" ' +
+  '(no session, an expired session), throw new UnauthorizedException() from it instead (401: the client retries); keep 403, ' +
+  "thrown explicitly (new ForbiddenException('banned')), for users who may never connect. This warning is logged once.";
+
+/**
  * Answers what a token route's guards, pipes or handler threw in Ably's error shape, so the Ably
  * client reacts to the status: an `HttpException` keeps its status and message (a guard's 401
  * means "sign in, then retry"; 403 stops the client for good); anything else is logged and
- * answered 500 without its cause. Bound to the built-in route and to `@AblyTokenRoute()` methods;
- * a filter bound to a controller or method runs instead of the app's global filters.
+ * answered 500 without its cause. A guard that merely returned `false` gets Nest's 403 too, and
+ * the first such 403 is logged as a warning: for "not signed in" a guard should throw
+ * `UnauthorizedException`. Bound to the built-in route and to `@AblyTokenRoute()` methods; a
+ * filter bound to a controller or method runs instead of the app's global filters.
  *
  * @example
  * @UseFilters(AblyChatAuthExceptionFilter)
@@ -19,6 +34,7 @@ import { writeTokenRouteAnswer } from './http-platform.js';
 @Catch()
 export class AblyChatAuthExceptionFilter implements ExceptionFilter {
   private readonly logger: Logger;
+  private warnedOfGuardDenial = false;
 
   constructor(@Optional() @Inject(ABLY_CHAT_AUTH_OPTIONS) options?: AblyChatAuthModuleOptions) {
     const logger = options?.logger;
@@ -33,6 +49,7 @@ export class AblyChatAuthExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (Number.isInteger(status) && status >= 400 && status <= 599) {
+        if (exception instanceof ForbiddenException && exception.message === GUARD_DENIAL_MESSAGE) this.warnOfGuardDenial();
         // `new UnauthorizedException(err)` carries err's message, which is not for the client.
         const message = exception.getResponse() instanceof Error ? (STATUS_CODES[status] ?? 'Error') : exception.message;
         return ablyErrorResponse(status, ablyCodeForStatus(status), message);
@@ -44,6 +61,16 @@ export class AblyChatAuthExceptionFilter implements ExceptionFilter {
       // A broken logger must not break the answer.
     }
     return internalErrorResponse();
+  }
+
+  private warnOfGuardDenial(): void {
+    if (this.warnedOfGuardDenial) return;
+    this.warnedOfGuardDenial = true;
+    try {
+      this.logger.warn(GUARD_DENIAL_WARNING, { status: 403 });
+    } catch {
+      // A broken logger must not break the answer.
+    }
   }
 }
 

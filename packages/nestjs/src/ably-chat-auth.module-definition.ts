@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder, type CanActivate, type DynamicModule, type Type } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type CanActivate, type ConfigurableModuleAsyncOptions, type DynamicModule, type Type } from '@nestjs/common';
 import { AblyChatAuthError, type TokenRouteAdapterOptions } from '@ably-chat-auth/core';
 import { createTokenRouteController } from './ably-chat-auth.controller.js';
 import { ABLY_CHAT_AUTH_OPTIONS, DEFAULT_TOKEN_ROUTE_PATH } from './ably-chat-auth.constants.js';
@@ -6,16 +6,20 @@ import { ABLY_CHAT_AUTH_OPTIONS, DEFAULT_TOKEN_ROUTE_PATH } from './ably-chat-au
 /**
  * The token route's options: core's (`apiKey`, `policy`, `ttl`, `hooks`, `logger`...), with
  * `resolveUser` defaulting to `req.user`. The resolver and the policy get the platform's request
- * (Express `Request` or `FastifyRequest`).
+ * (Express `Request` or `FastifyRequest`; `Req` defaults to `any` so `req.session` needs no cast).
+ * `User` defaults to `unknown`: name your user type (`AblyChatAuthModuleOptions<AppUser>`,
+ * `forRoot<AppUser>(...)`) so that a typo such as `user.baned` fails to compile.
  *
  * @example
+ * import { room, type AblyChatAuthModuleOptions } from '@ably-chat-auth/nestjs';
+ * interface AppUser { id: string }
  * const options: AblyChatAuthModuleOptions<AppUser> = {
  *   apiKey: process.env.ABLY_API_KEY!,
- *   policy: (user) => ({ lobby: 'all', [`dms:${user.id}:*`]: ['send', 'receive', 'history'] }),
+ *   policy: (user) => ({ lobby: 'all', [room`dms:${user.id}:*`]: ['send', 'receive', 'history'] }),
  * };
  */
-// `any` defaults let `policy: (user: AppUser) => ...` type-check without a cast.
-export type AblyChatAuthModuleOptions<User = any, Req = any> = TokenRouteAdapterOptions<User, Req>;
+// `Req = any`: the platform's request type is the app's choice (Express or Fastify).
+export type AblyChatAuthModuleOptions<User = unknown, Req = any> = TokenRouteAdapterOptions<User, Req>;
 
 /** A guard for the built-in route: a guard class (resolved in this module) or an instance. */
 export type TokenRouteGuard = Type<CanActivate> | CanActivate;
@@ -65,11 +69,12 @@ function resolveExtras(extras: AblyChatAuthModuleExtras): Required<AblyChatAuthM
   return { isGlobal, path, guards, mountRoute };
 }
 
-export const {
-  ConfigurableModuleClass: ConfigurableAblyChatAuthModule,
-  OPTIONS_TYPE: ABLY_CHAT_AUTH_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: ABLY_CHAT_AUTH_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<AblyChatAuthModuleOptions>({ moduleName: 'AblyChatAuth', optionsInjectionToken: ABLY_CHAT_AUTH_OPTIONS })
+export const { ConfigurableModuleClass: ConfigurableAblyChatAuthModule } = // `any` only inside: AblyChatAuthModule's own forRoot/forRootAsync are generic over the user type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+new ConfigurableModuleBuilder<AblyChatAuthModuleOptions<any>>({
+  moduleName: 'AblyChatAuth',
+  optionsInjectionToken: ABLY_CHAT_AUTH_OPTIONS,
+})
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createAblyChatAuthOptions')
   .setExtras<AblyChatAuthModuleExtras>(DEFAULT_EXTRAS, (definition, extras): DynamicModule => {
@@ -78,24 +83,47 @@ export const {
   })
   .build();
 
-/** What `AblyChatAuthModule.forRoot()` takes: the options and the module's extras. */
-export type AblyChatAuthModuleRootOptions = typeof ABLY_CHAT_AUTH_OPTIONS_TYPE;
+/**
+ * What `AblyChatAuthModule.forRoot()` takes: the options and the module's extras, side by side.
+ *
+ * @example
+ * import type { AblyChatAuthModuleRootOptions } from '@ably-chat-auth/nestjs';
+ * interface AppUser { id: string }
+ * const root: AblyChatAuthModuleRootOptions<AppUser> = { apiKey: process.env.ABLY_API_KEY!, policy: { lobby: 'all' }, isGlobal: true };
+ */
+export type AblyChatAuthModuleRootOptions<User = unknown, Req = any> = AblyChatAuthModuleOptions<User, Req> & AblyChatAuthModuleExtras;
 
-/** What `AblyChatAuthModule.forRootAsync()` takes: `imports`, `inject`, `useFactory` | `useClass` | `useExisting`, and the extras. */
-export type AblyChatAuthModuleAsyncOptions = typeof ABLY_CHAT_AUTH_ASYNC_OPTIONS_TYPE;
+/**
+ * What `AblyChatAuthModule.forRootAsync()` takes: `imports`, `inject`, `useFactory` | `useClass` |
+ * `useExisting`, and the extras. The factory returns {@link AblyChatAuthModuleOptions}.
+ *
+ * @example
+ * import type { AblyChatAuthModuleAsyncOptions } from '@ably-chat-auth/nestjs';
+ * interface AppUser { id: string }
+ * const async: AblyChatAuthModuleAsyncOptions<AppUser> = {
+ *   useFactory: () => ({ apiKey: process.env.ABLY_API_KEY!, policy: (user) => ({ lobby: user.id === 'root' ? 'moderator' : 'all' }) }),
+ *   isGlobal: true,
+ * };
+ */
+export type AblyChatAuthModuleAsyncOptions<User = unknown, Req = any> = ConfigurableModuleAsyncOptions<AblyChatAuthModuleOptions<User, Req>, 'createAblyChatAuthOptions'> &
+  AblyChatAuthModuleExtras;
 
 /**
  * The class behind `forRootAsync({ useClass })` / `({ useExisting })`.
  *
  * @example
+ * import { Inject, Injectable } from '@nestjs/common';
+ * import { ConfigService } from '@nestjs/config';
+ * import type { AblyChatAuthModuleOptions, AblyChatAuthOptionsFactory } from '@ably-chat-auth/nestjs';
+ * interface AppUser { id: string }
  * @Injectable()
- * class AblyConfig implements AblyChatAuthOptionsFactory {
+ * class AblyConfig implements AblyChatAuthOptionsFactory<AppUser> {
  *   constructor(@Inject(ConfigService) private readonly config: ConfigService) {}
- *   createAblyChatAuthOptions() {
+ *   createAblyChatAuthOptions(): AblyChatAuthModuleOptions<AppUser> {
  *     return { apiKey: this.config.getOrThrow('ABLY_API_KEY'), policy: { lobby: 'all' } };
  *   }
  * }
  */
-export interface AblyChatAuthOptionsFactory {
-  createAblyChatAuthOptions(): AblyChatAuthModuleOptions | Promise<AblyChatAuthModuleOptions>;
+export interface AblyChatAuthOptionsFactory<User = unknown, Req = any> {
+  createAblyChatAuthOptions(): AblyChatAuthModuleOptions<User, Req> | Promise<AblyChatAuthModuleOptions<User, Req>>;
 }

@@ -1,7 +1,9 @@
-import { Module, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { AblyChatAuthError } from '@ably-chat-auth/core';
 import { ABLY_CHAT_AUTH_OPTIONS, ABLY_CHAT_AUTH_TOKEN_ROUTE } from './ably-chat-auth.constants.js';
-import { ConfigurableAblyChatAuthModule } from './ably-chat-auth.module-definition.js';
+import { ConfigurableAblyChatAuthModule, type AblyChatAuthModuleAsyncOptions, type AblyChatAuthModuleRootOptions } from './ably-chat-auth.module-definition.js';
 import { AblyChatAuthService, createModuleTokenRoute } from './ably-chat-auth.service.js';
+import { checkAsyncOptionNames, checkRootOptionNames } from './option-names.js';
 
 const tokenRouteProvider: Provider = {
   provide: ABLY_CHAT_AUTH_TOKEN_ROUTE,
@@ -10,15 +12,34 @@ const tokenRouteProvider: Provider = {
 };
 
 /**
+ * `Req` as written, never inferred (what `NoInfer` does, in a form older TypeScript reads too): an
+ * app that spreads shared options typed for `unknown` requests keeps the `any` default, so its own
+ * `resolveUser: (req: Request) => ...` still fits.
+ */
+type NotInferred<T> = [T][T extends unknown ? 0 : never];
+
+function requireObject(options: unknown, method: string, example: string): asserts options is object {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `AblyChatAuthModule.${method} needs an options object, e.g. ${example}.`);
+  }
+}
+
+/**
  * Serves an Ably Chat token route and provides {@link AblyChatAuthService}. Options are validated
- * when the app starts: a bad key, TTL or policy stops `NestFactory.create` with core's message.
+ * when the app starts: a bad key, TTL or policy stops `NestFactory.create` with core's message,
+ * and an option name the module does not know (or one given where it would be ignored) stops it
+ * at once, with a "did you mean".
  *
  * @example
+ * import { Module } from '@nestjs/common';
+ * import { AuthGuard } from '@nestjs/passport';
+ * import { AblyChatAuthModule, room } from '@ably-chat-auth/nestjs';
+ * interface AppUser { id: string }
  * @Module({
  *   imports: [
- *     AblyChatAuthModule.forRoot({
+ *     AblyChatAuthModule.forRoot<AppUser>({
  *       apiKey: process.env.ABLY_API_KEY!,
- *       policy: (user: AppUser) => ({ lobby: 'all', [`dms:${user.id}:*`]: ['send', 'receive', 'history'] }),
+ *       policy: (user) => ({ lobby: 'all', [room`dms:${user.id}:*`]: ['send', 'receive', 'history'] }),
  *       guards: [AuthGuard('jwt')],
  *       isGlobal: true,
  *     }),
@@ -31,4 +52,38 @@ const tokenRouteProvider: Provider = {
   providers: [tokenRouteProvider, AblyChatAuthService],
   exports: [AblyChatAuthService, ABLY_CHAT_AUTH_OPTIONS],
 })
-export class AblyChatAuthModule extends ConfigurableAblyChatAuthModule {}
+export class AblyChatAuthModule extends ConfigurableAblyChatAuthModule {
+  /**
+   * The module with options known when the app module is declared. `User` types the policy's
+   * (and the hooks') user; without it the user is `unknown`, unless an annotated policy or
+   * resolver says it. `Req` (default `any`) types the request they get; it is never inferred.
+   *
+   * @example
+   * AblyChatAuthModule.forRoot<AppUser>({ apiKey, policy: (user) => (user.banned ? null : { lobby: 'all' }) });
+   */
+  // `any`: the platform's request type is the app's choice, as in AblyChatAuthModuleOptions.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  static override forRoot<User = unknown, Req = any>(options: AblyChatAuthModuleRootOptions<User, NotInferred<Req>>): DynamicModule {
+    requireObject(options, 'forRoot', "forRoot({ apiKey: process.env.ABLY_API_KEY!, policy: { lobby: 'all' } })");
+    checkRootOptionNames(options);
+    return super.forRoot(options);
+  }
+
+  /**
+   * The module with options built by a provider (`useFactory` with `inject`, `useClass`,
+   * `useExisting`); the module settings (`path`, `guards`, `mountRoute`, `isGlobal`) go beside it.
+   *
+   * @example
+   * AblyChatAuthModule.forRootAsync<AppUser>({
+   *   inject: [ConfigService],
+   *   useFactory: (config: ConfigService) => ({ apiKey: config.getOrThrow('ABLY_API_KEY'), policy: (user) => ({ lobby: 'all' }) }),
+   *   guards: [AuthGuard('jwt')],
+   * });
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  static override forRootAsync<User = unknown, Req = any>(options: AblyChatAuthModuleAsyncOptions<User, NotInferred<Req>>): DynamicModule {
+    requireObject(options, 'forRootAsync', "forRootAsync({ inject: [ConfigService], useFactory: (config) => ({ apiKey, policy }) })");
+    checkAsyncOptionNames(options);
+    return super.forRootAsync(options);
+  }
+}

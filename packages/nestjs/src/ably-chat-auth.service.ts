@@ -13,17 +13,28 @@ import {
 import { ABLY_CHAT_AUTH_OPTIONS, ABLY_CHAT_AUTH_TOKEN_ROUTE } from './ably-chat-auth.constants.js';
 import type { AblyChatAuthModuleOptions } from './ably-chat-auth.module-definition.js';
 import { userFromRequest } from './http-platform.js';
+import { checkFactoryOptionNames } from './option-names.js';
 
-/** The factory provider's body: the core token route, built (and so validated) once, at startup. */
+/**
+ * The factory provider's body: the core token route, built (and so validated) once, at startup.
+ * What `forRoot` got (less the extras Nest takes out) or what the `forRootAsync` factory returned
+ * may hold core's options only: a module setting or a typo there would be silently ignored.
+ */
 export function createModuleTokenRoute(options: AblyChatAuthModuleOptions): TokenRoute {
+  if (typeof options === 'object' && options !== null) checkFactoryOptionNames(options);
   return createAdapterTokenRoute(options, userFromRequest, 'AblyChatAuthModule (check what forRoot got or what the forRootAsync factory returned)');
 }
 
 /**
  * The module's token route as a service: answer token requests, or sign for a user you hold.
- * Every decision is core's (`@ably-chat-auth/core`'s `createTokenRoute`).
+ * Every decision is core's (`@ably-chat-auth/core`'s `createTokenRoute`). Inject it as
+ * `AblyChatAuthService<AppUser>` (the user type of `forRoot<AppUser>`); the default is `unknown`.
  *
  * @example
+ * import { Controller, Get, Inject, Req } from '@nestjs/common';
+ * import type { Request } from 'express';
+ * import { AblyChatAuthService } from '@ably-chat-auth/nestjs';
+ * interface AppUser { id: string }
  * @Controller('chat')
  * class ChatController {
  *   constructor(@Inject(AblyChatAuthService) private readonly ably: AblyChatAuthService<AppUser>) {}
@@ -34,9 +45,10 @@ export function createModuleTokenRoute(options: AblyChatAuthModuleOptions): Toke
  *   }
  * }
  */
-// `any` defaults, as in AblyChatAuthModuleOptions: inject it as AblyChatAuthService<AppUser, Request> to type it.
+// `Req = any`, as in AblyChatAuthModuleOptions: inject it as AblyChatAuthService<AppUser, Request> to type the request too.
 @Injectable()
-export class AblyChatAuthService<User = any, Req = any> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export class AblyChatAuthService<User = unknown, Req = any> {
   // ES private fields: `util.inspect` and `JSON.stringify` of the service never reach the options' key.
   readonly #route: TokenRoute<User, Req>;
   readonly #options: AblyChatAuthModuleOptions<User, Req>;

@@ -17,6 +17,7 @@ import {
   type ChatGrants,
   type AblyChatAuthOptionsFactory,
 } from '@ably-chat-auth/nestjs';
+import { checkAsyncOptionNames, checkFactoryOptionNames, checkRootOptionNames } from '../src/option-names';
 import { API_KEY, KEY_NAME, SECRET } from './helpers';
 
 interface AppUser {
@@ -117,7 +118,7 @@ describe('AblyChatAuthModule.forRootAsync', () => {
 
   it('useClass: the module instantiates the factory class, with its own injections', async () => {
     @Injectable()
-    class AblyOptions implements AblyChatAuthOptionsFactory {
+    class AblyOptions implements AblyChatAuthOptionsFactory<AppUser> {
       constructor(@Inject(ConfigService) private readonly config: ConfigService) {}
       createAblyChatAuthOptions(): AblyChatAuthModuleOptions<AppUser> {
         return { apiKey: this.config.getOrThrow<string>('ABLY_API_KEY'), policy };
@@ -132,7 +133,7 @@ describe('AblyChatAuthModule.forRootAsync', () => {
   it('useExisting: reuses a provider exported by an imported module', async () => {
     let created = 0;
     @Injectable()
-    class SharedAblyOptions implements AblyChatAuthOptionsFactory {
+    class SharedAblyOptions implements AblyChatAuthOptionsFactory<AppUser> {
       constructor() {
         created += 1;
       }
@@ -254,5 +255,131 @@ describe('bad options stop the app at startup with core’s message', () => {
   ])('forRoot and forRootAsync throw at once for %s', (_what, extras, message) => {
     expect(() => AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, ...(extras as object) })).toThrow(message);
     expect(() => AblyChatAuthModule.forRootAsync({ useFactory: () => ({ apiKey: API_KEY, policy }), ...(extras as object) })).toThrow(message);
+  });
+});
+
+describe('an option name the module does not know, or one given where it would be ignored, stops the app at once', () => {
+  /** The error a call threw (synchronously or as a rejection), for its code and message. */
+  async function failureOf(run: () => unknown): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
+    try {
+      await run();
+    } catch (error) {
+      return error as Error & { code?: string };
+    }
+    throw new Error('expected a failure, got none');
+  }
+
+  it.each([
+    ['tll', 'ttl'],
+    ['polciy', 'policy'],
+    ['apikey', 'apiKey'],
+    ['resolveuser', 'resolveUser'],
+    ['isglobal', 'isGlobal'],
+    ['gaurds', 'guards'],
+  ])('forRoot({ %s }): did you mean %s', async (typo, meant) => {
+    const error = await failureOf(() => AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, [typo]: 1 } as never));
+    expect(error).toMatchObject({ code: 'ERR_INVALID_OPTIONS', details: { option: typo, suggestion: meant } });
+    expect(error.message).toContain(`unknown option "${typo}" in forRoot`);
+    expect(error.message).toContain(`Did you mean '${meant}'?`);
+    expect(error.message).not.toContain(SECRET);
+  });
+
+  it('forRoot with a name far from any option: refused, with the list of options', async () => {
+    const error = await failureOf(() => AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, somethingElse: true } as never));
+    expect(error.message).toMatch(/unknown option "somethingElse" in forRoot; it would be ignored\. Known options: apiKey, ttl/);
+    expect(error.message).not.toMatch(/Did you mean/);
+  });
+
+  it('forRoot({ useFactory }): points to forRootAsync', async () => {
+    const error = await failureOf(() => AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, useFactory: () => ({}) } as never));
+    expect(error.message).toMatch(/forRoot does not take "useFactory"; use forRootAsync/);
+  });
+
+  it('forRoot and forRootAsync without an options object', async () => {
+    expect((await failureOf(() => AblyChatAuthModule.forRoot(undefined as never))).message).toMatch(/forRoot needs an options object/);
+    expect((await failureOf(() => AblyChatAuthModule.forRootAsync(null as never))).message).toMatch(/forRootAsync needs an options object/);
+  });
+
+  it.each([
+    ['useFactroy', 'useFactory'],
+    ['injetc', 'inject'],
+    ['mountRoutes', 'mountRoute'],
+  ])('forRootAsync({ %s }): did you mean %s', async (typo, meant) => {
+    const error = await failureOf(() => AblyChatAuthModule.forRootAsync({ useFactory: () => ({ apiKey: API_KEY, policy }), [typo]: 1 } as never));
+    expect(error).toMatchObject({ code: 'ERR_INVALID_OPTIONS', details: { option: typo, suggestion: meant } });
+    expect(error.message).toContain(`Did you mean '${meant}'?`);
+  });
+
+  it.each(['apiKey', 'policy', 'ttl', 'logger'])('forRootAsync({ %s }) beside useFactory: told to return it from the factory', async (name) => {
+    const error = await failureOf(() => AblyChatAuthModule.forRootAsync({ useFactory: () => ({ apiKey: API_KEY, policy }), [name]: undefined } as never));
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error.message).toContain(`"${name}" is a token route option: forRootAsync ignores it beside useFactory; return it from the factory`);
+  });
+
+  it.each([
+    ['guards', []],
+    ['path', 'chat/token'],
+    ['mountRoute', false],
+    ['isGlobal', true],
+  ])('a factory that returns the module setting %s: refused at startup, told to give it beside useFactory', async (name, value) => {
+    const error = await failureOf(() =>
+      Test.createTestingModule({ imports: [AblyChatAuthModule.forRootAsync({ useFactory: () => ({ apiKey: API_KEY, policy, [name]: value }) })] }).compile(),
+    );
+    expect(error).toMatchObject({ code: 'ERR_INVALID_OPTIONS', details: { option: name } });
+    expect(error.message).toContain(`"${name}" was returned by the forRootAsync factory, where it would be ignored`);
+    expect(error.message).toContain(`Give it beside useFactory: forRootAsync({ useFactory, ${name}: ... })`);
+  });
+
+  it('createAblyChatAuthOptions() (useClass) returning a module setting: refused too', async () => {
+    @Injectable()
+    class WrongPlace implements AblyChatAuthOptionsFactory<AppUser> {
+      createAblyChatAuthOptions() {
+        return { apiKey: API_KEY, policy, isGlobal: true } as AblyChatAuthModuleOptions<AppUser>;
+      }
+    }
+    const error = await failureOf(() => Test.createTestingModule({ imports: [AblyChatAuthModule.forRootAsync({ useClass: WrongPlace })] }).compile());
+    expect(error.message).toContain('"isGlobal" was returned by the forRootAsync factory');
+  });
+
+  it.each([
+    ['tll', 'ttl'],
+    ['polciy', 'policy'],
+    ['hook', 'hooks'],
+  ])('a factory that returns %s: did you mean %s', async (typo, meant) => {
+    const error = await failureOf(() =>
+      Test.createTestingModule({ imports: [AblyChatAuthModule.forRootAsync({ useFactory: async () => ({ apiKey: API_KEY, policy, [typo]: '1h' }) })] }).compile(),
+    );
+    expect(error).toMatchObject({ code: 'ERR_INVALID_OPTIONS', details: { option: typo, suggestion: meant } });
+    expect(error.message).toContain(`unknown option "${typo}" in what the forRootAsync factory returned`);
+  });
+
+  it('every core option name is accepted, in forRoot and in what the factory returns', async () => {
+    const everyOption = {
+      apiKey: API_KEY,
+      policy,
+      ttl: '30m',
+      revocableTokens: false,
+      clockSkew: '10s',
+      allowWildcardClientId: false,
+      maxTokenBytes: 4096,
+      resolveUser: () => null,
+      clientId: (user: AppUser) => user.id,
+      revocationKey: () => undefined,
+      claims: () => undefined,
+      responseFormat: 'jwt' as const,
+      timeout: '5s',
+      hooks: {},
+      logger: false as const,
+    };
+    await expectWorkingService(await serviceOf([AblyChatAuthModule.forRoot({ ...everyOption, isGlobal: false, path: 'x', guards: [], mountRoute: false })]), 1800);
+    await expectWorkingService(await serviceOf([AblyChatAuthModule.forRootAsync({ useFactory: () => everyOption, mountRoute: false })]), 1800);
+  });
+
+  it('allowedOrigins and allowPrivilegedOperations (core options) are not refused by name', () => {
+    for (const name of ['allowedOrigins', 'allowPrivilegedOperations']) {
+      expect(() => checkRootOptionNames({ apiKey: API_KEY, policy, [name]: undefined })).not.toThrow();
+      expect(() => checkFactoryOptionNames({ apiKey: API_KEY, policy, [name]: undefined })).not.toThrow();
+      expect(() => checkAsyncOptionNames({ useFactory: () => ({}), [name]: undefined })).toThrow(/is a token route option/);
+    }
   });
 });

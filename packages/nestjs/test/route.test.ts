@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { HttpException, Inject, Injectable, Module, UnauthorizedException, type CanActivate, type ExecutionContext, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { ForbiddenException, HttpException, Inject, Injectable, Module, UnauthorizedException, type CanActivate, type ExecutionContext, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import * as Ably from 'ably';
@@ -200,6 +200,85 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
 
     it('the guard lets others through', async () => {
       expect((await expectToken(await request(`${server.baseUrl}/ably-token`, { headers: { 'x-user': 'dan' } })))['x-ably-clientId']).toBe('dan');
+    });
+  });
+
+  describe('a guard that returns false: 403 kept, and one warning that says to throw UnauthorizedException', () => {
+    let server: TestApp;
+    const warnings: string[] = [];
+    const errors: string[] = [];
+
+    /** The guard a new user writes first: "no session user, no entry". */
+    @Injectable()
+    class SignedInGuard implements CanActivate {
+      canActivate(context: ExecutionContext): boolean {
+        const req = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: AppUser }>();
+        if (req.headers['x-user'] === 'banned') throw new ForbiddenException('banned');
+        if (req.headers['x-user']) req.user = { id: req.headers['x-user'] };
+        return !!req.user;
+      }
+    }
+
+    beforeAll(async () => {
+      server = await startApp(platform, {
+        imports: [
+          AblyChatAuthModule.forRoot({
+            apiKey: API_KEY,
+            policy: { lobby: 'all' },
+            guards: [SignedInGuard],
+            logger: { error: (message) => void errors.push(message), warn: (message) => void warnings.push(message) },
+          }),
+        ],
+      });
+    });
+
+    afterAll(() => server.close());
+
+    it('an explicit ForbiddenException("banned"): 403 with its message, and no warning', async () => {
+      expect(expectAblyError(await request(`${server.baseUrl}/ably-token`, { headers: { 'x-user': 'banned' } }), 403, 40300)).toBe('banned');
+      expect(warnings).toEqual([]);
+    });
+
+    it('two plain denials: both 403 "Forbidden resource", one warning through the module logger', async () => {
+      for (const method of ['GET', 'POST']) {
+        expect(expectAblyError(await request(`${server.baseUrl}/ably-token`, { method }), 403, 40300)).toBe('Forbidden resource');
+      }
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/returned false/);
+      expect(warnings[0]).toMatch(/throw new UnauthorizedException\(\)/);
+      expect(warnings[0]).toMatch(/never asks for a token again/);
+      expect(errors).toEqual([]);
+    });
+
+    it('the guard lets signed-in users through', async () => {
+      expect((await expectToken(await request(`${server.baseUrl}/ably-token`, { headers: { 'x-user': 'hal' } })))['x-ably-clientId']).toBe('hal');
+      expect(warnings).toHaveLength(1);
+    });
+  });
+
+  describe('OPTIONS on the built-in route (no CORS middleware): core answers, not the platform', () => {
+    let server: TestApp;
+
+    beforeAll(async () => {
+      server = await startApp(platform, { imports: [AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy: { lobby: 'all' }, logger: false })] }, (app) => app.setGlobalPrefix('api'));
+    });
+
+    afterAll(() => server.close());
+
+    it.each([
+      ['a bare OPTIONS', {}],
+      ['a CORS preflight', { origin: 'https://chat.example', 'access-control-request-method': 'POST' }],
+    ])('%s gets exactly what core answers for OPTIONS (today: 405 in Ably’s shape), not a 404', async (_what, headers: Record<string, string>) => {
+      const answer = await request(`${server.baseUrl}/api/ably-token`, { method: 'OPTIONS', headers });
+      const core = await server.app.get(AblyChatAuthService).handle({ method: 'OPTIONS', headers, native: { headers } });
+      expect(answer.status).not.toBe(404);
+      expect(answer.status).toBe(core.status);
+      expect(answer.body).toBe(core.body);
+      for (const [name, value] of Object.entries(core.headers)) expect(answer.headers.get(name)).toBe(value);
+      if (core.status === 405) {
+        expectAblyError(answer, 405, 40500);
+        expect(answer.headers.get('allow')).toBe('GET, POST');
+      }
     });
   });
 

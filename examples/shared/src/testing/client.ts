@@ -35,13 +35,25 @@ export class DemoClient {
     return response;
   }
 
-  /** `POST /login` with a JSON body (`username` may be any JSON value, to test the 400s). */
-  login(username: unknown): Promise<Response> {
-    return this.request(DEMO_ROUTES.login, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) });
+  /**
+   * `POST /login` with a JSON body (`username` may be any JSON value, to test the 400s); `headers`
+   * adds what a browser or a proxy would send (`Origin`, `Sec-Fetch-Site`, `X-Forwarded-For`).
+   */
+  login(username: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    return this.request(DEMO_ROUTES.login, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ username }) });
   }
 
-  logout(): Promise<Response> {
-    return this.request(DEMO_ROUTES.logout, { method: 'POST' });
+  /** `POST /login` as an HTML form posts it (`application/x-www-form-urlencoded`), to `path` (default `/login`). */
+  formLogin(username: string, headers: Record<string, string> = {}, path: string = DEMO_ROUTES.login): Promise<Response> {
+    return this.request(path, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username }).toString(),
+    });
+  }
+
+  logout(headers: Record<string, string> = {}): Promise<Response> {
+    return this.request(DEMO_ROUTES.logout, { method: 'POST', headers });
   }
 
   /** The token route, as ably-js calls it (`query` starts with `?`). */

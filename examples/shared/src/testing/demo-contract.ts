@@ -242,6 +242,108 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
     });
   });
 
+  describe(`${name} example against cross-site posts (login CSRF)`, () => {
+    // A limit no test here reaches, whether or not refused requests count against it.
+    const app = serveDuringSuite(start, { loginRateLimitPerMinute: 100 });
+    const evil = 'https://evil.test';
+
+    /** A refused request: JSON 403 that says why, no cookie set, and the client is not signed in. */
+    async function expectRefused(client: DemoClient, response: Response): Promise<void> {
+      expect(response.status).toBe(403);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await response.json()).toEqual({ error: expect.stringMatching(/comes from another website/) });
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
+
+    test.each([
+      ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+      ['Sec-Fetch-Site: cross-site with an Origin', { 'sec-fetch-site': 'cross-site', origin: evil }],
+      ['no Sec-Fetch-Site, Origin: https://evil.test', { origin: evil }],
+      ['no Sec-Fetch-Site, Origin: null', { origin: 'null' }],
+    ])('a form post to /login from another site (%s) gets a JSON 403, no cookie, no session', async (_, headers: Record<string, string>) => {
+      const client = new DemoClient(app.baseUrl);
+      await expectRefused(client, await client.formLogin('mallory', headers));
+      expect(client.cookie).toBeUndefined();
+      expect((await client.token()).status).toBe(401);
+      // A JSON body is refused the same way.
+      await expectRefused(client, await client.login('mallory', headers));
+    });
+
+    test('case and trailing-slash variants of /login are refused too', async () => {
+      for (const path of ['/LOGIN', `${DEMO_ROUTES.login}/`]) {
+        const client = new DemoClient(app.baseUrl);
+        const response = await client.formLogin('mallory', { 'sec-fetch-site': 'cross-site', origin: evil }, path);
+        expect(response.status).toBe(403);
+        expect(response.headers.getSetCookie()).toEqual([]);
+      }
+    });
+
+    test('a signed-in user stays signed in as themselves when another site posts a login or a logout', async () => {
+      const alice = new DemoClient(app.baseUrl);
+      expect((await alice.login('alice')).status).toBe(200);
+      const cookie = alice.cookie;
+      await expectRefused(alice, await alice.formLogin('mallory', { origin: evil }));
+      await expectRefused(alice, await alice.logout({ 'sec-fetch-site': 'cross-site', origin: evil }));
+      expect(alice.cookie).toBe(cookie);
+      const token = await alice.token();
+      expect(token.status).toBe(200);
+      expect((await verifiedClaims(await token.text()))['x-ably-clientId']).toBe('alice');
+    });
+
+    test.each([
+      ['Sec-Fetch-Site: same-origin with its Origin', (base: string) => ({ 'sec-fetch-site': 'same-origin', origin: base })],
+      ['Sec-Fetch-Site: same-site', () => ({ 'sec-fetch-site': 'same-site' })],
+      ['its own Origin, no Sec-Fetch-Site (older browsers)', (base: string) => ({ origin: base })],
+      ['no Origin and no Sec-Fetch-Site (curl, scripts)', () => ({})],
+    ])('a login from the site itself still works: %s', async (_, headersFor: (baseUrl: string) => Record<string, string>) => {
+      const client = new DemoClient(app.baseUrl);
+      const headers = headersFor(app.baseUrl);
+      const login = await client.formLogin('alice', headers);
+      expect(login.status).toBe(200);
+      expect(login.headers.getSetCookie().join('\n')).toMatch(new RegExp(`^${escapeRegExp(sessionCookie)}=`));
+      expect((await verifiedClaims(await (await client.token()).text()))['x-ably-clientId']).toBe('alice');
+      expect((await client.logout(headers)).status).toBe(204);
+      expect((await client.token()).status).toBe(401);
+    });
+
+    test('the token route refuses a cross-site request with Ably\u2019s 403 and sends no CORS header', async () => {
+      const alice = new DemoClient(app.baseUrl);
+      await alice.login('alice');
+      const response = await alice.request(DEMO_ROUTES.token, { headers: { 'sec-fetch-site': 'cross-site', origin: evil } });
+      expect(response.status).toBe(403);
+      expect(response.headers.get('x-ably-errorcode')).toBe('40300');
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect(await response.json()).toMatchObject({ error: { code: 40300, message: expect.stringContaining('allowedOrigins') } });
+    });
+  });
+
+  describe(`${name} example behind a reverse proxy (TRUST_PROXY_HOPS=1)`, () => {
+    const app = serveDuringSuite(start, { loginRateLimitPerMinute: 2, trustProxyHops: 1 });
+
+    test('rotating the leftmost X-Forwarded-For entry does not escape the login limit; the proxy-appended entry is the client', async () => {
+      // The proxy appends the address it saw (203.0.113.7); what stands left of it, the client wrote.
+      const via = (forged: string, client: string): Record<string, string> => ({ 'x-forwarded-for': `${forged}, ${client}` });
+      expect((await new DemoClient(app.baseUrl).login('alice', via('198.51.100.1', '203.0.113.7'))).status).toBe(200);
+      expect((await new DemoClient(app.baseUrl).login('alice', via('198.51.100.2', '203.0.113.7'))).status).toBe(200);
+      const limited = await new DemoClient(app.baseUrl).login('alice', via('198.51.100.3', '203.0.113.7'));
+      expect(limited.status).toBe(429);
+      expect(await limited.json()).toEqual({ error: expect.stringMatching(/^Too many login attempts/) });
+      // Another client behind the same proxy has a budget of its own: the header is read, one hop deep.
+      expect((await new DemoClient(app.baseUrl).login('alice', via('198.51.100.3', '203.0.113.8'))).status).toBe(200);
+    });
+  });
+
+  describe(`${name} example with no proxy configured (TRUST_PROXY_HOPS=0, the default)`, () => {
+    const app = serveDuringSuite(start, { loginRateLimitPerMinute: 2 });
+
+    test('X-Forwarded-For is ignored altogether: a client rotating every entry still hits the login limit', async () => {
+      expect((await new DemoClient(app.baseUrl).login('alice', { 'x-forwarded-for': '203.0.113.1' })).status).toBe(200);
+      expect((await new DemoClient(app.baseUrl).login('alice', { 'x-forwarded-for': '198.51.100.2, 203.0.113.2' })).status).toBe(200);
+      const limited = await new DemoClient(app.baseUrl).login('alice', { 'x-forwarded-for': '198.51.100.3, 203.0.113.3' });
+      expect(limited.status).toBe(429);
+    });
+  });
+
   describe(`${name} example src/server.ts`, () => {
     test(
       'without ABLY_API_KEY: prints the dev-key banner, listens on PORT and serves tokens',
@@ -279,10 +381,22 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
     test(
       'with a real-looking key: no banner, names the key, never prints the secret',
       async () => {
-        const server = ServerProcess.start(serverEntry, { PORT: '0', ABLY_API_KEY: 'appAbc.keyXyz:TopSecretValue42', SESSION_SECRET: 'fixed-session-secret' });
+        const server = ServerProcess.start(serverEntry, {
+          PORT: '0',
+          ABLY_API_KEY: 'appAbc.keyXyz:TopSecretValue42',
+          SESSION_SECRET: 'fixed-session-secret',
+          TRUST_PROXY_HOPS: '1',
+          RATE_LIMIT_LOGIN_PER_MIN: '1',
+        });
         try {
-          await server.waitFor(/listening on/);
+          const [, port] = await server.waitFor(/listening on http:\/\/localhost:(\d+)/);
           expect(server.output()).toContain('Signing Ably tokens with key appAbc.keyXyz.');
+          expect(server.output()).toContain('TRUST_PROXY_HOPS=1: behind 1 reverse proxy');
+          // The entry point hands TRUST_PROXY_HOPS to the app: the limit counts the proxy-appended address.
+          const login = (xff: string): Promise<number> => new DemoClient(`http://127.0.0.1:${port}`).login('alice', { 'x-forwarded-for': xff }).then((r) => r.status);
+          expect(await login('198.51.100.1, 203.0.113.7')).toBe(200);
+          expect(await login('198.51.100.2, 203.0.113.7')).toBe(429);
+          expect(await login('198.51.100.2, 203.0.113.8')).toBe(200);
           expect(server.output()).not.toContain('ABLY_API_KEY is not set');
           expect(server.output()).not.toContain('SESSION_SECRET is not set');
           expect(server.output() + server.errors()).not.toContain('TopSecretValue42');
