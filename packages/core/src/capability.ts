@@ -12,6 +12,7 @@ import {
   CHAT_FEATURES,
   CHAT_PRESETS,
 } from './features.js';
+import { nullPrototype } from './plain-data.js';
 import { assertRoomPattern } from './room-pattern.js';
 
 /**
@@ -96,7 +97,7 @@ class Compiled implements CompiledCapability {
   ) {}
   get capability(): AblyCapability {
     if (!this.#capability) {
-      const capability: AblyCapability = {};
+      const capability = nullPrototype<AblyOperation[]>();
       for (const pattern of this.rooms) capability[pattern] = operationsOfMask(this.masks.get(pattern)!);
       this.#capability = capability;
     }
@@ -131,7 +132,7 @@ export function parseCapability(capability: unknown): AblyCapability {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AblyChatAuthError('ERR_INVALID_CAPABILITY', `A capability must be an object of resource -> operations; got ${describeValue(value)}.`);
   }
-  const out: AblyCapability = {};
+  const out = nullPrototype<AblyOperation[]>();
   for (const [resource, ops] of Object.entries(value)) {
     if (!Array.isArray(ops) || !ops.every((op) => typeof op === 'string')) {
       throw new AblyChatAuthError('ERR_INVALID_CAPABILITY', `The operations of resource '${resource}' must be an array of strings.`);
@@ -226,7 +227,7 @@ export interface RoomExplanation {
  */
 export function explainCapability(capability: AblyCapability | string): Record<string, RoomExplanation> {
   const cap = parseCapability(capability);
-  const out: Record<string, RoomExplanation> = {};
+  const out = nullPrototype<RoomExplanation>();
   for (const resource of Object.keys(cap).sort()) {
     const ops = cap[resource]!;
     const mask = maskOfOperations(ops);

@@ -4,6 +4,7 @@ import { ApiKeyResolver, type AblyApiKey, type ApiKeySource } from './api-key.js
 import { compileGrants, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
 import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
+import { nullPrototype } from './plain-data.js';
 import { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 
 /** Ably's TTL ceiling for tokens: 24 h, or 1 h when the key has revocable tokens enabled. */
@@ -150,12 +151,14 @@ function invalid(message: string): AblyChatAuthError {
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-// jsonwebtoken's per-call checks of asymmetric key types cost a third of its time and cannot apply:
-// the key is always the HS256 secret KeyObject built by AblyApiKey. The payload is built fresh for
-// every token, so jsonwebtoken need not copy it again.
+// jsonwebtoken's per-call checks of asymmetric key types cannot apply: the key is always the
+// HS256 secret KeyObject built by AblyApiKey. The payload is serialised here and passed as a
+// string: jsonwebtoken's checks of an object payload look each claim name up in a plain object,
+// so a claim named `constructor` or `__proto__` would make it throw; ours (assertPlainJson and the
+// reserved names) already ran. A string payload gets no `typ` header unless asked for.
 const SIGN_OPTIONS: Record<string, jwt.SignOptions> = Object.create(null);
 function signOptions(keyName: string): jwt.SignOptions {
-  const options: jwt.SignOptions = { algorithm: 'HS256', keyid: keyName, allowInvalidAsymmetricKeyTypes: true, mutatePayload: true };
+  const options: jwt.SignOptions = { algorithm: 'HS256', keyid: keyName, header: { alg: 'HS256', typ: 'JWT' }, allowInvalidAsymmetricKeyTypes: true };
   SIGN_OPTIONS[keyName] = options;
   return options;
 }
@@ -254,7 +257,8 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     const claims = assertClaims(params.claims);
     const iat = Math.floor(Date.now() / 1000) - resolved.clockSkewSeconds;
     const exp = iat + ttlSeconds;
-    const payload: Record<string, unknown> = claims ? { ...claims } : {};
+    // No prototype: a claim named `__proto__` stays a claim.
+    const payload: Record<string, unknown> = claims ? Object.assign(nullPrototype<unknown>(), claims) : nullPrototype<unknown>();
     payload.iat = iat;
     payload.exp = exp;
     payload['x-ably-capability'] = compiled.json;
@@ -262,7 +266,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     if (revocationKey !== undefined) payload['x-ably-revocation-key'] = revocationKey;
     let token: string;
     try {
-      token = jwt.sign(payload, key.hmacKey, SIGN_OPTIONS[key.keyName] ?? signOptions(key.keyName));
+      token = jwt.sign(JSON.stringify(payload), key.hmacKey, SIGN_OPTIONS[key.keyName] ?? signOptions(key.keyName));
     } catch (cause) {
       throw new AblyChatAuthError('ERR_INVALID_CLAIMS', `The token could not be signed: ${(cause as Error).message}`, { cause });
     }

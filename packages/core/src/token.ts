@@ -2,6 +2,7 @@ import jwt from 'jsonwebtoken';
 import { AblyApiKey } from './api-key.js';
 import { explainCapability, parseCapability, type AblyCapability, type RoomExplanation } from './capability.js';
 import { AblyChatAuthError } from './errors.js';
+import { nullPrototype } from './plain-data.js';
 
 /** What an Ably JWT says, read without a key. */
 export interface DecodedAblyToken {
@@ -33,7 +34,8 @@ export function decodeAblyToken(token: string): DecodedAblyToken {
   if (!decoded || typeof decoded.payload !== 'object' || decoded.payload === null) {
     throw new AblyChatAuthError('ERR_INVALID_TOKEN', 'The JWT could not be decoded: its header or payload is not base64url JSON.');
   }
-  const claims = decoded.payload as Record<string, unknown>;
+  // Copied without a prototype, so a claim named `constructor` is found only when the token has it.
+  const claims = Object.assign(nullPrototype<unknown>(), decoded.payload);
   const rawCapability = claims['x-ably-capability'];
   if (rawCapability === undefined) throw new AblyChatAuthError('ERR_INVALID_TOKEN', 'The JWT has no x-ably-capability claim, so it is not an Ably token.');
   const capability = parseCapability(rawCapability);
