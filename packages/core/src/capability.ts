@@ -95,6 +95,9 @@ class Compiled implements CompiledCapability {
     readonly rooms: readonly string[],
     readonly masks: ReadonlyMap<string, number>,
   ) {}
+  static isCompiled(value: unknown): value is Compiled {
+    return typeof value === 'object' && value !== null && #capability in value;
+  }
   get capability(): AblyCapability {
     if (!this.#capability) {
       const capability = nullPrototype<AblyOperation[]>();
@@ -106,6 +109,18 @@ class Compiled implements CompiledCapability {
   toJSON(): { capability: AblyCapability; json: string; rooms: readonly string[] } {
     return { capability: this.capability, json: this.json, rooms: this.rooms };
   }
+}
+
+/**
+ * True only for what {@link compileGrants} returned (a private brand, not the object's shape), so
+ * an object that merely has a string `json` and an array `rooms` is compiled as grants, never
+ * signed unchecked.
+ * @example
+ * isCompiledCapability(compileGrants({ lobby: 'all' })) // true
+ * isCompiledCapability({ json: '{"[*]*":["*"]}', rooms: ['[*]*'] }) // false
+ */
+export function isCompiledCapability(value: unknown): value is CompiledCapability {
+  return Compiled.isCompiled(value);
 }
 
 const quotedCache = new Map<string, string>();

@@ -72,3 +72,6 @@ export { decodeAblyToken, verifyAblyToken, type DecodedAblyToken } from './token
 export { createAdapterTokenRoute, writeTokenRouteResponse, type TokenRouteAdapterOptions } from './node-http.js';
 export { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 export { revokeTokens, DEFAULT_ABLY_REST_URL, type RevocationBatchResult, type RevocationTarget, type RevokeTokensOptions } from './revocation.js';
+
+// Correctness hardening: compiled-capability brand, plain-data checks, privileged operations.
+export { isCompiledCapability } from './capability.js';

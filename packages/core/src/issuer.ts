@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { inspect } from 'node:util';
 import { ApiKeyResolver, type AblyApiKey, type ApiKeySource } from './api-key.js';
-import { compileGrants, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
+import { compileGrants, isCompiledCapability, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
 import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
 import { nullPrototype } from './plain-data.js';
@@ -216,10 +216,6 @@ function assertRevocationKey(value: unknown): string | undefined {
   return value;
 }
 
-function isCompiled(grants: unknown): grants is CompiledCapability {
-  return typeof grants === 'object' && grants !== null && typeof (grants as CompiledCapability).json === 'string' && Array.isArray((grants as CompiledCapability).rooms);
-}
-
 /**
  * Creates a token issuer. Validates everything it can at once, so misconfiguration fails at startup.
  * @example
@@ -235,7 +231,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   function common(params: { clientId: string; grants: ChatGrants | CompiledCapability; ttl?: Duration }) {
     if (typeof params !== 'object' || params === null) throw invalid('issue() needs { clientId, grants }.');
     const clientId = assertClientId(params.clientId, resolved.allowWildcardClientId);
-    const compiled = isCompiled(params.grants) ? params.grants : compileGrants(params.grants);
+    const compiled = isCompiledCapability(params.grants) ? params.grants : compileGrants(params.grants);
     if (!compiled) {
       throw new AblyChatAuthError('ERR_INVALID_GRANTS', 'The grants give no room any feature; a token without capabilities would be refused by Ably.');
     }
