@@ -111,6 +111,18 @@ export function room(strings: TemplateStringsArray, ...values: Array<string | nu
   return assertRoomPattern(out);
 }
 
+// An empty spread (`rooms.namespace(...user.teams)`) must fail loudly: a silent '*' or '' would
+// widen the grant to every room or hide the bug until Ably refuses the token.
+function segmentsOf(builder: string, segments: ReadonlyArray<string | number>): string[] {
+  if (segments.length === 0) {
+    throw new AblyChatAuthError(
+      'ERR_INVALID_ROOM_SEGMENT',
+      `rooms.${builder}() needs at least one segment; got none (was it given an empty array, e.g. rooms.${builder}(...ids)?). For all rooms write '*' (or rooms.all()) explicitly.`,
+    );
+  }
+  return segments.map(assertRoomSegment);
+}
+
 /**
  * Builders for room patterns from segments (each checked like {@link room}'s values).
  * @example
@@ -118,14 +130,20 @@ export function room(strings: TemplateStringsArray, ...values: Array<string | nu
  * rooms.namespace('dms', a)    // 'dms:a:*'
  */
 export const rooms = {
-  /** One exact room made of the given segments. */
+  /**
+   * One exact room made of the given segments.
+   * @throws AblyChatAuthError `ERR_INVALID_ROOM_SEGMENT` when a segment is unsafe or there is none.
+   */
   exact(...segments: Array<string | number>): RoomPattern {
-    return assertRoomPattern(segments.map(assertRoomSegment).join(':'));
+    return assertRoomPattern(segmentsOf('exact', segments).join(':'));
   },
-  /** Every room below the given segments (`a:b:*`). */
+  /**
+   * Every room below the given segments (`a:b:*`). With no segments it throws rather than
+   * returning `'*'`: `rooms.namespace(...ids)` with an empty `ids` must not grant every room.
+   * @throws AblyChatAuthError `ERR_INVALID_ROOM_SEGMENT` when a segment is unsafe or there is none.
+   */
   namespace(...segments: Array<string | number>): RoomPattern {
-    if (segments.length === 0) return assertRoomPattern('*');
-    return assertRoomPattern(`${segments.map(assertRoomSegment).join(':')}:*`);
+    return assertRoomPattern(`${segmentsOf('namespace', segments).join(':')}:*`);
   },
   /** Every room (`*`). */
   all(): RoomPattern {
