@@ -33,6 +33,12 @@ export interface TokenIssuerOptions {
   /**
    * How far `iat` is back-dated, so a server clock slightly ahead of Ably's does not produce
    * "issuedAt time must not be in the future" (40001). `exp` is `iat + ttl`. Default `'30s'`, at most `'5m'`.
+   *
+   * Each token is back-dated by `min(clockSkew, floor(ttl / 2))` of its own TTL, so a token always
+   * has at least half its lifetime left when issued: `issue({ ttl: 10 })` with the default 30 s
+   * skew is back-dated 5 s and valid for 5 s more, never born expired.
+   * @example
+   * createTokenIssuer({ apiKey: process.env.ABLY_API_KEY!, ttl: '1h', clockSkew: '1m' });
    */
   clockSkew?: Duration;
   /** Allow the clientId `*` (a client that may claim any identity). Default `false`; Chat needs a concrete identity. */
@@ -133,7 +139,8 @@ export function resolveTokenIssuerOptions(options: Omit<TokenIssuerOptions, 'api
     name: 'clockSkew',
     code: 'ERR_INVALID_CLOCK_SKEW',
     min: 0,
-    max: Math.min(MAX_CLOCK_SKEW_SECONDS, Math.floor(ttlSeconds / 2)),
+    // Not bounded by the TTL: each token's back-dating is capped at half its own TTL instead.
+    max: MAX_CLOCK_SKEW_SECONDS,
     hint: 'It back-dates iat to absorb a server clock running ahead of Ably; keep it small and fix the clock with NTP.',
   });
   const allowWildcardClientId = options.allowWildcardClientId ?? false;
@@ -143,6 +150,14 @@ export function resolveTokenIssuerOptions(options: Omit<TokenIssuerOptions, 'api
     throw invalid(`maxTokenBytes must be an integer between 256 and ${MAX_TOKEN_BYTES}.`);
   }
   return { ttlSeconds, maxTtlSeconds, clockSkewSeconds, revocableTokens, allowWildcardClientId, maxTokenBytes };
+}
+
+/**
+ * How far a token's `iat` is back-dated: the clock skew, but never more than half the token's TTL,
+ * so `exp - now >= ttl / 2` when the token is issued.
+ */
+function backdatingSeconds(clockSkewSeconds: number, ttlSeconds: number): number {
+  return Math.min(clockSkewSeconds, Math.floor(ttlSeconds / 2));
 }
 
 function invalid(message: string): AblyChatAuthError {
@@ -251,7 +266,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     const { clientId, compiled, ttlSeconds } = common(params);
     const revocationKey = assertRevocationKey(params.revocationKey);
     const claims = assertClaims(params.claims);
-    const iat = Math.floor(Date.now() / 1000) - resolved.clockSkewSeconds;
+    const iat = Math.floor(Date.now() / 1000) - backdatingSeconds(resolved.clockSkewSeconds, ttlSeconds);
     const exp = iat + ttlSeconds;
     // No prototype: a claim named `__proto__` stays a claim.
     const payload: Record<string, unknown> = claims ? Object.assign(nullPrototype<unknown>(), claims) : nullPrototype<unknown>();
