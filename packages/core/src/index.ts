@@ -75,3 +75,4 @@ export { revokeTokens, DEFAULT_ABLY_REST_URL, type RevocationBatchResult, type R
 
 // Correctness hardening: compiled-capability brand, plain-data checks, privileged operations.
 export { isCompiledCapability } from './capability.js';
+export { assertPlainJson, MAX_PLAIN_JSON_DEPTH, type JsonValue } from './plain-data.js';

@@ -4,7 +4,7 @@ import { ApiKeyResolver, type AblyApiKey, type ApiKeySource } from './api-key.js
 import { compileGrants, isCompiledCapability, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
 import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
-import { nullPrototype } from './plain-data.js';
+import { assertPlainJson, nullPrototype } from './plain-data.js';
 import { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 
 /** Ably's TTL ceiling for tokens: 24 h, or 1 h when the key has revocable tokens enabled. */
@@ -65,7 +65,11 @@ export interface IssueTokenParams {
   grants: ChatGrants | CompiledCapability;
   /** Optional `x-ably-revocation-key`, e.g. a team or session id, to revoke tokens in bulk. */
   revocationKey?: string;
-  /** Extra JWT claims, such as Chat's `ably.room.<room>` user claims. `x-ably-*` names are refused. */
+  /**
+   * Extra JWT claims, such as Chat's `ably.room.<room>` user claims. `x-ably-*` names are refused,
+   * and so is anything that is not plain JSON data (a `toJSON` method, a Date, a class instance...,
+   * see {@link assertPlainJson}), with `ERR_INVALID_CLAIMS` naming its path.
+   */
   claims?: Readonly<Record<string, unknown>>;
   /** Lifetime of this token, within the issuer's bounds. Default: the issuer's `ttl`. */
   ttl?: Duration;
@@ -204,8 +208,10 @@ const RESERVED_CLAIMS = new Set(['iat', 'exp', 'nbf', 'kid', 'alg']);
 function assertClaims(claims: unknown): Record<string, unknown> | undefined {
   if (claims === undefined || claims === null) return undefined;
   if (typeof claims !== 'object' || Array.isArray(claims)) {
-    throw new AblyChatAuthError('ERR_INVALID_CLAIMS', `Extra claims must be a plain object; got ${describeValue(claims)}.`);
+    throw new AblyChatAuthError('ERR_INVALID_CLAIMS', `Extra claims must be a plain object; got ${describeValue(claims)}.`, { details: { path: 'claims' } });
   }
+  // Before the names: a toJSON or a getter could otherwise change what the checks below saw.
+  assertPlainJson(claims, 'claims', 'ERR_INVALID_CLAIMS');
   for (const name of Object.keys(claims)) {
     if (name.toLowerCase().startsWith('x-ably-')) {
       throw new AblyChatAuthError(
