@@ -4,6 +4,7 @@ import { ApiKeyResolver, type AblyApiKey, type ApiKeySource } from './api-key.js
 import { compileGrants, isCompiledCapability, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
 import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
+import { invisibleCharacterProblem } from './invisible-characters.js';
 import { assertPlainJson, nullPrototype } from './plain-data.js';
 import { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 
@@ -194,6 +195,13 @@ export function assertClientId(clientId: unknown, allowWildcard = false): string
     throw new AblyChatAuthError('ERR_INVALID_CLIENT_ID', `The clientId is ${clientId.length} characters long; the limit is ${MAX_CLIENT_ID_LENGTH}.`);
   }
   if (CONTROL.test(clientId)) throw new AblyChatAuthError('ERR_INVALID_CLIENT_ID', 'The clientId contains a control character.');
+  const invisible = invisibleCharacterProblem(clientId);
+  if (invisible) {
+    throw new AblyChatAuthError(
+      'ERR_INVALID_CLIENT_ID',
+      `The clientId contains ${invisible}, which would let it pose as another user in a chat UI. Remove it (normalise user ids before use).`,
+    );
+  }
   if (clientId === '*' && !allowWildcard) {
     throw new AblyChatAuthError(
       'ERR_WILDCARD_CLIENT_ID',
