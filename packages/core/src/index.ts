@@ -74,5 +74,6 @@ export { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 export { revokeTokens, DEFAULT_ABLY_REST_URL, type RevocationBatchResult, type RevocationTarget, type RevokeTokensOptions } from './revocation.js';
 
 // Correctness hardening: compiled-capability brand, plain-data checks, privileged operations.
-export { isCompiledCapability } from './capability.js';
+export { grantsPrivilegedOperations, isCompiledCapability, type CompileGrantsOptions } from './capability.js';
+export { PRIVILEGED_OPERATIONS } from './features.js';
 export { assertPlainJson, MAX_PLAIN_JSON_DEPTH, type JsonValue } from './plain-data.js';

@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { inspect } from 'node:util';
 import { ApiKeyResolver, type AblyApiKey, type ApiKeySource } from './api-key.js';
-import { compileGrants, isCompiledCapability, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
+import { compileGrants, grantsPrivilegedOperations, isCompiledCapability, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
 import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
 import { invisibleCharacterProblem } from './invisible-characters.js';
@@ -46,6 +46,12 @@ export interface TokenIssuerOptions {
   allowWildcardClientId?: boolean;
   /** Refuse tokens larger than this many bytes. Default and maximum 8192. */
   maxTokenBytes?: number;
+  /**
+   * Allow grants of `op:*`, `op:push-admin` and `op:privileged-headers`, which no Chat feature
+   * needs. Default `false`: such grants throw `ERR_PRIVILEGED_OPERATION` (at startup for a static
+   * policy; a 500 with a log line for a dynamic one).
+   */
+  allowPrivilegedOperations?: boolean;
 }
 
 /** The resolved, validated form of {@link TokenIssuerOptions}. */
@@ -56,6 +62,7 @@ export interface ResolvedTokenIssuerOptions {
   revocableTokens: boolean;
   allowWildcardClientId: boolean;
   maxTokenBytes: number;
+  allowPrivilegedOperations: boolean;
 }
 
 /** What to put in one token. */
@@ -154,7 +161,9 @@ export function resolveTokenIssuerOptions(options: Omit<TokenIssuerOptions, 'api
   if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 256 || maxTokenBytes > MAX_TOKEN_BYTES) {
     throw invalid(`maxTokenBytes must be an integer between 256 and ${MAX_TOKEN_BYTES}.`);
   }
-  return { ttlSeconds, maxTtlSeconds, clockSkewSeconds, revocableTokens, allowWildcardClientId, maxTokenBytes };
+  const allowPrivilegedOperations = options.allowPrivilegedOperations ?? false;
+  if (typeof allowPrivilegedOperations !== 'boolean') throw invalid('allowPrivilegedOperations must be a boolean.');
+  return { ttlSeconds, maxTtlSeconds, clockSkewSeconds, revocableTokens, allowWildcardClientId, maxTokenBytes, allowPrivilegedOperations };
 }
 
 /**
@@ -260,7 +269,18 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   function common(params: { clientId: string; grants: ChatGrants | CompiledCapability; ttl?: Duration }) {
     if (typeof params !== 'object' || params === null) throw invalid('issue() needs { clientId, grants }.');
     const clientId = assertClientId(params.clientId, resolved.allowWildcardClientId);
-    const compiled = isCompiledCapability(params.grants) ? params.grants : compileGrants(params.grants);
+    let compiled: CompiledCapability | null;
+    if (isCompiledCapability(params.grants)) {
+      compiled = params.grants;
+      if (!resolved.allowPrivilegedOperations && grantsPrivilegedOperations(compiled)) {
+        throw new AblyChatAuthError(
+          'ERR_PRIVILEGED_OPERATION',
+          'The compiled capability grants a privileged operation (*, push-admin or privileged-headers), but this issuer was not created with allowPrivilegedOperations: true.',
+        );
+      }
+    } else {
+      compiled = compileGrants(params.grants, { allowPrivilegedOperations: resolved.allowPrivilegedOperations });
+    }
     if (!compiled) {
       throw new AblyChatAuthError('ERR_INVALID_GRANTS', 'The grants give no room any feature; a token without capabilities would be refused by Ably.');
     }
