@@ -223,7 +223,7 @@ function within<T>(value: T | Promise<T>, deadlineAt: number, phase: TokenRouteP
  * const route = createTokenRoute({
  *   apiKey: process.env.ABLY_API_KEY!,
  *   resolveUser: (req: MyRequest) => req.session.user,
- *   policy: (user) => ({ lobby: 'all', [`dms:${user.id}:*`]: ['send', 'receive', 'history'] }),
+ *   policy: (user) => ({ lobby: 'all', [room`dms:${user.id}:*`]: ['send', 'receive', 'history'] }),
  * });
  * const { status, headers, body } = await route.handle({ method: 'GET', native: req });
  */
