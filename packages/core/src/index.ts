@@ -73,7 +73,7 @@ export { createAdapterTokenRoute, writeTokenRouteResponse, type TokenRouteAdapte
 export { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 export { revokeTokens, DEFAULT_ABLY_REST_URL, type RevocationBatchResult, type RevocationTarget, type RevokeTokensOptions } from './revocation.js';
 
-// Correctness hardening: compiled-capability brand, plain-data checks, privileged operations.
+// Compiled-capability brand, privileged operations, plain-data checks.
 export { grantsPrivilegedOperations, isCompiledCapability, type CompileGrantsOptions } from './capability.js';
 export { PRIVILEGED_OPERATIONS } from './features.js';
 export { assertPlainJson, MAX_PLAIN_JSON_DEPTH, type JsonValue } from './plain-data.js';

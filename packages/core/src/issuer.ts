@@ -254,6 +254,23 @@ function assertRevocationKey(value: unknown): string | undefined {
   return value;
 }
 
+// An object shaped like a compiled capability but not branded is compiled as grants (rooms may be
+// named `json` and `rooms`). When that fails, say what probably happened: a copy of a compiled
+// capability, or one from another copy of this package, rather than "unknown feature in room json".
+function compileAsGrants(grants: unknown, allowPrivilegedOperations: boolean): CompiledCapability | null {
+  try {
+    return compileGrants(grants, { allowPrivilegedOperations });
+  } catch (cause) {
+    const shaped = typeof grants === 'object' && grants !== null && typeof (grants as { json?: unknown }).json === 'string' && Array.isArray((grants as { rooms?: unknown }).rooms);
+    if (!shaped) throw cause;
+    throw new AblyChatAuthError(
+      'ERR_INVALID_GRANTS',
+      'The grants object looks like a compiled capability but was not returned by compileGrants (a spread or JSON copy of one, or one from another copy of @ably-chat-auth/core), so their json is not trusted, and as grants they fail. Pass the grants themselves, or the object compileGrants returned.',
+      { cause },
+    );
+  }
+}
+
 /**
  * Creates a token issuer. Validates everything it can at once, so misconfiguration fails at startup.
  * @example
@@ -279,7 +296,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
         );
       }
     } else {
-      compiled = compileGrants(params.grants, { allowPrivilegedOperations: resolved.allowPrivilegedOperations });
+      compiled = compileAsGrants(params.grants, resolved.allowPrivilegedOperations);
     }
     if (!compiled) {
       throw new AblyChatAuthError('ERR_INVALID_GRANTS', 'The grants give no room any feature; a token without capabilities would be refused by Ably.');

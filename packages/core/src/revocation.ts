@@ -16,7 +16,7 @@ export interface RevokeTokensOptions {
   allowReauthMargin?: boolean;
   /** Ably's REST endpoint, e.g. `'https://main.realtime.ably.net'` (default) or a local test server. */
   baseUrl?: string;
-  /** The fetch to use (default: global fetch). */
+  /** The fetch to use (default: global fetch). It must honour `redirect: 'manual'`. */
   fetch?: typeof fetch;
   /** Per-call deadline in ms. Default 15000. */
   timeoutMs?: number;

@@ -7,8 +7,12 @@ describe('only compileGrants output skips validation', () => {
   it('refuses a look-alike object instead of signing its json unchecked', async () => {
     // What compileGrants refuses: a qualifier that reaches every channel, metachannels included.
     const forged = { json: '{"[*]*":["*"]}', rooms: ['[*]*'], capability: { '[*]*': ['*'] } } as unknown as CompiledCapability;
-    await expect(issuer.issue({ clientId: 'alice', grants: forged })).rejects.toMatchObject({ code: 'ERR_UNKNOWN_FEATURE' });
-    await expect(issuer.createTokenRequest({ clientId: 'alice', grants: forged })).rejects.toMatchObject({ code: 'ERR_UNKNOWN_FEATURE' });
+    const refusal = { code: 'ERR_INVALID_GRANTS', message: expect.stringMatching(/looks like a compiled capability but was not returned by compileGrants/) };
+    await expect(issuer.issue({ clientId: 'alice', grants: forged })).rejects.toMatchObject(refusal);
+    await expect(issuer.createTokenRequest({ clientId: 'alice', grants: forged })).rejects.toMatchObject(refusal);
+    // A JSON copy of a real one is only data too.
+    const copy = JSON.parse(JSON.stringify(compileGrants({ lobby: 'all' }))) as CompiledCapability;
+    await expect(issuer.issue({ clientId: 'alice', grants: copy })).rejects.toMatchObject(refusal);
   });
 
   it('compiles grants for rooms literally named json and rooms', async () => {
