@@ -262,7 +262,7 @@ function within<T>(value: T | Promise<T>, deadlineAt: number, phase: TokenRouteP
  * const route = createTokenRoute({
  *   apiKey: process.env.ABLY_API_KEY!,
  *   resolveUser: (req: MyRequest) => req.session.user,
- *   policy: (user) => ({ lobby: 'all', [`dms:${user.id}:*`]: ['send', 'receive', 'history'] }),
+ *   policy: (user) => ({ lobby: 'all', [room`dms:${user.id}:*`]: ['send', 'receive', 'history'] }),
  * });
  * const { status, headers, body } = await route.handle({ method: 'GET', native: req });
  */
@@ -280,7 +280,7 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
   if (typeof policy === 'function') {
     staticGrants = undefined;
   } else if (typeof policy === 'object' && policy !== null) {
-    staticGrants = compileGrants(policy);
+    staticGrants = compileGrants(policy, { allowPrivilegedOperations: issuer.options.allowPrivilegedOperations });
     if (!staticGrants) throw new AblyChatAuthError('ERR_INVALID_GRANTS', 'The static policy grants nothing: every user would get 403. Give at least one room a feature.');
   } else {
     throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `policy must be a grants object or a function (user, req) => grants; got ${describeValue(policy)}.`);
@@ -334,7 +334,7 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
   async function grantsFor(user: User, req: Req, deadlineAt: number): Promise<CompiledCapability | null> {
     if (staticGrants !== undefined) return staticGrants;
     const result = await within((policy as (u: User, r: Req) => PolicyResult | Promise<PolicyResult>)(user, req), deadlineAt, 'policy');
-    return compileGrants(result);
+    return compileGrants(result, { allowPrivilegedOperations: issuer.options.allowPrivilegedOperations });
   }
 
   function signFor(key: AblyApiKey, user: User, req: Req, clientId: string, compiled: CompiledCapability): IssuedToken {
