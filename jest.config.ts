@@ -7,6 +7,7 @@ const moduleNameMapper = {
   '^@ably-chat-auth/express$': '<rootDir>/../../packages/express/src/index.ts',
   '^@ably-chat-auth/koa$': '<rootDir>/../../packages/koa/src/index.ts',
   '^@ably-chat-auth/nestjs$': '<rootDir>/../../packages/nestjs/src/index.ts',
+  '^@ably-chat-auth/client$': '<rootDir>/../../packages/client/src/index.ts',
   '^@ably-chat-auth/adapter-contract$': '<rootDir>/../../packages/adapter-contract/src/index.ts',
   // Sources import siblings with explicit `.js` endings (NodeNext); map them back to `.ts`.
   '^(\\.{1,2}/.*)\\.js$': '$1',
@@ -36,6 +37,7 @@ const config: Config = {
     project('packages/nestjs', 'nestjs'),
     project('packages/adapter-contract', 'adapter-contract'),
     project('packages/cli', 'cli'),
+    project('packages/client', 'client'),
     project('examples/shared', 'examples'),
     project('examples/express', 'example-express'),
     project('examples/koa', 'example-koa'),
