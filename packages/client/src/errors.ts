@@ -17,5 +17,5 @@ export function invalidOptions(message: string): AblyChatAuthClientError {
 
 /** An Ably-shaped error for the Ably client; plain `Error` plus `code` and `statusCode`. */
 export function tokenRouteError(message: string, code: number, statusCode: number): TokenRouteError {
-  return Object.assign(new Error(message), { name: 'TokenRouteError', code, statusCode });
+  return Object.assign(new Error(message), { name: 'TokenRouteError', code, statusCode }) as TokenRouteError;
 }

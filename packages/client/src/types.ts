@@ -33,6 +33,8 @@ export interface TokenRouteError extends Error {
   code: number;
   /** The HTTP status the token route answered (403 also for a 401 with `unauthenticated: 'stop'`). */
   statusCode: number;
+  /** Never set: ably's `ErrorInfo.cause` is an `ErrorInfo`, so an arbitrary cause would not type-check as one. */
+  cause?: undefined;
 }
 
 /** The function ably's `authCallback` option takes. */
