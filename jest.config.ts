@@ -30,6 +30,8 @@ function project(dir: string, displayName: string): Config {
 }
 
 const config: Config = {
+  // The demo page serves @ably-chat-auth/client's <script> build; build it if it is missing or stale.
+  globalSetup: '<rootDir>/packages/client/scripts/ensure-iife.cjs',
   projects: [
     project('packages/core', 'core'),
     project('packages/express', 'express'),
