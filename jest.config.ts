@@ -44,6 +44,14 @@ const config: Config = {
     project('examples/express', 'example-express'),
     project('examples/koa', 'example-koa'),
     project('examples/nestjs', 'example-nestjs'),
+    // Every ```ts block of every Markdown file, type-checked as its own strict module.
+    {
+      displayName: 'docs',
+      rootDir: '.',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/docs/**/*.test.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+    },
   ],
 };
 
