@@ -139,6 +139,9 @@
     },
     onForbidden: function (error) {
       showRefusal('Refused by the token route (403): ' + error.message + ' The Ably client will not retry.');
+      // Also when the ban comes mid-session (on a renewal): the refusal stands alone.
+      $('chat-grid').hidden = true;
+      setSendEnabled(false);
       showSignedIn(null);
     },
   });
