@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import ts from 'typescript';
 
 /** One ```ts block of a Markdown file. */
@@ -142,6 +142,3 @@ export function checkSnippets(snippets: readonly Snippet[]): Map<Snippet, Snippe
   current = undefined;
   return problems;
 }
-
-/** Directory of a snippet's Markdown file, for messages. */
-export const snippetDir = (snippet: Snippet): string => dirname(snippet.file);
