@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const packages = ['core', 'express', 'koa', 'nestjs', 'cli'];
+const packages = ['core', 'express', 'koa', 'nestjs', 'cli', 'client'];
 const work = mkdtempSync(join(tmpdir(), 'ably-chat-auth-consumer-'));
 const tarballs = join(work, 'tarballs');
 mkdirSync(tarballs);
@@ -31,6 +31,7 @@ try {
       '@nestjs/platform-express': '^11.1.0',
       'reflect-metadata': '^0.2.2',
       rxjs: '^7.8.2',
+      ably: '^2.28.0',
       typescript: '5.9.3',
       '@types/node': '^20.19.0',
       '@types/express': '^5.0.3',
@@ -46,13 +47,14 @@ try {
   cpSync(join(app, 'consumer.ts'), join(app, 'consumer.mts'));
   console.log(run('node', ['use.cjs'], app).trim());
   console.log(run('node', ['use.mjs'], app).trim());
+  console.log(run('node', ['use-iife.cjs'], app).trim());
   run('npx', ['tsc', '-p', 'tsconfig.cjs.json'], app);
   console.log('TypeScript consumer (module node16, CommonJS): types resolve and check');
   run('npx', ['tsc', '-p', 'tsconfig.esm.json'], app);
   console.log('TypeScript consumer (module node16, ESM): types resolve and check');
   const version = run('npx', ['ably-chat-auth', '--version'], app).trim();
   console.log(`CLI binary installed: ably-chat-auth ${version}`);
-  console.log('consumer smoke test: 5 passed, 0 failed');
+  console.log('consumer smoke test: 6 passed, 0 failed');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
