@@ -103,6 +103,7 @@ describe('a token with absurd iat or exp', () => {
     ['iat "NaN", exp "soon"', '"NaN"', '"soon"'],
     ['iat -1e400, exp 1e400', '-1e400', '1e400'],
     ['iat 8.64e12 + 1 s, exp null', '8640000000001', 'null'],
+    ['iat and exp strings holding control characters', '"\\u202e\\u001b[2K1"', '"\\u0007\\u009b"'],
   ];
 
   it.concurrent.each(cases)('prints "invalid date" for %s and goes on', async (_name, iat, exp) => {
