@@ -1,22 +1,24 @@
-// Consumer smoke test: packs every publishable package, installs the tarballs into a fresh
-// project with npm (as a user would, frameworks from the registry), then imports them as CJS and
+// Consumer smoke test: packs every publishable package with pnpm, as `pnpm release` publishes
+// them (and fails if a packed package.json keeps a `workspace:` range), installs the tarballs into
+// a fresh project with npm (as a user would, frameworks from the registry), then imports them as CJS and
 // ESM from JavaScript and type-checks TypeScript consumers in both module systems. It catches
 // packaging mistakes (exports maps, missing files, types) that tests against the sources cannot.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { npmEnv, packPackages } from '../scripts/pack-packages.mjs';
 
-const root = resolve(import.meta.dirname, '..');
 const packages = ['core', 'express', 'koa', 'nestjs', 'cli', 'client'];
 const work = mkdtempSync(join(tmpdir(), 'ably-chat-auth-consumer-'));
 const tarballs = join(work, 'tarballs');
 mkdirSync(tarballs);
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, npm_config_yes: 'true' } });
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: npmEnv() });
 
 try {
-  for (const name of packages) run('npx', ['-y', 'pnpm@10', 'pack', '--pack-destination', tarballs], join(root, 'packages', name));
-  const files = Object.fromEntries(readdirSync(tarballs).map((f) => [f.replace(/^ably-chat-auth-(.+)-\d+\.\d+\.\d+\.tgz$/, '@ably-chat-auth/$1'), `file:${join(tarballs, f)}`]));
+  const packed = packPackages(tarballs, packages);
+  console.log(`packed with pnpm, no workspace: range in any package.json: ${Object.keys(packed).join(', ')}`);
+  const files = Object.fromEntries(Object.entries(packed).map(([name, tarball]) => [name, `file:${tarball}`]));
   const app = join(work, 'app');
   mkdirSync(app);
   const manifest = {

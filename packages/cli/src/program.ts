@@ -7,7 +7,10 @@ import { inspectCommand } from './commands/inspect.js';
 import { mintCommand } from './commands/mint.js';
 import type { CommandContext } from './context.js';
 import { CliUsageError, EXIT_OK, EXIT_USAGE, type ExitCode } from './exit-codes.js';
-import { collectSecrets, createOutput, createStyles, type WritableTarget } from './output.js';
+import { createOutput, createStyles, type WritableTarget } from './output.js';
+import { SecretRedactor } from './redaction.js';
+import { collectSecrets } from './secrets.js';
+import { escapeTerminalText } from './terminal-text.js';
 
 /** The process around the CLI: streams, environment and clock (the real ones in `cli.ts`). */
 export interface CliProcess {
@@ -46,7 +49,8 @@ export function createProgram(context: CommandContext, setExitCode: (code: ExitC
     .configureOutput({
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
-      outputError: (text, write) => write(text),
+      // Commander quotes the arguments it refuses: escape them like any other value.
+      outputError: (text, write) => write(`${escapeTerminalText(text.replace(/\n$/, ''))}\n`),
     })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -147,10 +151,11 @@ Examples:
 
 /**
  * Runs the CLI with the given arguments (without `node` and the script) and returns the exit code.
- * Never throws: errors go to stderr (secrets masked) with exit code 2.
+ * Never throws: errors go to stderr (escaped, secrets redacted) with exit code 2.
  */
 export async function run(argv: readonly string[], proc: CliProcess): Promise<ExitCode> {
-  const secrets = collectSecrets(argv, proc.env);
+  const secrets = new SecretRedactor();
+  collectSecrets(secrets, argv, proc.env);
   const stdout = createOutput(proc.stdout, proc.env, secrets);
   const stderr = createOutput(proc.stderr, proc.env, secrets);
   const errorStyles = createStyles(stderr.color);
@@ -160,6 +165,7 @@ export async function run(argv: readonly string[], proc: CliProcess): Promise<Ex
     styles: createStyles(stdout.color),
     stdin: proc.stdin,
     env: proc.env,
+    secrets,
     now: proc.now ?? Date.now,
   };
   let exitCode: ExitCode = EXIT_OK;
@@ -172,7 +178,9 @@ export async function run(argv: readonly string[], proc: CliProcess): Promise<Ex
       // --help and --version end with exit code 0; every other commander error is a usage error.
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    stderr.line(`${errorStyles.red('error:')} ${describeError(error)}`);
+    // Error messages quote token fields and arguments: one escaped line, whatever they hold.
+    stderr.line(`${errorStyles.red('error:')} ${escapeTerminalText(describeError(error))}`);
+    for (const frame of stackFrames(error)) stderr.line(escapeTerminalText(frame));
     return EXIT_USAGE;
   }
 }
@@ -183,11 +191,11 @@ function describeError(error: unknown): string {
     return "--client-id '*' would let the client claim any identity, and Ably Chat needs a concrete one: pass the user's id.";
   }
   if (isAblyChatAuthError(error) || error instanceof CliUsageError) return error.message;
-  return `unexpected failure: ${describe(error)}`;
+  return `unexpected failure: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.stack ?? error.message;
-  return String(error);
+/** The `at ...` lines of an unexpected error's stack, for a bug report; none for the errors the CLI expects. */
+function stackFrames(error: unknown): string[] {
+  if (!(error instanceof Error) || isAblyChatAuthError(error) || error instanceof CliUsageError) return [];
+  return (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
 }
-
