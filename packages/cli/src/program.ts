@@ -89,6 +89,7 @@ Examples:
         .default([], 'none'),
     )
     .addOption(new Option('-t, --ttl <duration>', "lifetime: seconds or '15m', '1h', from 10 s to 24 h (default: 1h)"))
+    .addOption(new Option('--allow-privileged-operations', 'allow op:*, op:push-admin and op:privileged-headers, which no Chat feature needs'))
     .addOption(keyOption())
     .addOption(jsonOption())
     .addHelpText(
@@ -107,7 +108,7 @@ Examples:
   $ ably-chat-auth mint --client-id alice --grant 'lobby=all' --grant 'dms:alice:*=send,receive,history'
   $ ably-chat-auth mint -c bob -g 'announcements=receive,history' --ttl 15m --json`,
     )
-    .action(async (options: { clientId?: string; grant: string[]; ttl?: string; key?: string; json?: boolean }) =>
+    .action(async (options: { clientId?: string; grant: string[]; ttl?: string; key?: string; json?: boolean; allowPrivilegedOperations?: boolean }) =>
       setExitCode(await mintCommand(options, context)),
     );
 

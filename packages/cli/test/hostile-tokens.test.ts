@@ -98,21 +98,24 @@ describe('a token forged with control characters', () => {
 describe('a token with absurd iat or exp', () => {
   const capability = JSON.stringify({ lobby: ['publish', 'subscribe'] });
   // Raw JSON, so that 1e400 (Infinity once parsed) and strings reach the token as written.
-  const cases: Array<[string, string, string]> = [
-    ['iat 1e20, exp -1e20', '1e20', '-1e20'],
-    ['iat "NaN", exp "soon"', '"NaN"', '"soon"'],
-    ['iat -1e400, exp 1e400', '-1e400', '1e400'],
-    ['iat 8.64e12 + 1 s, exp null', '8640000000001', 'null'],
-    ['iat and exp strings holding control characters', '"\\u202e\\u001b[2K1"', '"\\u0007\\u009b"'],
+  // A number is a claim Ably reads (the signature verifies); a string or null is no iat/exp at
+  // all, which Ably refuses (40144), so verification says so and inspect exits 1.
+  const cases: Array<[string, string, string, 'verified' | 'refused']> = [
+    ['iat 1e20, exp -1e20', '1e20', '-1e20', 'verified'],
+    ['iat "NaN", exp "soon"', '"NaN"', '"soon"', 'refused'],
+    ['iat -1e400, exp 1e400', '-1e400', '1e400', 'verified'],
+    ['iat 8.64e12 + 1 s, exp null', '8640000000001', 'null', 'refused'],
+    ['iat and exp strings holding control characters', '"\\u202e\\u001b[2K1"', '"\\u0007\\u009b"', 'refused'],
   ];
 
-  it.concurrent.each(cases)('prints "invalid date" for %s and goes on', async (_name, iat, exp) => {
+  it.concurrent.each(cases)('prints "invalid date" for %s and goes on', async (_name, iat, exp, verification) => {
     const token = forge(`{"x-ably-capability":${JSON.stringify(capability)},"x-ably-clientId":"erin","iat":${iat},"exp":${exp}}`);
     const human = await runCli(['inspect', token], { env: { ABLY_API_KEY: KEY } });
-    expect(human).toMatchObject({ code: 0, stderr: '' });
+    expect(human).toMatchObject({ code: verification === 'verified' ? 0 : 1, stderr: '' });
     expect(human.stdout).toMatch(/^Issued +invalid date \(iat is .+\)$/m);
     expect(human.stdout).toMatch(/^Expires +invalid date \(exp is .+\)$/m);
-    expect(human.stdout).toContain('signature verified');
+    if (verification === 'verified') expect(human.stdout).toContain('signature verified');
+    else expect(human.stdout).toMatch(/^Signature +NOT verified: The token has no (iat|exp) claim/m);
     expect(human.stdout).toContain('Chat features by room');
     const json = await runCli(['inspect', token, '--json']);
     expect(json.code).toBe(0);

@@ -61,7 +61,8 @@ function verify(token: string, key: ResolvedKey | undefined): Verification {
 }
 
 function toJson(decoded: DecodedAblyToken, verification: Verification, now: number): InspectJson {
-  const rooms: InspectJson['rooms'] = {};
+  // Room names are untrusted keys: a room called __proto__ must stay a room.
+  const rooms: InspectJson['rooms'] = Object.create(null) as InspectJson['rooms'];
   for (const [pattern, room] of Object.entries(decoded.rooms)) {
     rooms[pattern] = { features: room.features, presets: room.presets, capabilities: room.operations };
   }
