@@ -7,6 +7,7 @@ const moduleNameMapper = {
   '^@ably-chat-auth/express$': '<rootDir>/../../packages/express/src/index.ts',
   '^@ably-chat-auth/koa$': '<rootDir>/../../packages/koa/src/index.ts',
   '^@ably-chat-auth/nestjs$': '<rootDir>/../../packages/nestjs/src/index.ts',
+  '^@ably-chat-auth/client$': '<rootDir>/../../packages/client/src/index.ts',
   '^@ably-chat-auth/adapter-contract$': '<rootDir>/../../packages/adapter-contract/src/index.ts',
   // Sources import siblings with explicit `.js` endings (NodeNext); map them back to `.ts`.
   '^(\\.{1,2}/.*)\\.js$': '$1',
@@ -29,6 +30,8 @@ function project(dir: string, displayName: string): Config {
 }
 
 const config: Config = {
+  // The demo page serves @ably-chat-auth/client's <script> build; build it if it is missing or stale.
+  globalSetup: '<rootDir>/packages/client/scripts/ensure-iife.cjs',
   projects: [
     project('packages/core', 'core'),
     project('packages/express', 'express'),
@@ -36,10 +39,19 @@ const config: Config = {
     project('packages/nestjs', 'nestjs'),
     project('packages/adapter-contract', 'adapter-contract'),
     project('packages/cli', 'cli'),
+    project('packages/client', 'client'),
     project('examples/shared', 'examples'),
     project('examples/express', 'example-express'),
     project('examples/koa', 'example-koa'),
     project('examples/nestjs', 'example-nestjs'),
+    // Every ```ts block of every Markdown file, type-checked as its own strict module.
+    {
+      displayName: 'docs',
+      rootDir: '.',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/docs/**/*.test.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+    },
   ],
 };
 

@@ -24,17 +24,21 @@ afterAll(async () => {
 });
 
 /** A fresh browser profile on the app, recording what would mean a broken page. */
-async function openPage(app: RunningExample): Promise<{ context: BrowserContext; page: Page; problems: string[]; tokenRequests: () => number }> {
+async function openPage(
+  app: RunningExample,
+): Promise<{ context: BrowserContext; page: Page; problems: string[]; tokenRequests: () => number; tokenBodies: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 860 } });
   const page = await context.newPage();
   const problems: string[] = [];
   let tokenRequests = 0;
+  const tokenBodies: string[] = [];
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   page.on('request', (request) => {
     if (request.url().startsWith(`${app.url}/api/ably-token`)) tokenRequests += 1;
   });
   page.on('response', (response) => {
     const url = response.url();
+    if (url.startsWith(`${app.url}/api/ably-token`) && response.ok()) void response.text().then((body) => tokenBodies.push(body), () => {});
     // The token route's 401/403 are expected answers; anything else from the app failing is not.
     if (url.startsWith(app.url) && !url.startsWith(`${app.url}/api/ably-token`) && !url.endsWith('/login') && response.status() >= 400) {
       problems.push(`${response.status()} ${url}`);
@@ -44,8 +48,10 @@ async function openPage(app: RunningExample): Promise<{ context: BrowserContext;
     if (message.type() === 'error' && /Refused to|Content Security Policy|MIME type/.test(message.text())) problems.push(`console: ${message.text()}`);
   });
   await page.goto(`${app.url}/`);
-  return { context, page, problems, tokenRequests: () => tokenRequests };
+  return { context, page, problems, tokenRequests: () => tokenRequests, tokenBodies };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function login(page: Page, username: string): Promise<void> {
   await page.locator('#login-view').waitFor({ state: 'visible' });
@@ -61,15 +67,32 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
   });
   afterAll(() => app?.close());
 
-  test('alice signs in; the SDK\u2019s authCallback fetches her token and the page shows her rooms and features', async () => {
+  test('signed out: the SDK\u2019s first token request (401) is the only one and brings the login form; nothing retries', async () => {
     const { context, page, problems, tokenRequests } = await openPage(app);
     try {
+      await page.locator('#login-view').waitFor({ state: 'visible' });
+      await sleep(1_500);
+      expect(tokenRequests()).toBe(1);
+      await expect(page.locator('#chat-view').isHidden()).resolves.toBe(true);
+      await expect(page.locator('#login-error').isHidden()).resolves.toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('alice signs in; @ably-chat-auth/client fetches her token and the page shows her rooms and features', async () => {
+    const { context, page, problems, tokenRequests, tokenBodies } = await openPage(app);
+    try {
       await expect(page.locator('h1 .badge').textContent()).resolves.toBe(example.framework);
+      await page.locator('#login-view').waitFor({ state: 'visible' });
       const requestsBeforeLogin = tokenRequests();
       await login(page, 'alice');
 
       await page.locator('#token-client-id').filter({ hasText: 'alice' }).waitFor();
       expect(tokenRequests()).toBeGreaterThan(requestsBeforeLogin);
+      await expect(page.locator('#chat-grid').isVisible()).resolves.toBe(true);
+      await expect(page.locator('#chat-pending').isHidden()).resolves.toBe(true);
       await expect(page.locator('#token-fetched').textContent()).resolves.toContain('authCallback');
       await expect(page.locator('#session-user').textContent()).resolves.toBe('alice');
       await expect(page.locator('#token-key').textContent()).resolves.toBe('devApp.devKey');
@@ -79,6 +102,8 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
       // The token the page shows is a valid Ably JWT for alice, and the page's feature table
       // (computed in the browser) matches core's reading of the same capability.
       const raw = (await page.locator('#token-raw').textContent())!;
+      // The token the page holds is exactly what the token route answered.
+      expect(tokenBodies).toContain(raw);
       const verified = verifyAblyToken(raw, DEV_API_KEY);
       expect(verified.clientId).toBe('alice');
       const rows = await page.locator('#token-rooms tr').evaluateAll((trs) =>
@@ -96,12 +121,18 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
       const state = await page.locator('#connection-state').getAttribute('data-state');
       expect(ABLY_STATES).toContain(state);
       await expect(page.locator('#login-view').isHidden()).resolves.toBe(true);
+      // The dev key's token never attaches the room, so Send stays disabled, and looks it (grey, not the accent colour).
+      await expect(page.locator('#send-button').isDisabled()).resolves.toBe(true);
+      const look = await page.locator('#send-button').evaluate((b) => getComputedStyle(b).backgroundColor);
+      expect(look).toBe('rgb(234, 236, 240)');
 
       await page.screenshot({ path: join(SCREENSHOTS, `e2e-${example.name}-alice.png`), fullPage: true });
 
-      // A reload keeps the session (the page asks the token route whether it is signed in).
+      // A reload keeps the session: the SDK's first token is the answer, with no extra request.
+      const beforeReload = tokenRequests();
       await page.reload();
       await page.locator('#token-client-id').filter({ hasText: 'alice' }).waitFor();
+      expect(tokenRequests() - beforeReload).toBe(1);
 
       await page.click('#logout');
       await page.locator('#login-view').waitFor({ state: 'visible' });
@@ -114,20 +145,37 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
     }
   });
 
-  test('banned signs in; the token route refuses with 403 and the SDK fails the connection without retrying', async () => {
-    const { context, page, problems } = await openPage(app);
+  test('banned signs in; the token route refuses with 403, the SDK fails once and the page shows the refusal alone', async () => {
+    const { context, page, problems, tokenRequests } = await openPage(app);
     try {
+      await page.locator('#login-view').waitFor({ state: 'visible' });
+      const requestsBeforeLogin = tokenRequests();
       await login(page, 'banned');
+      await page.locator('#connection-state[data-state="failed"]').waitFor({ state: 'attached' });
       const refusal = page.locator('#refusal');
-      await refusal.waitFor({ state: 'visible' });
+      await expect(refusal.isVisible()).resolves.toBe(true);
       await expect(refusal.textContent()).resolves.toBe(
-        'Refused by the token route (403): This user is not allowed to use chat. The Ably client will not retry.',
+        'Refused by the token route (403): This user is not allowed to use chat. The Ably client will not retry.' +
+          ' Connection failed: Client configured authentication provider returned 403, failing the connection (Ably error 80019, status 403).',
       );
-      await page.locator('#connection-state[data-state="failed"]').waitFor();
-      await expect(page.locator('#connection-detail').textContent()).resolves.toMatch(/403.*\(Ably error 80019\)/);
-      await expect(page.locator('#token-empty').isVisible()).resolves.toBe(true);
-      await expect(page.locator('#message-input').isDisabled()).resolves.toBe(true);
+      // Failed for good: in a window several retry periods long, the route is not asked again.
+      await sleep(2_000);
+      expect(tokenRequests() - requestsBeforeLogin).toBe(1);
+      // The refusal alone: no room, no presence card, no Send button, no "getting your token".
+      for (const hidden of ['#chat-grid', '#messages', '#presence', '#send-button', '#token-panel', '#chat-pending', '#login-view']) {
+        expect([hidden, await page.locator(hidden).isVisible()]).toEqual([hidden, false]);
+      }
+      await expect(page.locator('#session-user').textContent()).resolves.toBe('banned');
       await page.screenshot({ path: join(SCREENSHOTS, `e2e-${example.name}-banned.png`), fullPage: true });
+
+      // A reload: the same single request, the same refusal.
+      const beforeReload = tokenRequests();
+      await page.reload();
+      await page.locator('#connection-state[data-state="failed"]').waitFor({ state: 'attached' });
+      await sleep(1_000);
+      expect(tokenRequests() - beforeReload).toBe(1);
+      await expect(page.locator('#refusal').isVisible()).resolves.toBe(true);
+      await expect(page.locator('#chat-grid').isVisible()).resolves.toBe(false);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

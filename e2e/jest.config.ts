@@ -10,12 +10,15 @@ const config: Config = {
   // One browser at a time: the machine is small and each test file launches Chromium.
   maxWorkers: 1,
   testTimeout: 60_000,
+  // The page serves @ably-chat-auth/client's <script> build; build it if it is missing or stale.
+  globalSetup: '<rootDir>/../packages/client/scripts/ensure-iife.cjs',
   moduleNameMapper: {
     '^@ably-chat-auth/core$': '<rootDir>/../packages/core/src/index.ts',
     '^@ably-chat-auth/core/(.*)$': '<rootDir>/../packages/core/src/$1',
     '^@ably-chat-auth/express$': '<rootDir>/../packages/express/src/index.ts',
     '^@ably-chat-auth/koa$': '<rootDir>/../packages/koa/src/index.ts',
     '^@ably-chat-auth/nestjs$': '<rootDir>/../packages/nestjs/src/index.ts',
+    '^@ably-chat-auth/client$': '<rootDir>/../packages/client/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

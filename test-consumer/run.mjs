@@ -1,22 +1,24 @@
-// Consumer smoke test: packs every publishable package, installs the tarballs into a fresh
-// project with npm (as a user would, frameworks from the registry), then imports them as CJS and
+// Consumer smoke test: packs every publishable package with pnpm, as `pnpm release` publishes
+// them (and fails if a packed package.json keeps a `workspace:` range), installs the tarballs into
+// a fresh project with npm (as a user would, frameworks from the registry), then imports them as CJS and
 // ESM from JavaScript and type-checks TypeScript consumers in both module systems. It catches
 // packaging mistakes (exports maps, missing files, types) that tests against the sources cannot.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { npmEnv, packPackages } from '../scripts/pack-packages.mjs';
 
-const root = resolve(import.meta.dirname, '..');
-const packages = ['core', 'express', 'koa', 'nestjs', 'cli'];
+const packages = ['core', 'express', 'koa', 'nestjs', 'cli', 'client'];
 const work = mkdtempSync(join(tmpdir(), 'ably-chat-auth-consumer-'));
 const tarballs = join(work, 'tarballs');
 mkdirSync(tarballs);
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, npm_config_yes: 'true' } });
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: npmEnv() });
 
 try {
-  for (const name of packages) run('npx', ['-y', 'pnpm@10', 'pack', '--pack-destination', tarballs], join(root, 'packages', name));
-  const files = Object.fromEntries(readdirSync(tarballs).map((f) => [f.replace(/^ably-chat-auth-(.+)-\d+\.\d+\.\d+\.tgz$/, '@ably-chat-auth/$1'), `file:${join(tarballs, f)}`]));
+  const packed = packPackages(tarballs, packages);
+  console.log(`packed with pnpm, no workspace: range in any package.json: ${Object.keys(packed).join(', ')}`);
+  const files = Object.fromEntries(Object.entries(packed).map(([name, tarball]) => [name, `file:${tarball}`]));
   const app = join(work, 'app');
   mkdirSync(app);
   const manifest = {
@@ -31,6 +33,7 @@ try {
       '@nestjs/platform-express': '^11.1.0',
       'reflect-metadata': '^0.2.2',
       rxjs: '^7.8.2',
+      ably: '^2.28.0',
       typescript: '5.9.3',
       '@types/node': '^20.19.0',
       '@types/express': '^5.0.3',
@@ -46,13 +49,14 @@ try {
   cpSync(join(app, 'consumer.ts'), join(app, 'consumer.mts'));
   console.log(run('node', ['use.cjs'], app).trim());
   console.log(run('node', ['use.mjs'], app).trim());
+  console.log(run('node', ['use-iife.cjs'], app).trim());
   run('npx', ['tsc', '-p', 'tsconfig.cjs.json'], app);
   console.log('TypeScript consumer (module node16, CommonJS): types resolve and check');
   run('npx', ['tsc', '-p', 'tsconfig.esm.json'], app);
   console.log('TypeScript consumer (module node16, ESM): types resolve and check');
   const version = run('npx', ['ably-chat-auth', '--version'], app).trim();
   console.log(`CLI binary installed: ably-chat-auth ${version}`);
-  console.log('consumer smoke test: 5 passed, 0 failed');
+  console.log('consumer smoke test: 6 passed, 0 failed');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

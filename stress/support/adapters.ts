@@ -211,7 +211,6 @@ export const STRESS_ADAPTERS: readonly StressAdapter[] = [
         abortOnError: false,
         forceCloseConnections: true,
       });
-      app.setGlobalPrefix('api');
       await app.listen(0, '127.0.0.1');
       const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
       return { baseUrl, port: portOf(baseUrl), tokenPath: TOKEN_PATH, close: () => app.close() };
@@ -238,7 +237,6 @@ export const STRESS_ADAPTERS: readonly StressAdapter[] = [
         new FastifyAdapter(),
         { logger: nestLogger(setup.recorder), abortOnError: false, forceCloseConnections: true },
       );
-      app.setGlobalPrefix('api');
       app.getHttpAdapter().getInstance().addHook('onError', (_request, _reply, error, done) => {
         recordFrameworkError(setup.recorder, 'fastify', error);
         done();

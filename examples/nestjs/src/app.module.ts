@@ -35,8 +35,9 @@ export class AppModule {
           inject: [ConfigService],
           useFactory: (configService: ConfigService) => demoThrottlerOptions(configService.getOrThrow<DemoConfig>(DEMO_CONFIG)),
         }),
-        // GET and POST /api/ably-token (the `api` global prefix + the module's default path `ably-token`).
+        // GET and POST /api/ably-token: the `api` global prefix + `ably-token`.
         AblyChatAuthModule.forRootAsync({
+          path: 'ably-token',
           inject: [ConfigService],
           useFactory: (configService: ConfigService): AblyChatAuthModuleOptions<DemoUser, Request> => ({
             apiKey: configService.getOrThrow<DemoConfig>(DEMO_CONFIG).apiKey,

@@ -1,6 +1,6 @@
-/* The demo chat page: sign in, fetch Ably tokens through the SDK's authCallback, chat in `lobby`,
- * and show what the current token allows. Plain browser JavaScript over the `Ably` and `AblyChat`
- * globals of the served SDK builds. */
+/* The demo chat page: sign in, fetch Ably tokens through @ably-chat-auth/client's authCallback,
+ * chat in `lobby`, and show what the current token allows. Plain browser JavaScript over the
+ * `Ably`, `AblyChat` and `AblyChatAuth` globals of the served builds. */
 'use strict';
 
 (function () {
@@ -122,51 +122,48 @@
 
   // ---------------------------------------------------------------- talking to the server
 
-  /** Turns a refused token response into an Ably ErrorInfo, so that a 403 fails the connection instead of retrying. */
-  async function tokenRouteError(response) {
-    var message = response.statusText || 'The token route refused';
-    var code = response.status * 100;
-    try {
-      var body = await response.json();
-      if (body && body.error && body.error.message) {
-        message = body.error.message;
-        code = body.error.code || code;
-      }
-    } catch (_) {
-      // Not JSON: keep the status text.
-    }
-    return new Ably.ErrorInfo(message, code, response.status);
-  }
-
-  /** The SDK calls this whenever it needs a token: first connection, renewal, re-authentication. */
-  function authCallback(tokenParams, callback) {
-    (async function () {
-      try {
-        var response = await fetch(ROUTES.token, { credentials: 'include' });
-        if (!response.ok) throw await tokenRouteError(response);
-        var jwt = await response.text();
-        showToken(jwt);
-        callback(null, jwt);
-      } catch (error) {
-        onTokenRefused(error);
-        callback(error, null);
-      }
-    })();
-  }
-
-  function onTokenRefused(error) {
-    var status = error && error.statusCode;
-    if (status === 401) {
-      // The session has ended (logged out elsewhere, or the server restarted): back to the login form.
-      // Stop the client after the SDK has had its answer, so it does not retry every 15 s.
+  /**
+   * The SDK calls this whenever it needs a token: first connection, renewal, re-authentication.
+   * @ably-chat-auth/client fetches the route and hands refusals to the SDK with their status, so
+   * a 403 fails the connection instead of being retried; this wrapper only shows each new token.
+   * A 401 stops the client too (`unauthenticated: 'stop'`): the page sends the user to its form.
+   */
+  var fetchToken = AblyChatAuth.createAuthCallback(ROUTES.token, {
+    unauthenticated: 'stop',
+    onUnauthenticated: function (error) {
+      // No session (first visit, logged out elsewhere, or the server restarted): the login form.
+      // End the client after the SDK has had its answer.
       setTimeout(endChat, 0);
       clearToken();
-      showLogin('Not signed in (401): ' + error.message);
-    } else if (status === 403) {
+      showLogin(session && session.wasSignedIn ? 'Your session has ended (401): ' + error.message : undefined);
+    },
+    onForbidden: function (error) {
       showRefusal('Refused by the token route (403): ' + error.message + ' The Ably client will not retry.');
-    } else {
-      showRefusal('The token route failed' + (status ? ' (' + status + ')' : '') + ': ' + (error && error.message ? error.message : String(error)));
-    }
+      // Also when the ban comes mid-session (on a renewal): the refusal stands alone.
+      $('chat-grid').hidden = true;
+      setSendEnabled(false);
+      showSignedIn(null);
+    },
+  });
+
+  function authCallback(tokenParams, callback) {
+    fetchToken(tokenParams, function (error, token) {
+      if (!error && typeof token === 'string') onToken(token);
+      else if (error && error.statusCode !== 401 && error.statusCode !== 403) {
+        showRefusal('The token route failed (' + error.statusCode + '): ' + error.message + ' The Ably client retries.');
+      }
+      callback(error, token);
+    });
+  }
+
+  /** A token arrived: the user is signed in and allowed; now (and only now) the chat is shown. */
+  function onToken(jwt) {
+    showToken(jwt);
+    if (session) session.wasSignedIn = true;
+    $('refusal').hidden = true;
+    $('chat-pending').hidden = true;
+    $('chat-grid').hidden = false;
+    showSignedIn(decodeToken(jwt).clientId);
   }
 
   async function postJson(url, body) {
@@ -195,6 +192,7 @@
 
   function showLogin(message) {
     $('session').hidden = true;
+    $('session-user').textContent = '';
     $('chat-view').hidden = true;
     $('login-view').hidden = false;
     var error = $('login-error');
@@ -203,11 +201,13 @@
     $('username').focus();
   }
 
+  /** The chat view before its first token: only "getting your token"; room and presence wait for a token. */
   function showChatView(username) {
     $('login-view').hidden = true;
     $('chat-view').hidden = false;
-    $('session').hidden = false;
-    $('session-user').textContent = username || '(signed in)';
+    $('chat-grid').hidden = true;
+    $('chat-pending').hidden = false;
+    if (username) showSignedIn(username);
     $('refusal').hidden = true;
     $('messages').replaceChildren();
     $('typing').textContent = '';
@@ -215,10 +215,18 @@
     clearToken();
   }
 
+  function showSignedIn(username) {
+    $('session').hidden = false;
+    if (username || !$('session-user').textContent) $('session-user').textContent = username || '(signed in)';
+  }
+
+  /** A refusal stands alone: no room, no presence, no Send button. */
   function showRefusal(text) {
     var el = $('refusal');
     el.textContent = text;
     el.hidden = false;
+    $('chat-pending').hidden = true;
+    if (!session || !session.wasSignedIn) $('chat-grid').hidden = true;
   }
 
   function showPageError(text) {
@@ -297,12 +305,15 @@
     showChatView(username);
     var realtime = new Ably.Realtime({ authCallback: authCallback, logLevel: 1 });
     var chat = new AblyChat.ChatClient(realtime);
-    var current = { realtime: realtime, chat: chat, room: null, clientId: null, unsubscribers: [], attached: false, ended: false };
+    var current = { realtime: realtime, chat: chat, room: null, clientId: null, unsubscribers: [], attached: false, ended: false, wasSignedIn: false };
     session = current;
 
     realtime.connection.on(function (change) {
       if (current.ended) return;
       showConnection(change.current, change.reason, change.retryIn);
+      if (change.current === 'failed' && !$('refusal').hidden && change.reason) {
+        $('refusal').textContent += ' Connection failed: ' + change.reason.message + ' (Ably error ' + change.reason.code + ', status ' + change.reason.statusCode + ').';
+      }
       if (change.current === 'connected') {
         current.clientId = realtime.auth.clientId;
         $('session-user').textContent = current.clientId;
@@ -465,22 +476,7 @@
     (event.target.value ? typing.keystroke() : typing.stop()).catch(function () {});
   });
 
-  // Am I signed in? Ask the token route the way the SDK will: 401 means no session.
-  (async function boot() {
-    try {
-      var response = await fetch(ROUTES.token, { credentials: 'include' });
-      if (response.status === 401) return showLogin();
-      var username = null;
-      if (response.ok) {
-        try {
-          username = decodeToken(await response.text()).clientId;
-        } catch (_) {
-          // Shown by the panel once the SDK fetches its own token.
-        }
-      }
-      startChat(username);
-    } catch (error) {
-      showLogin('Could not reach the server: ' + error.message);
-    }
-  })();
+  // Am I signed in? The SDK's first token answers it: a token opens the chat, a 401 shows the
+  // login form (onUnauthenticated), a 403 the refusal. No extra request to the token route.
+  startChat(null);
 })();

@@ -30,10 +30,13 @@ export interface StaticAsset {
 
 const PUBLIC_DIR = join(__dirname, '..', 'public');
 const JS = 'text/javascript; charset=utf-8';
+// The browser half of ably-chat-auth, as its <script>-tag build (global `AblyChatAuth`).
+const CLIENT_IIFE = join(dirname(require.resolve('@ably-chat-auth/client/package.json')), 'dist', 'ably-chat-auth.global.js');
 
 /**
- * The page's script and stylesheet and the real `ably` and `@ably/chat` browser SDKs (served by
- * the app, no CDN). The Chat UMD build reads the global `Ably` and defines `AblyChat`.
+ * The page's script and stylesheet, the real `ably` and `@ably/chat` browser SDKs and
+ * `@ably-chat-auth/client`'s IIFE build (served by the app, no CDN). The Chat UMD build reads the
+ * global `Ably` and defines `AblyChat`; the client build defines `AblyChatAuth`.
  *
  * @example
  * for (const asset of chatPageAssets) app.get(asset.path, (req, res) => res.type(asset.contentType).sendFile(asset.file));
@@ -44,8 +47,11 @@ export const chatPageAssets: readonly StaticAsset[] = Object.freeze([
   // `ably` resolves to build/ably-node.js under Node; the browser build sits beside it.
   { path: '/vendor/ably.min.js', file: join(dirname(require.resolve('ably')), 'ably.min.js'), contentType: JS },
   { path: '/vendor/ably-chat.umd.js', file: join(dirname(require.resolve('@ably/chat')), 'ably-chat.umd.cjs'), contentType: JS },
+  { path: '/vendor/ably-chat-auth.js', file: CLIENT_IIFE, contentType: JS },
 ].map((asset) => {
-  if (!existsSync(asset.file)) throw new Error(`The chat page asset ${asset.path} is missing at ${asset.file}; run pnpm install.`);
+  if (!existsSync(asset.file)) {
+    throw new Error(`The chat page asset ${asset.path} is missing at ${asset.file}; run pnpm install${asset.file === CLIENT_IIFE ? ' and pnpm build' : ''}.`);
+  }
   return Object.freeze(asset);
 }));
 
@@ -88,6 +94,7 @@ export function renderChatPage({ framework }: ChatPageOptions): string {
 <script id="chat-page-data" type="application/json">${data}</script>
 <script src="/vendor/ably.min.js" defer></script>
 <script src="/vendor/ably-chat.umd.js" defer></script>
+<script src="/vendor/ably-chat-auth.js" defer></script>
 <script src="/assets/chat-page.js" defer></script>
 </head>
 <body>
@@ -117,7 +124,8 @@ export function renderChatPage({ framework }: ChatPageOptions): string {
 
   <section id="chat-view" hidden>
     <p id="refusal" class="alert error" role="alert" hidden></p>
-    <div class="grid">
+    <p id="chat-pending" class="card narrow muted" aria-live="polite">Getting your Ably token\u2026</p>
+    <div id="chat-grid" class="grid" hidden>
       <section class="card chat">
         <div class="card-head">
           <h2>Room <code>lobby</code></h2>

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { CHAT_FEATURES } from '@ably-chat-auth/core';
 import { CHAT_PAGE_HEADERS, DEMO_ROUTES, chatPageAssets, renderChatPage } from '../src/index';
 
@@ -13,7 +14,7 @@ describe('renderChatPage', () => {
 
   test('loads every script and stylesheet from the app itself, in SDK order', () => {
     const sources = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
-    expect(sources).toEqual(['/vendor/ably.min.js', '/vendor/ably-chat.umd.js', '/assets/chat-page.js']);
+    expect(sources).toEqual(['/vendor/ably.min.js', '/vendor/ably-chat.umd.js', '/vendor/ably-chat-auth.js', '/assets/chat-page.js']);
     const served = chatPageAssets.map((a) => a.path);
     for (const url of [...sources, '/assets/chat-page.css']) expect(served).toContain(url);
     expect(html).not.toMatch(/https?:\/\//);
@@ -42,5 +43,20 @@ describe('chatPageAssets', () => {
     const file = (path: string) => readFileSync(chatPageAssets.find((a) => a.path === path)!.file, 'utf8');
     expect(file('/vendor/ably.min.js')).toContain('g["Ably"]');
     expect(file('/vendor/ably-chat.umd.js')).toMatch(/\.AblyChat=\{\},\w+\.Ably\)/);
+  });
+
+  test('the token flow is @ably-chat-auth/client\u2019s <script> build, which defines AblyChatAuth.createAuthCallback', () => {
+    const asset = chatPageAssets.find((a) => a.path === '/vendor/ably-chat-auth.js')!;
+    expect(asset.file).toMatch(/packages[\\/]client[\\/]dist[\\/]ably-chat-auth\.global\.js$/);
+    const window: { AblyChatAuth?: { createAuthCallback?: unknown } } = {};
+    runInNewContext(readFileSync(asset.file, 'utf8'), window);
+    expect(typeof window.AblyChatAuth?.createAuthCallback).toBe('function');
+  });
+
+  test('the page script has no token logic of its own: it uses the package and never asks the route itself', () => {
+    const script = readFileSync(chatPageAssets.find((a) => a.path === '/assets/chat-page.js')!.file, 'utf8');
+    expect(script).toContain('AblyChatAuth.createAuthCallback(ROUTES.token');
+    expect(script).not.toMatch(/fetch\(ROUTES\.token/);
+    expect(script).not.toContain('Ably.ErrorInfo');
   });
 });

@@ -1,4 +1,5 @@
 import type { Output, Styles } from './output.js';
+import type { SecretRedactor } from './redaction.js';
 
 /** What every command is given: its streams, the environment and the clock. */
 export interface CommandContext {
@@ -8,6 +9,8 @@ export interface CommandContext {
   readonly styles: Styles;
   readonly stdin: NodeJS.ReadableStream;
   readonly env: NodeJS.ProcessEnv;
+  /** The secrets every output hides; input read late (stdin) registers what it holds. */
+  readonly secrets: SecretRedactor;
   now(): number;
 }
 

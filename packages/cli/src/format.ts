@@ -1,3 +1,5 @@
+import { escapeTerminalText } from './terminal-text.js';
+
 /** `95_000` -> `'1 min'`; `3_570_000` -> `'59 min'`; `7_200_000` -> `'2 h'`. Always rounds down. */
 export function formatDuration(milliseconds: number): string {
   const seconds = Math.floor(Math.abs(milliseconds) / 1000);
@@ -19,9 +21,32 @@ export function relativeExpiry(expiresAt: number, now: number): string {
   return expiresAt > now ? `in ${formatDuration(expiresAt - now)}` : `expired ${formatDuration(now - expiresAt)} ago`;
 }
 
-/** ISO 8601 in UTC, or null when the claim is missing. */
+/** What a claim that cannot be a date shows instead of one, in text and in `--json`. */
+export const INVALID_DATE = 'invalid date';
+
+/** A time claim (`iat`, `exp`) as found in a token. */
+export type ClaimTime = { kind: 'missing' } | { kind: 'invalid'; raw: unknown } | { kind: 'valid'; at: number };
+
+/**
+ * Reads a NumericDate claim (seconds) without trusting it: a forged `iat` of 1e20, -1e20 or "NaN"
+ * is `invalid`, since `Date#toISOString()` throws beyond ±8.64e15 ms.
+ */
+export function readClaimTime(raw: unknown): ClaimTime {
+  if (raw === undefined) return { kind: 'missing' };
+  if (typeof raw !== 'number' || !Number.isFinite(raw * 1000) || Number.isNaN(new Date(raw * 1000).getTime())) return { kind: 'invalid', raw };
+  return { kind: 'valid', at: raw * 1000 };
+}
+
+/** ISO 8601 in UTC, null when the claim is missing, {@link INVALID_DATE} when it is no date. */
 export function isoTime(at: number | undefined): string | null {
-  return at === undefined ? null : new Date(at).toISOString();
+  if (at === undefined) return null;
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? INVALID_DATE : date.toISOString();
+}
+
+/** {@link isoTime} of a claim read by {@link readClaimTime}. */
+export function claimIsoTime(time: ClaimTime): string | null {
+  return time.kind === 'missing' ? null : time.kind === 'invalid' ? INVALID_DATE : isoTime(time.at);
 }
 
 /** A cell: its plain text (for widths) and how to paint it. */
@@ -30,9 +55,14 @@ export interface Cell {
   paint?: (text: string) => string;
 }
 
-/** Lays out rows in columns separated by two spaces; widths ignore the ANSI codes of painted cells. */
+/**
+ * Lays out rows in columns separated by two spaces; widths ignore the ANSI codes of painted cells.
+ * Every cell's text is escaped for the terminal here, since cells carry values read from tokens.
+ */
 export function renderTable(rows: ReadonlyArray<ReadonlyArray<Cell | string>>, indent = '  '): string[] {
-  const cells = rows.map((row) => row.map((cell) => (typeof cell === 'string' ? { text: cell } : cell)));
+  const cells = rows.map((row) =>
+    row.map((cell): Cell => (typeof cell === 'string' ? { text: escapeTerminalText(cell) } : { ...cell, text: escapeTerminalText(cell.text) })),
+  );
   const widths: number[] = [];
   for (const row of cells) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell.text].length)));
   return cells.map(

@@ -1,5 +1,7 @@
 import { AblyApiKey, type GrantItem } from '@ably-chat-auth/core';
+import type { CommandContext } from './context.js';
 import { CliUsageError } from './exit-codes.js';
+import { addKeyLikeSecrets } from './secrets.js';
 
 /** Where the API key came from, as named in messages. */
 export type KeySource = '--key' | 'ABLY_API_KEY';
@@ -60,10 +62,15 @@ export function normaliseToken(input: string, from: 'argument' | 'stdin'): strin
   return token;
 }
 
-/** The `<jwt>` operand: the token itself, or `-` to read it from stdin. */
-export async function readTokenOperand(operand: string, stdin: NodeJS.ReadableStream): Promise<string> {
-  if (operand === '-') return normaliseToken(await readStream(stdin), 'stdin');
-  return normaliseToken(operand, 'argument');
+/**
+ * The `<jwt>` operand: the token itself, or `-` to read it from stdin. Whatever key-shaped text
+ * stdin holds (a key piped where a token belongs) is registered as a secret before any use.
+ */
+export async function readTokenOperand(operand: string, { stdin, secrets }: Pick<CommandContext, 'stdin' | 'secrets'>): Promise<string> {
+  if (operand !== '-') return normaliseToken(operand, 'argument');
+  const text = await readStream(stdin);
+  addKeyLikeSecrets(secrets, text);
+  return normaliseToken(text, 'stdin');
 }
 
 /**

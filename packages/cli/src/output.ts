@@ -1,4 +1,11 @@
-/** Where a command writes, with colour decided once and every known secret masked. */
+import type { SecretRedactor } from './redaction.js';
+import { escapeTerminalText } from './terminal-text.js';
+
+/**
+ * Where a command writes, with colour decided once. Everything written passes two last guards:
+ * characters a terminal would act on are escaped (only line breaks, and colour codes when colour is
+ * on, pass), and every run of a known secret is redacted.
+ */
 export interface Output {
   /** True when ANSI colour is on for this stream (a TTY, and `NO_COLOR` unset or empty). */
   readonly color: boolean;
@@ -14,65 +21,23 @@ export interface WritableTarget {
   columns?: number;
 }
 
-const REDACTED = '[redacted]';
-// Shorter values are not masked: they would mangle ordinary output, and Ably secrets are ~43 characters.
-const MIN_SECRET_LENGTH = 8;
-const KEY_SHAPE = /^\s*[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+:(\S+?)\s*$/;
-
-// Options whose values are room names, features and the like: never taken for keys.
-const VALUE_OPTIONS = new Set(['--room', '--feature', '--grant', '--client-id', '--ttl', '-r', '-f', '-g', '-c', '-t']);
-
-/**
- * Collects the values that must never be printed: the secret half of `ABLY_API_KEY`, of every
- * `--key` value and of any operand shaped like an API key (a key pasted where a token belongs).
- * A `--key` value without a colon is masked whole: it may be a secret pasted alone.
- */
-export function collectSecrets(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
-  const raw: string[] = [];
-  if (env.ABLY_API_KEY) raw.push(env.ABLY_API_KEY);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if ((arg === '--key' || arg === '-k') && i + 1 < argv.length) raw.push(argv[++i]!);
-    else if (arg.startsWith('--key=')) raw.push(arg.slice('--key='.length));
-    else if (arg.startsWith('-k') && arg.length > 2) raw.push(arg.slice(2));
-    else if (VALUE_OPTIONS.has(arg)) i++;
-    else if (!arg.startsWith('-') && KEY_SHAPE.test(arg)) raw.push(arg);
-    else if (arg.startsWith('--') && arg.includes('=') && !VALUE_OPTIONS.has(arg.slice(0, arg.indexOf('=')))) {
-      // A misspelt --key=... is echoed by the "unknown option" error.
-      const value = arg.slice(arg.indexOf('=') + 1);
-      if (KEY_SHAPE.test(value)) raw.push(value);
-    }
-  }
-  const secrets = new Set<string>();
-  for (const value of raw) {
-    const match = KEY_SHAPE.exec(value);
-    const colon = value.indexOf(':');
-    const secret = match ? match[1]! : colon >= 0 ? value.slice(colon + 1).trim() : value.trim();
-    if (secret.length >= MIN_SECRET_LENGTH) secrets.add(secret);
-  }
-  // Longest first, so that a secret containing another is masked whole.
-  return [...secrets].sort((a, b) => b.length - a.length);
-}
-
 /** `NO_COLOR` (https://no-color.org): present and non-empty disables colour. */
 export function colorEnabled(target: WritableTarget, env: NodeJS.ProcessEnv): boolean {
   return target.isTTY === true && !env.NO_COLOR;
 }
 
-export function createOutput(target: WritableTarget, env: NodeJS.ProcessEnv, secrets: readonly string[]): Output {
-  const redact = (text: string): string => {
-    let out = text;
-    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return out;
-  };
+export function createOutput(target: WritableTarget, env: NodeJS.ProcessEnv, redactor: SecretRedactor): Output {
+  const color = colorEnabled(target, env);
+  // Commands escape each value they print (a value's own line breaks included); this catches the rest.
+  const guard = (text: string): string => redactor.redact(escapeTerminalText(text, { keepLineBreaks: true, keepColors: color }));
   return {
-    color: colorEnabled(target, env),
+    color,
     columns: target.isTTY && typeof target.columns === 'number' && target.columns > 0 ? target.columns : undefined,
     write(text) {
-      target.write(redact(text));
+      target.write(guard(text));
     },
     line(text = '') {
-      target.write(`${redact(text)}\n`);
+      target.write(`${guard(text)}\n`);
     },
   };
 }

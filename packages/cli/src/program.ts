@@ -7,7 +7,10 @@ import { inspectCommand } from './commands/inspect.js';
 import { mintCommand } from './commands/mint.js';
 import type { CommandContext } from './context.js';
 import { CliUsageError, EXIT_OK, EXIT_USAGE, type ExitCode } from './exit-codes.js';
-import { collectSecrets, createOutput, createStyles, type WritableTarget } from './output.js';
+import { createOutput, createStyles, type WritableTarget } from './output.js';
+import { SecretRedactor } from './redaction.js';
+import { collectSecrets } from './secrets.js';
+import { escapeTerminalText } from './terminal-text.js';
 
 /** The process around the CLI: streams, environment and clock (the real ones in `cli.ts`). */
 export interface CliProcess {
@@ -46,7 +49,8 @@ export function createProgram(context: CommandContext, setExitCode: (code: ExitC
     .configureOutput({
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
-      outputError: (text, write) => write(text),
+      // Commander quotes the arguments it refuses: escape them like any other value.
+      outputError: (text, write) => write(`${escapeTerminalText(text.replace(/\n$/, ''))}\n`),
     })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -85,6 +89,7 @@ Examples:
         .default([], 'none'),
     )
     .addOption(new Option('-t, --ttl <duration>', "lifetime: seconds or '15m', '1h', from 10 s to 24 h (default: 1h)"))
+    .addOption(new Option('--allow-privileged-operations', 'allow op:*, op:push-admin and op:privileged-headers, which no Chat feature needs'))
     .addOption(keyOption())
     .addOption(jsonOption())
     .addHelpText(
@@ -103,7 +108,7 @@ Examples:
   $ ably-chat-auth mint --client-id alice --grant 'lobby=all' --grant 'dms:alice:*=send,receive,history'
   $ ably-chat-auth mint -c bob -g 'announcements=receive,history' --ttl 15m --json`,
     )
-    .action(async (options: { clientId?: string; grant: string[]; ttl?: string; key?: string; json?: boolean }) =>
+    .action(async (options: { clientId?: string; grant: string[]; ttl?: string; key?: string; json?: boolean; allowPrivilegedOperations?: boolean }) =>
       setExitCode(await mintCommand(options, context)),
     );
 
@@ -147,10 +152,11 @@ Examples:
 
 /**
  * Runs the CLI with the given arguments (without `node` and the script) and returns the exit code.
- * Never throws: errors go to stderr (secrets masked) with exit code 2.
+ * Never throws: errors go to stderr (escaped, secrets redacted) with exit code 2.
  */
 export async function run(argv: readonly string[], proc: CliProcess): Promise<ExitCode> {
-  const secrets = collectSecrets(argv, proc.env);
+  const secrets = new SecretRedactor();
+  collectSecrets(secrets, argv, proc.env);
   const stdout = createOutput(proc.stdout, proc.env, secrets);
   const stderr = createOutput(proc.stderr, proc.env, secrets);
   const errorStyles = createStyles(stderr.color);
@@ -160,6 +166,7 @@ export async function run(argv: readonly string[], proc: CliProcess): Promise<Ex
     styles: createStyles(stdout.color),
     stdin: proc.stdin,
     env: proc.env,
+    secrets,
     now: proc.now ?? Date.now,
   };
   let exitCode: ExitCode = EXIT_OK;
@@ -172,7 +179,9 @@ export async function run(argv: readonly string[], proc: CliProcess): Promise<Ex
       // --help and --version end with exit code 0; every other commander error is a usage error.
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    stderr.line(`${errorStyles.red('error:')} ${describeError(error)}`);
+    // Error messages quote token fields and arguments: one escaped line, whatever they hold.
+    stderr.line(`${errorStyles.red('error:')} ${escapeTerminalText(describeError(error))}`);
+    for (const frame of stackFrames(error)) stderr.line(escapeTerminalText(frame));
     return EXIT_USAGE;
   }
 }
@@ -183,11 +192,11 @@ function describeError(error: unknown): string {
     return "--client-id '*' would let the client claim any identity, and Ably Chat needs a concrete one: pass the user's id.";
   }
   if (isAblyChatAuthError(error) || error instanceof CliUsageError) return error.message;
-  return `unexpected failure: ${describe(error)}`;
+  return `unexpected failure: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.stack ?? error.message;
-  return String(error);
+/** The `at ...` lines of an unexpected error's stack, for a bug report; none for the errors the CLI expects. */
+function stackFrames(error: unknown): string[] {
+  if (!(error instanceof Error) || isAblyChatAuthError(error) || error instanceof CliUsageError) return [];
+  return (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
 }
-

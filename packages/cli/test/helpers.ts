@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
 
@@ -20,9 +20,20 @@ export const OTHER_KEY = `${OTHER_KEY_NAME}:${OTHER_SECRET}`;
 /** Same key name as KEY, different secret: a token signed with it fails only on its signature. */
 export const FORGED_KEY = `${KEY_NAME}:cli-test-secret-FORGED-must-never-be-printed`;
 const SECRETS = [SECRET, OTHER_SECRET, 'cli-test-secret-FORGED-must-never-be-printed'];
+/** No output may hold this many consecutive characters of a secret (the CLI's rule). */
+export const SECRET_RUN = 8;
+
+/** Every run of {@link SECRET_RUN} characters of `secret`: none may appear in any output. */
+export function secretRuns(secret: string): string[] {
+  return Array.from({ length: secret.length - SECRET_RUN + 1 }, (_, i) => secret.slice(i, i + SECRET_RUN));
+}
+const SECRET_RUNS = SECRETS.flatMap(secretRuns);
 
 // eslint-disable-next-line no-control-regex
 export const ANSI = /\u001b\[/;
+/** What the CLI must never write raw (a line break aside): C0, DEL, C1, bidi and zero-width controls. */
+// eslint-disable-next-line no-control-regex
+export const UNSAFE_CHARACTER = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 function newestMtime(target: string): number {
   const stat = statSync(target);
@@ -40,15 +51,49 @@ function stale(output: string, inputs: string[]): boolean {
   return inputs.some((input) => newestMtime(input) > built);
 }
 
+const LOCK = path.join(CLI_DIR, '.build-lock');
+
+function lockAge(): number {
+  try {
+    return statSync(LOCK).mtimeMs;
+  } catch {
+    return Date.now();
+  }
+}
+
+function sleep(milliseconds: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
+}
+
 /**
- * Builds the binary (tsup, about a second). The CLI requires @ably-chat-auth/core's build, so core
- * is rebuilt too when its dist is missing or older than its sources (CI has built it already).
+ * Builds the binary (tsup, about a second) when it is missing or older than its sources. The CLI
+ * requires @ably-chat-auth/core's build, so core is rebuilt too when stale (CI has built it
+ * already). Test files run in parallel workers: a lock directory keeps one worker from cleaning
+ * dist/ while another runs the binary.
  */
 export function buildCli(): void {
-  if (stale(path.join(CORE_DIR, 'dist/index.js'), [path.join(CORE_DIR, 'src'), path.join(CORE_DIR, 'package.json')])) {
-    execFileSync(TSUP, [], { cwd: CORE_DIR, stdio: 'pipe' });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) throw error;
+      // A lock left by a killed run: no build takes a minute.
+      if (Date.now() - lockAge() > 60_000) rmSync(LOCK, { recursive: true, force: true });
+      sleep(100);
+    }
   }
-  execFileSync(TSUP, [], { cwd: CLI_DIR, stdio: 'pipe' });
+  try {
+    if (stale(path.join(CORE_DIR, 'dist/index.js'), [path.join(CORE_DIR, 'src'), path.join(CORE_DIR, 'package.json')])) {
+      execFileSync(TSUP, [], { cwd: CORE_DIR, stdio: 'pipe' });
+    }
+    if (stale(CLI, [path.join(CLI_DIR, 'src'), path.join(CLI_DIR, 'package.json'), path.join(CLI_DIR, 'tsup.config.ts'), path.join(CORE_DIR, 'dist/index.js')])) {
+      execFileSync(TSUP, [], { cwd: CLI_DIR, stdio: 'pipe' });
+    }
+  } finally {
+    rmdirSync(LOCK);
+  }
 }
 
 export interface CliResult {
@@ -97,15 +142,16 @@ export function runCli(args: readonly string[], { env = {}, input }: RunOptions 
   });
 }
 
-/** Fails when an output holds a test secret, or (for piped output) an ANSI escape. */
+/**
+ * Fails when an output holds 8 consecutive characters of a test secret, or (for piped output) an
+ * ANSI escape or any other character a terminal acts on.
+ */
 export function assertClean(result: CliResult, args: readonly string[], { tty = false } = {}): void {
-  for (const secret of SECRETS) {
-    for (const [stream, text] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
-      if (text.includes(secret)) throw new Error(`the secret leaked on ${stream} of: ably-chat-auth ${args.join(' ')}\n${text}`);
-    }
-  }
-  if (!tty && (ANSI.test(result.stdout) || ANSI.test(result.stderr))) {
-    throw new Error(`ANSI escapes in piped output of: ably-chat-auth ${args.join(' ')}`);
+  for (const [stream, text] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
+    const run = SECRET_RUNS.find((part) => text.includes(part));
+    if (run !== undefined) throw new Error(`a run of a secret (${JSON.stringify(run)}) leaked on ${stream} of: ably-chat-auth ${args.join(' ')}\n${text}`);
+    if (!tty && ANSI.test(text)) throw new Error(`ANSI escapes in piped ${stream} of: ably-chat-auth ${args.join(' ')}`);
+    if (!tty && UNSAFE_CHARACTER.test(text)) throw new Error(`a raw control character on ${stream} of: ably-chat-auth ${args.join(' ')}\n${JSON.stringify(text)}`);
   }
 }
 

@@ -1,6 +1,8 @@
 import { AblyChatAuthError, describeValue } from './errors.js';
 import {
   ALL_OPERATIONS_BIT,
+  PRIVILEGED_OPERATIONS_MASK,
+  PRIVILEGED_OPERATION_RISKS,
   featuresOfOperations,
   isAblyOperation,
   maskOfGrantItem,
@@ -12,6 +14,7 @@ import {
   CHAT_FEATURES,
   CHAT_PRESETS,
 } from './features.js';
+import { nullPrototype } from './plain-data.js';
 import { assertRoomPattern } from './room-pattern.js';
 
 /**
@@ -45,12 +48,27 @@ function opsJson(mask: number): string {
   return json;
 }
 
+/** Options of {@link compileGrants}. */
+export interface CompileGrantsOptions {
+  /**
+   * Allow `op:*`, `op:push-admin` and `op:privileged-headers`, which no Chat feature needs.
+   * Default `false`: such grants throw `ERR_PRIVILEGED_OPERATION`.
+   */
+  allowPrivilegedOperations?: boolean;
+}
+
 /**
  * Compiles grants into an Ably capability: a union of operations per room, deduplicated, in a
  * deterministic order. Returns `null` when the grants give nothing (the token route answers 403).
- * @throws AblyChatAuthError `ERR_INVALID_GRANTS`, `ERR_INVALID_ROOM_PATTERN` or `ERR_UNKNOWN_FEATURE`.
+ * @throws AblyChatAuthError `ERR_INVALID_GRANTS`, `ERR_INVALID_ROOM_PATTERN`, `ERR_UNKNOWN_FEATURE`,
+ * or `ERR_PRIVILEGED_OPERATION` for `op:*`, `op:push-admin` or `op:privileged-headers` without
+ * `allowPrivilegedOperations: true`.
+ * @example
+ * compileGrants({ lobby: 'all', announcements: ['receive', 'history'] })!.json
+ * compileGrants({ ops: 'op:push-admin' }, { allowPrivilegedOperations: true })
  */
-export function compileGrants(grants: unknown): CompiledCapability | null {
+export function compileGrants(grants: unknown, options: CompileGrantsOptions = {}): CompiledCapability | null {
+  const allowPrivileged = options.allowPrivilegedOperations === true;
   if (grants === null || grants === undefined || grants === false) return null;
   if (typeof grants !== 'object' || Array.isArray(grants)) {
     throw new AblyChatAuthError(
@@ -73,6 +91,7 @@ export function compileGrants(grants: unknown): CompiledCapability | null {
         `The grant for room '${pattern}' must be a feature name or an array of them; got ${describeValue(items)}.`,
       );
     }
+    if (mask & PRIVILEGED_OPERATIONS_MASK && !allowPrivileged) throw privilegedError(pattern, items);
     if (mask !== 0) masks.set(pattern, (masks.get(pattern) ?? 0) | mask);
   }
   if (masks.size === 0) return null;
@@ -86,6 +105,17 @@ export function compileGrants(grants: unknown): CompiledCapability | null {
   return new Compiled(json, rooms, masks);
 }
 
+function privilegedError(pattern: string, items: unknown): AblyChatAuthError {
+  const list: unknown[] = Array.isArray(items) ? items : [items];
+  const item = list.find((i) => maskOfGrantItem(i, pattern) & PRIVILEGED_OPERATIONS_MASK) as `op:${keyof typeof PRIVILEGED_OPERATION_RISKS}`;
+  const op = item.slice(3) as keyof typeof PRIVILEGED_OPERATION_RISKS;
+  return new AblyChatAuthError(
+    'ERR_PRIVILEGED_OPERATION',
+    `The grant for room '${pattern}' includes '${item}', a privileged operation that no Chat feature needs: ${PRIVILEGED_OPERATION_RISKS[op]}. Grant Chat features instead ('all', 'moderator', 'send'...). If this client really needs it, opt in with allowPrivilegedOperations: true (an option of createTokenIssuer and createTokenRoute, or compileGrants(grants, { allowPrivilegedOperations: true })).`,
+    { details: { room: pattern, operation: item } },
+  );
+}
+
 // The capability object is built only when somebody reads it: the token needs only the JSON.
 class Compiled implements CompiledCapability {
   #capability: AblyCapability | undefined;
@@ -94,9 +124,17 @@ class Compiled implements CompiledCapability {
     readonly rooms: readonly string[],
     readonly masks: ReadonlyMap<string, number>,
   ) {}
+  static isCompiled(value: unknown): value is Compiled {
+    return typeof value === 'object' && value !== null && #capability in value;
+  }
+  /** True when some room is granted `*`, `push-admin` or `privileged-headers`. */
+  static isPrivileged(value: Compiled): boolean {
+    for (const mask of value.masks.values()) if (mask & PRIVILEGED_OPERATIONS_MASK) return true;
+    return false;
+  }
   get capability(): AblyCapability {
     if (!this.#capability) {
-      const capability: AblyCapability = {};
+      const capability = nullPrototype<AblyOperation[]>();
       for (const pattern of this.rooms) capability[pattern] = operationsOfMask(this.masks.get(pattern)!);
       this.#capability = capability;
     }
@@ -105,6 +143,27 @@ class Compiled implements CompiledCapability {
   toJSON(): { capability: AblyCapability; json: string; rooms: readonly string[] } {
     return { capability: this.capability, json: this.json, rooms: this.rooms };
   }
+}
+
+/**
+ * True only for what {@link compileGrants} returned (a private brand, not the object's shape), so
+ * an object that merely has a string `json` and an array `rooms` is compiled as grants, never
+ * signed unchecked.
+ * @example
+ * isCompiledCapability(compileGrants({ lobby: 'all' })) // true
+ * isCompiledCapability({ json: '{"[*]*":["*"]}', rooms: ['[*]*'] }) // false
+ */
+export function isCompiledCapability(value: unknown): value is CompiledCapability {
+  return Compiled.isCompiled(value);
+}
+
+/**
+ * True when a capability from {@link compileGrants} grants a privileged operation (`*`,
+ * `push-admin`, `privileged-headers`), so an issuer without `allowPrivilegedOperations` can refuse
+ * a capability compiled with it.
+ */
+export function grantsPrivilegedOperations(compiled: CompiledCapability): boolean {
+  return Compiled.isCompiled(compiled) && Compiled.isPrivileged(compiled);
 }
 
 const quotedCache = new Map<string, string>();
@@ -131,7 +190,7 @@ export function parseCapability(capability: unknown): AblyCapability {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AblyChatAuthError('ERR_INVALID_CAPABILITY', `A capability must be an object of resource -> operations; got ${describeValue(value)}.`);
   }
-  const out: AblyCapability = {};
+  const out = nullPrototype<AblyOperation[]>();
   for (const [resource, ops] of Object.entries(value)) {
     if (!Array.isArray(ops) || !ops.every((op) => typeof op === 'string')) {
       throw new AblyChatAuthError('ERR_INVALID_CAPABILITY', `The operations of resource '${resource}' must be an array of strings.`);
@@ -226,7 +285,7 @@ export interface RoomExplanation {
  */
 export function explainCapability(capability: AblyCapability | string): Record<string, RoomExplanation> {
   const cap = parseCapability(capability);
-  const out: Record<string, RoomExplanation> = {};
+  const out = nullPrototype<RoomExplanation>();
   for (const resource of Object.keys(cap).sort()) {
     const ops = cap[resource]!;
     const mask = maskOfOperations(ops);

@@ -13,6 +13,7 @@ export type AblyChatAuthErrorCode =
   | 'ERR_INVALID_ROOM_PATTERN'
   | 'ERR_INVALID_ROOM_SEGMENT'
   | 'ERR_INVALID_GRANTS'
+  | 'ERR_PRIVILEGED_OPERATION'
   | 'ERR_INVALID_CLIENT_ID'
   | 'ERR_WILDCARD_CLIENT_ID'
   | 'ERR_RESERVED_CLAIM'
@@ -21,12 +22,13 @@ export type AblyChatAuthErrorCode =
   | 'ERR_TOKEN_TOO_LARGE'
   | 'ERR_INVALID_TOKEN'
   | 'ERR_INVALID_CAPABILITY'
-  | 'ERR_RESOLVER_FAILED'
-  | 'ERR_POLICY_FAILED'
   | 'ERR_TIMEOUT'
   | 'ERR_REVOCATION_FAILED';
 
 const BRAND = Symbol.for('ably-chat-auth.error');
+
+/** Where each code is explained: the error reference shipped in the package. */
+export const ERRORS_REFERENCE = '@ably-chat-auth/core/ERRORS.md';
 
 /** Base class of every error thrown by ably-chat-auth. */
 export class AblyChatAuthError extends Error {
@@ -34,6 +36,8 @@ export class AblyChatAuthError extends Error {
   readonly code: AblyChatAuthErrorCode;
   /** Extra, secret-free facts about the failure (for logs and tests). */
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  /** Where this code is explained, e.g. `@ably-chat-auth/core/ERRORS.md#err_unknown_option`. */
+  readonly help: string;
 
   constructor(
     code: AblyChatAuthErrorCode,
@@ -43,11 +47,12 @@ export class AblyChatAuthError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = options.details;
+    this.help = `${ERRORS_REFERENCE}#${code.toLowerCase()}`;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
-  toJSON(): { name: string; code: AblyChatAuthErrorCode; message: string; details?: Record<string, unknown> } {
-    return { name: this.name, code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+  toJSON(): { name: string; code: AblyChatAuthErrorCode; message: string; help: string; details?: Record<string, unknown> } {
+    return { name: this.name, code: this.code, message: this.message, help: this.help, ...(this.details ? { details: this.details } : {}) };
   }
 }
 

@@ -91,6 +91,21 @@ export const CHAT_PRESETS = {
   ],
 } as const satisfies Record<string, readonly AblyOperation[]>;
 
+/**
+ * Operations no Chat feature needs, granted only with `allowPrivilegedOperations: true`: `*` (every
+ * operation), `push-admin` (manage push registrations, push to any device) and `privileged-headers`
+ * (set the message extras Ably reserves for trusted servers). Least privilege: a typo or a copied
+ * example must not hand them to every chat user.
+ */
+export const PRIVILEGED_OPERATIONS = ['*', 'push-admin', 'privileged-headers'] as const satisfies readonly AblyOperation[];
+
+/** Why each privileged operation is dangerous, for error messages. */
+export const PRIVILEGED_OPERATION_RISKS: Readonly<Record<(typeof PRIVILEGED_OPERATIONS)[number], string>> = {
+  '*': 'it grants every operation, push-admin and privileged-headers included',
+  'push-admin': 'it lets the client manage push registrations and send push notifications to any device',
+  'privileged-headers': "it lets the client set the message extras Ably reserves for trusted servers",
+};
+
 /** A named preset. */
 export type ChatPreset = keyof typeof CHAT_PRESETS;
 
@@ -115,6 +130,8 @@ export function operation<O extends AblyOperation>(name: O): `op:${O}` {
 const OPERATION_BIT = new Map<string, number>(ABLY_OPERATIONS.map((op, i) => [op, 1 << i]));
 /** Bit of the `*` operation. */
 export const ALL_OPERATIONS_BIT = OPERATION_BIT.get('*')!;
+/** Bits of {@link PRIVILEGED_OPERATIONS}. */
+export const PRIVILEGED_OPERATIONS_MASK = PRIVILEGED_OPERATIONS.reduce((mask, op) => mask | OPERATION_BIT.get(op)!, 0);
 
 function maskOf(ops: readonly string[]): number {
   let mask = 0;

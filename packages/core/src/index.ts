@@ -63,3 +63,8 @@ export { assertRoomPattern, assertRoomSegment, isRoomPattern, room, rooms, MAX_R
 export { decodeAblyToken, verifyAblyToken, type DecodedAblyToken } from './token.js';
 export { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 export { revokeTokens, DEFAULT_ABLY_REST_URL, type RevocationBatchResult, type RevocationTarget, type RevokeTokensOptions } from './revocation.js';
+
+// Compiled-capability brand, privileged operations, plain-data checks.
+export { grantsPrivilegedOperations, isCompiledCapability, type CompileGrantsOptions } from './capability.js';
+export { PRIVILEGED_OPERATIONS } from './features.js';
+export { assertPlainJson, MAX_PLAIN_JSON_DEPTH, type JsonValue } from './plain-data.js';

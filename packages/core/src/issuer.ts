@@ -1,10 +1,12 @@
 import jwt from 'jsonwebtoken';
 import { inspect } from 'node:util';
 import { ApiKeyResolver, type AblyApiKey, type ApiKeySource } from './api-key.js';
-import { compileGrants, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
+import { compileGrants, grantsPrivilegedOperations, isCompiledCapability, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
 import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
+import { invisibleCharacterProblem } from './invisible-characters.js';
 import { assertKnownOptions } from './option-names.js';
+import { assertPlainJson, nullPrototype } from './plain-data.js';
 import { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 
 /** Ably's TTL ceiling for tokens: 24 h, or 1 h when the key has revocable tokens enabled. */
@@ -33,12 +35,24 @@ export interface TokenIssuerOptions {
   /**
    * How far `iat` is back-dated, so a server clock slightly ahead of Ably's does not produce
    * "issuedAt time must not be in the future" (40001). `exp` is `iat + ttl`. Default `'30s'`, at most `'5m'`.
+   *
+   * Each token is back-dated by `min(clockSkew, floor(ttl / 2))` of its own TTL, so a token always
+   * has at least half its lifetime left when issued: `issue({ ttl: 10 })` with the default 30 s
+   * skew is back-dated 5 s and valid for 5 s more, never born expired.
+   * @example
+   * createTokenIssuer({ apiKey: process.env.ABLY_API_KEY!, ttl: '1h', clockSkew: '1m' });
    */
   clockSkew?: Duration;
   /** Allow the clientId `*` (a client that may claim any identity). Default `false`; Chat needs a concrete identity. */
   allowWildcardClientId?: boolean;
   /** Refuse tokens larger than this many bytes. Default and maximum 8192. */
   maxTokenBytes?: number;
+  /**
+   * Allow grants of `op:*`, `op:push-admin` and `op:privileged-headers`, which no Chat feature
+   * needs. Default `false`: such grants throw `ERR_PRIVILEGED_OPERATION` (at startup for a static
+   * policy; a 500 with a log line for a dynamic one).
+   */
+  allowPrivilegedOperations?: boolean;
 }
 
 /** The option names {@link createTokenIssuer} reads; any other name is refused. */
@@ -52,6 +66,7 @@ export interface ResolvedTokenIssuerOptions {
   revocableTokens: boolean;
   allowWildcardClientId: boolean;
   maxTokenBytes: number;
+  allowPrivilegedOperations: boolean;
 }
 
 /** What to put in one token. */
@@ -62,7 +77,11 @@ export interface IssueTokenParams {
   grants: ChatGrants | CompiledCapability;
   /** Optional `x-ably-revocation-key`, e.g. a team or session id, to revoke tokens in bulk. */
   revocationKey?: string;
-  /** Extra JWT claims, such as Chat's `ably.room.<room>` user claims. `x-ably-*` names are refused. */
+  /**
+   * Extra JWT claims, such as Chat's `ably.room.<room>` user claims. `x-ably-*` names are refused,
+   * and so is anything that is not plain JSON data (a `toJSON` method, a Date, a class instance...,
+   * see {@link assertPlainJson}), with `ERR_INVALID_CLAIMS` naming its path.
+   */
   claims?: Readonly<Record<string, unknown>>;
   /** Lifetime of this token, within the issuer's bounds. Default: the issuer's `ttl`. */
   ttl?: Duration;
@@ -136,7 +155,8 @@ export function resolveTokenIssuerOptions(options: Omit<TokenIssuerOptions, 'api
     name: 'clockSkew',
     code: 'ERR_INVALID_CLOCK_SKEW',
     min: 0,
-    max: Math.min(MAX_CLOCK_SKEW_SECONDS, Math.floor(ttlSeconds / 2)),
+    // Not bounded by the TTL: each token's back-dating is capped at half its own TTL instead.
+    max: MAX_CLOCK_SKEW_SECONDS,
     hint: 'It back-dates iat to absorb a server clock running ahead of Ably; keep it small and fix the clock with NTP.',
   });
   const allowWildcardClientId = options.allowWildcardClientId ?? false;
@@ -145,7 +165,17 @@ export function resolveTokenIssuerOptions(options: Omit<TokenIssuerOptions, 'api
   if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 256 || maxTokenBytes > MAX_TOKEN_BYTES) {
     throw invalid(`maxTokenBytes must be an integer between 256 and ${MAX_TOKEN_BYTES}.`);
   }
-  return { ttlSeconds, maxTtlSeconds, clockSkewSeconds, revocableTokens, allowWildcardClientId, maxTokenBytes };
+  const allowPrivilegedOperations = options.allowPrivilegedOperations ?? false;
+  if (typeof allowPrivilegedOperations !== 'boolean') throw invalid('allowPrivilegedOperations must be a boolean.');
+  return { ttlSeconds, maxTtlSeconds, clockSkewSeconds, revocableTokens, allowWildcardClientId, maxTokenBytes, allowPrivilegedOperations };
+}
+
+/**
+ * How far a token's `iat` is back-dated: the clock skew, but never more than half the token's TTL,
+ * so `exp - now >= ttl / 2` when the token is issued.
+ */
+function backdatingSeconds(clockSkewSeconds: number, ttlSeconds: number): number {
+  return Math.min(clockSkewSeconds, Math.floor(ttlSeconds / 2));
 }
 
 function invalid(message: string): AblyChatAuthError {
@@ -154,12 +184,14 @@ function invalid(message: string): AblyChatAuthError {
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-// jsonwebtoken's per-call checks of asymmetric key types cost a third of its time and cannot apply:
-// the key is always the HS256 secret KeyObject built by AblyApiKey. The payload is built fresh for
-// every token, so jsonwebtoken need not copy it again.
+// jsonwebtoken's per-call checks of asymmetric key types cannot apply: the key is always the
+// HS256 secret KeyObject built by AblyApiKey. The payload is serialised here and passed as a
+// string: jsonwebtoken's checks of an object payload look each claim name up in a plain object,
+// so a claim named `constructor` or `__proto__` would make it throw; ours (assertPlainJson and the
+// reserved names) already ran. A string payload gets no `typ` header unless asked for.
 const SIGN_OPTIONS: Record<string, jwt.SignOptions> = Object.create(null);
 function signOptions(keyName: string): jwt.SignOptions {
-  const options: jwt.SignOptions = { algorithm: 'HS256', keyid: keyName, allowInvalidAsymmetricKeyTypes: true, mutatePayload: true };
+  const options: jwt.SignOptions = { algorithm: 'HS256', keyid: keyName, header: { alg: 'HS256', typ: 'JWT' }, allowInvalidAsymmetricKeyTypes: true };
   SIGN_OPTIONS[keyName] = options;
   return options;
 }
@@ -176,6 +208,13 @@ export function assertClientId(clientId: unknown, allowWildcard = false): string
     throw new AblyChatAuthError('ERR_INVALID_CLIENT_ID', `The clientId is ${clientId.length} characters long; the limit is ${MAX_CLIENT_ID_LENGTH}.`);
   }
   if (CONTROL.test(clientId)) throw new AblyChatAuthError('ERR_INVALID_CLIENT_ID', 'The clientId contains a control character.');
+  const invisible = invisibleCharacterProblem(clientId);
+  if (invisible) {
+    throw new AblyChatAuthError(
+      'ERR_INVALID_CLIENT_ID',
+      `The clientId contains ${invisible}, which would let it pose as another user in a chat UI. Remove it (normalise user ids before use).`,
+    );
+  }
   if (clientId === '*' && !allowWildcard) {
     throw new AblyChatAuthError(
       'ERR_WILDCARD_CLIENT_ID',
@@ -190,8 +229,10 @@ const RESERVED_CLAIMS = new Set(['iat', 'exp', 'nbf', 'kid', 'alg']);
 function assertClaims(claims: unknown): Record<string, unknown> | undefined {
   if (claims === undefined || claims === null) return undefined;
   if (typeof claims !== 'object' || Array.isArray(claims)) {
-    throw new AblyChatAuthError('ERR_INVALID_CLAIMS', `Extra claims must be a plain object; got ${describeValue(claims)}.`);
+    throw new AblyChatAuthError('ERR_INVALID_CLAIMS', `Extra claims must be a plain object; got ${describeValue(claims)}.`, { details: { path: 'claims' } });
   }
+  // Before the names: a toJSON or a getter could otherwise change what the checks below saw.
+  assertPlainJson(claims, 'claims', 'ERR_INVALID_CLAIMS');
   for (const name of Object.keys(claims)) {
     if (name.toLowerCase().startsWith('x-ably-')) {
       throw new AblyChatAuthError(
@@ -217,8 +258,21 @@ function assertRevocationKey(value: unknown): string | undefined {
   return value;
 }
 
-function isCompiled(grants: unknown): grants is CompiledCapability {
-  return typeof grants === 'object' && grants !== null && typeof (grants as CompiledCapability).json === 'string' && Array.isArray((grants as CompiledCapability).rooms);
+// An object shaped like a compiled capability but not branded is compiled as grants (rooms may be
+// named `json` and `rooms`). When that fails, say what probably happened: a copy of a compiled
+// capability, or one from another copy of this package, rather than "unknown feature in room json".
+function compileAsGrants(grants: unknown, allowPrivilegedOperations: boolean): CompiledCapability | null {
+  try {
+    return compileGrants(grants, { allowPrivilegedOperations });
+  } catch (cause) {
+    const shaped = typeof grants === 'object' && grants !== null && typeof (grants as { json?: unknown }).json === 'string' && Array.isArray((grants as { rooms?: unknown }).rooms);
+    if (!shaped) throw cause;
+    throw new AblyChatAuthError(
+      'ERR_INVALID_GRANTS',
+      'The grants object looks like a compiled capability but was not returned by compileGrants (a spread or JSON copy of one, or one from another copy of @ably-chat-auth/core), so their json is not trusted, and as grants they fail. Pass the grants themselves, or the object compileGrants returned.',
+      { cause },
+    );
+  }
 }
 
 /**
@@ -237,7 +291,18 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   function common(params: { clientId: string; grants: ChatGrants | CompiledCapability; ttl?: Duration }) {
     if (typeof params !== 'object' || params === null) throw invalid('issue() needs { clientId, grants }.');
     const clientId = assertClientId(params.clientId, resolved.allowWildcardClientId);
-    const compiled = isCompiled(params.grants) ? params.grants : compileGrants(params.grants);
+    let compiled: CompiledCapability | null;
+    if (isCompiledCapability(params.grants)) {
+      compiled = params.grants;
+      if (!resolved.allowPrivilegedOperations && grantsPrivilegedOperations(compiled)) {
+        throw new AblyChatAuthError(
+          'ERR_PRIVILEGED_OPERATION',
+          'The compiled capability grants a privileged operation (*, push-admin or privileged-headers), but this issuer was not created with allowPrivilegedOperations: true.',
+        );
+      }
+    } else {
+      compiled = compileAsGrants(params.grants, resolved.allowPrivilegedOperations);
+    }
     if (!compiled) {
       throw new AblyChatAuthError('ERR_INVALID_GRANTS', 'The grants give no room any feature; a token without capabilities would be refused by Ably.');
     }
@@ -257,9 +322,10 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     const { clientId, compiled, ttlSeconds } = common(params);
     const revocationKey = assertRevocationKey(params.revocationKey);
     const claims = assertClaims(params.claims);
-    const iat = Math.floor(Date.now() / 1000) - resolved.clockSkewSeconds;
+    const iat = Math.floor(Date.now() / 1000) - backdatingSeconds(resolved.clockSkewSeconds, ttlSeconds);
     const exp = iat + ttlSeconds;
-    const payload: Record<string, unknown> = claims ? { ...claims } : {};
+    // No prototype: a claim named `__proto__` stays a claim.
+    const payload: Record<string, unknown> = claims ? Object.assign(nullPrototype<unknown>(), claims) : nullPrototype<unknown>();
     payload.iat = iat;
     payload.exp = exp;
     payload['x-ably-capability'] = compiled.json;
@@ -267,7 +333,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     if (revocationKey !== undefined) payload['x-ably-revocation-key'] = revocationKey;
     let token: string;
     try {
-      token = jwt.sign(payload, key.hmacKey, SIGN_OPTIONS[key.keyName] ?? signOptions(key.keyName));
+      token = jwt.sign(JSON.stringify(payload), key.hmacKey, SIGN_OPTIONS[key.keyName] ?? signOptions(key.keyName));
     } catch (cause) {
       throw new AblyChatAuthError('ERR_INVALID_CLAIMS', `The token could not be signed: ${(cause as Error).message}`, { cause });
     }

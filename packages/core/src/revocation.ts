@@ -16,7 +16,7 @@ export interface RevokeTokensOptions {
   allowReauthMargin?: boolean;
   /** Ably's REST endpoint, e.g. `'https://main.realtime.ably.net'` (default) or a local test server. */
   baseUrl?: string;
-  /** The fetch to use (default: global fetch). */
+  /** The fetch to use (default: global fetch). It must honour `redirect: 'manual'`. */
   fetch?: typeof fetch;
   /** Per-call deadline in ms. Default 15000. */
   timeoutMs?: number;
@@ -44,10 +44,23 @@ function targetString(target: RevocationTarget, index: number): string {
   );
 }
 
+// Only the host: a Location may carry credentials, a path or a query that should not be logged.
+function locationHost(location: string | null, base: string): string {
+  if (location === null) return '(no Location header)';
+  try {
+    return new URL(location, base).host || '(a Location without a host)';
+  } catch {
+    return '(an unparseable Location)';
+  }
+}
+
 /**
  * Revokes tokens through Ably's REST API (`POST /keys/{keyName}/revokeTokens`, basic auth with
  * the key). Revoked clients get error 40141 and fetch a new token from your route, which applies
  * the user's current permissions. Requires revocable tokens to be enabled on the key.
+ *
+ * Redirects are not followed (they would resend the key): a 3xx answer is an
+ * `ERR_REVOCATION_FAILED` naming the Location's host.
  *
  * @throws AblyChatAuthError `ERR_REVOCATION_FAILED` carrying Ably's `code`, `statusCode` and message.
  * @example
@@ -76,6 +89,8 @@ export async function revokeTokens(options: RevokeTokensOptions): Promise<Revoca
         method: 'POST',
         headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(body),
+        // A followed redirect would resend the basic-auth key to whatever the Location names.
+        redirect: 'manual',
         signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
       });
     } catch (cause) {
@@ -83,6 +98,15 @@ export async function revokeTokens(options: RevokeTokensOptions): Promise<Revoca
         cause,
         details: { batch: start / BATCH, revokedBatches: results.length },
       });
+    }
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => undefined);
+      const redirectHost = locationHost(response.headers.get('location'), url);
+      throw new AblyChatAuthError(
+        'ERR_REVOCATION_FAILED',
+        `${new URL(url).host} answered the revocation with a redirect (${response.status}) to ${redirectHost}; revokeTokens does not follow redirects, as that would send the API key to another server. Set baseUrl to the REST endpoint itself (default ${DEFAULT_ABLY_REST_URL}).`,
+        { details: { statusCode: response.status, redirectHost, batch: start / BATCH, revokedBatches: results.length } },
+      );
     }
     const text = await response.text();
     let parsed: unknown = text;

@@ -1,4 +1,5 @@
 import { AblyChatAuthError } from './errors.js';
+import { invisibleCharacterProblem } from './invisible-characters.js';
 
 /** Longest room pattern accepted, in characters (Ably channel names are bounded; rooms are short). */
 export const MAX_ROOM_PATTERN_LENGTH = 200;
@@ -14,7 +15,8 @@ const validated = new Set<string>();
  * Checks a room pattern against Ably's whole-segment wildcard rules and returns it.
  * Accepts an exact room (`my-chat-room`), a namespace (`dms:*`), inner wildcards (`team:*:general`)
  * and all rooms (`*`). Rejects `foo*` (Ably reads it literally), empty segments, qualifiers
- * (`[chat]...`), control characters and names over {@link MAX_ROOM_PATTERN_LENGTH} characters.
+ * (`[chat]...`), control characters, invisible or direction-changing characters, lone surrogates
+ * and names over {@link MAX_ROOM_PATTERN_LENGTH} characters.
  * @throws AblyChatAuthError `ERR_INVALID_ROOM_PATTERN` saying what to write instead.
  */
 export function assertRoomPattern(pattern: unknown): RoomPattern {
@@ -44,6 +46,8 @@ function roomPatternProblem(pattern: unknown): string | undefined {
     return `Room pattern ${shown} is ${pattern.length} characters long; the limit is ${MAX_ROOM_PATTERN_LENGTH}.`;
   }
   if (CONTROL.test(pattern)) return `Room pattern ${shown} contains a control character.`;
+  const invisible = invisibleCharacterProblem(pattern);
+  if (invisible) return `Room pattern ${shown} contains ${invisible}, which would let it pose as another room name. Remove it.`;
   if (pattern.startsWith('[')) {
     return `Room pattern ${shown} starts with a qualifier such as [chat] or [*]; qualifiers are not used for Chat rooms. Use the room name, "ns:*" or "*".`;
   }
@@ -70,8 +74,10 @@ const FORBIDDEN_IN_SEGMENT = /[:*[\]\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
  * Checks a value that will become one segment of a room name (a user id, a team id).
- * @throws AblyChatAuthError `ERR_INVALID_ROOM_SEGMENT` when it is empty or contains `:`, `*`, `[`, `]`
- * or a control character, so `dms:${id}` can never widen into `dms:*` or another namespace.
+ * @throws AblyChatAuthError `ERR_INVALID_ROOM_SEGMENT` when it is empty or contains `:`, `*`, `[`, `]`,
+ * a control character, an invisible or direction-changing character (U+200B...) or a lone
+ * surrogate, so a user id in `dms:<id>` can never widen into `dms:*`, reach another namespace or
+ * pose as another id.
  */
 export function assertRoomSegment(value: unknown, position = 0): string {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
@@ -93,6 +99,13 @@ export function assertRoomSegment(value: unknown, position = 0): string {
       `Room segment #${position + 1} contains ${label}, which would change the room pattern's meaning. Values interpolated into room names must not contain ':', '*', '[', ']' or control characters.`,
     );
   }
+  const invisible = invisibleCharacterProblem(value);
+  if (invisible) {
+    throw new AblyChatAuthError(
+      'ERR_INVALID_ROOM_SEGMENT',
+      `Room segment #${position + 1} contains ${invisible}, which would let the room pose as another in a chat UI. Remove it (normalise ids before building room names).`,
+    );
+  }
   return value;
 }
 
@@ -111,6 +124,18 @@ export function room(strings: TemplateStringsArray, ...values: Array<string | nu
   return assertRoomPattern(out);
 }
 
+// An empty spread (`rooms.namespace(...user.teams)`) must fail loudly: a silent '*' or '' would
+// widen the grant to every room or hide the bug until Ably refuses the token.
+function segmentsOf(builder: string, segments: ReadonlyArray<string | number>): string[] {
+  if (segments.length === 0) {
+    throw new AblyChatAuthError(
+      'ERR_INVALID_ROOM_SEGMENT',
+      `rooms.${builder}() needs at least one segment; got none (was it given an empty array, e.g. rooms.${builder}(...ids)?). For all rooms write '*' (or rooms.all()) explicitly.`,
+    );
+  }
+  return segments.map(assertRoomSegment);
+}
+
 /**
  * Builders for room patterns from segments (each checked like {@link room}'s values).
  * @example
@@ -118,14 +143,20 @@ export function room(strings: TemplateStringsArray, ...values: Array<string | nu
  * rooms.namespace('dms', a)    // 'dms:a:*'
  */
 export const rooms = {
-  /** One exact room made of the given segments. */
+  /**
+   * One exact room made of the given segments.
+   * @throws AblyChatAuthError `ERR_INVALID_ROOM_SEGMENT` when a segment is unsafe or there is none.
+   */
   exact(...segments: Array<string | number>): RoomPattern {
-    return assertRoomPattern(segments.map(assertRoomSegment).join(':'));
+    return assertRoomPattern(segmentsOf('exact', segments).join(':'));
   },
-  /** Every room below the given segments (`a:b:*`). */
+  /**
+   * Every room below the given segments (`a:b:*`). With no segments it throws rather than
+   * returning `'*'`: `rooms.namespace(...ids)` with an empty `ids` must not grant every room.
+   * @throws AblyChatAuthError `ERR_INVALID_ROOM_SEGMENT` when a segment is unsafe or there is none.
+   */
   namespace(...segments: Array<string | number>): RoomPattern {
-    if (segments.length === 0) return assertRoomPattern('*');
-    return assertRoomPattern(`${segments.map(assertRoomSegment).join(':')}:*`);
+    return assertRoomPattern(`${segmentsOf('namespace', segments).join(':')}:*`);
   },
   /** Every room (`*`). */
   all(): RoomPattern {

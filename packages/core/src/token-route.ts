@@ -88,7 +88,7 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `createTokenRoute needs an options object with apiKey, resolveUser and policy; got ${describeValue(options)}.`);
   }
   const issuer = createTokenIssuer(pick(options, TOKEN_ISSUER_OPTION_NAMES) as unknown as TokenIssuerOptions);
-  const compile = (grants: unknown): CompiledCapability | null => compileGrants(grants);
+  const compile = (grants: unknown): CompiledCapability | null => compileGrants(grants, { allowPrivilegedOperations: issuer.options.allowPrivilegedOperations });
   const settings: RouteSettings<User, Req> = resolveTokenRouteOptions(options, 'createTokenRoute', compile);
   const { resolveUser, toClientId, responseFormat, timeoutMs, hooks, logger, originCheck } = settings;
   // Per-call policies (respond's options.policy) that are grants objects are compiled once each.

@@ -1,7 +1,8 @@
 import jwt from 'jsonwebtoken';
 import { AblyApiKey } from './api-key.js';
 import { explainCapability, parseCapability, type AblyCapability, type RoomExplanation } from './capability.js';
-import { AblyChatAuthError } from './errors.js';
+import { AblyChatAuthError, describeValue } from './errors.js';
+import { nullPrototype } from './plain-data.js';
 
 /** What an Ably JWT says, read without a key. */
 export interface DecodedAblyToken {
@@ -21,11 +22,9 @@ export interface DecodedAblyToken {
   claims: Record<string, unknown>;
 }
 
-/**
- * Decodes an Ably JWT **without verifying it** (for display, debugging and tests).
- * @throws AblyChatAuthError `ERR_INVALID_TOKEN` when it is not a JWT or lacks a capability.
- */
-export function decodeAblyToken(token: string): DecodedAblyToken {
+type RawToken = { header: jwt.JwtHeader; payload: Record<string, unknown> };
+
+function decodeRaw(token: unknown): RawToken {
   if (typeof token !== 'string' || token.split('.').length !== 3) {
     throw new AblyChatAuthError('ERR_INVALID_TOKEN', 'Not a JWT: expected three base64url parts separated by dots.');
   }
@@ -33,14 +32,18 @@ export function decodeAblyToken(token: string): DecodedAblyToken {
   if (!decoded || typeof decoded.payload !== 'object' || decoded.payload === null) {
     throw new AblyChatAuthError('ERR_INVALID_TOKEN', 'The JWT could not be decoded: its header or payload is not base64url JSON.');
   }
-  const claims = decoded.payload as Record<string, unknown>;
+  // Copied without a prototype, so a claim named `constructor` is found only when the token has it.
+  return { header: decoded.header, payload: Object.assign(nullPrototype<unknown>(), decoded.payload) };
+}
+
+function describeToken({ header, payload: claims }: RawToken): DecodedAblyToken {
   const rawCapability = claims['x-ably-capability'];
   if (rawCapability === undefined) throw new AblyChatAuthError('ERR_INVALID_TOKEN', 'The JWT has no x-ably-capability claim, so it is not an Ably token.');
   const capability = parseCapability(rawCapability);
   const seconds = (v: unknown) => (typeof v === 'number' ? v * 1000 : undefined);
   return {
-    keyName: typeof decoded.header.kid === 'string' ? decoded.header.kid : undefined,
-    algorithm: decoded.header.alg,
+    keyName: typeof header.kid === 'string' ? header.kid : undefined,
+    algorithm: header.alg,
     clientId: typeof claims['x-ably-clientId'] === 'string' ? claims['x-ably-clientId'] : undefined,
     issuedAt: seconds(claims.iat),
     expiresAt: seconds(claims.exp),
@@ -52,19 +55,66 @@ export function decodeAblyToken(token: string): DecodedAblyToken {
 }
 
 /**
- * Verifies an Ably JWT's HS256 signature and expiry with the API key, then decodes it.
- * @throws AblyChatAuthError `ERR_INVALID_TOKEN` saying why (bad signature, expired, other key).
+ * Decodes an Ably JWT **without verifying it** (for display, debugging and tests). It shows what
+ * a token says even where Ably would refuse it (a capability given as an object, no `exp`); use
+ * {@link verifyAblyToken} to check it.
+ * @throws AblyChatAuthError `ERR_INVALID_TOKEN` when it is not a JWT or lacks a capability.
+ */
+export function decodeAblyToken(token: string): DecodedAblyToken {
+  return describeToken(decodeRaw(token));
+}
+
+/**
+ * Verifies an Ably JWT as Ably would: the HS256 signature with the API key, the expiry, the
+ * presence of `iat` and `exp` (seconds), and an `x-ably-capability` that is a JSON string of
+ * resource -> operations. Then decodes it.
+ * @throws AblyChatAuthError `ERR_INVALID_TOKEN` saying why (bad signature, expired, other key,
+ * a missing `iat`/`exp`, a capability that is an object or not JSON).
+ * @example
+ * const { clientId, capability } = verifyAblyToken(token, process.env.ABLY_API_KEY!);
  */
 export function verifyAblyToken(token: string, apiKey: string | AblyApiKey, { ignoreExpiration = false } = {}): DecodedAblyToken {
   const key = apiKey instanceof AblyApiKey ? apiKey : AblyApiKey.parse(apiKey);
-  const decoded = decodeAblyToken(token);
-  if (decoded.keyName !== key.keyName) {
-    throw new AblyChatAuthError('ERR_INVALID_TOKEN', `The token was signed by key '${decoded.keyName ?? '(no kid)'}', not by '${key.keyName}'.`);
+  const raw = decodeRaw(token);
+  const keyName = typeof raw.header.kid === 'string' ? raw.header.kid : undefined;
+  if (keyName !== key.keyName) {
+    throw new AblyChatAuthError('ERR_INVALID_TOKEN', `The token was signed by key '${keyName ?? '(no kid)'}', not by '${key.keyName}'.`);
   }
   try {
     jwt.verify(token, key.hmacKey, { algorithms: ['HS256'], ignoreExpiration });
   } catch (cause) {
     throw new AblyChatAuthError('ERR_INVALID_TOKEN', `The token does not verify: ${(cause as Error).message}.`, { cause });
   }
-  return decoded;
+  // jsonwebtoken accepts a token without exp; Ably does not (40144), and ignoreExpiration is about
+  // the time, not the claim.
+  for (const claim of ['iat', 'exp'] as const) {
+    if (typeof raw.payload[claim] !== 'number') {
+      throw new AblyChatAuthError(
+        'ERR_INVALID_TOKEN',
+        `The token has no ${claim} claim (${claim === 'iat' ? 'issued at' : 'expiry'}, in seconds since the epoch); Ably refuses tokens without one (error 40144).`,
+      );
+    }
+  }
+  assertCapabilityClaim(raw.payload['x-ably-capability']);
+  return describeToken(raw);
+}
+
+function assertCapabilityClaim(value: unknown): void {
+  const refuse = (why: string, cause?: unknown): never => {
+    throw new AblyChatAuthError('ERR_INVALID_TOKEN', `The token's x-ably-capability ${why}`, cause === undefined ? {} : { cause });
+  };
+  if (value === undefined) refuse('claim is missing, so it is not an Ably token.');
+  if (typeof value !== 'string') refuse(`must be a JSON string; got ${describeValue(value)}. Ably reads the capability from a string such as '{"lobby":["publish"]}'.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value as string);
+  } catch (cause) {
+    refuse(`is not valid JSON (${describeValue(value)}).`, cause);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) refuse(`is not a JSON object; got ${describeValue(parsed)}.`);
+  try {
+    parseCapability(parsed);
+  } catch (cause) {
+    refuse(`is not a JSON object of resource -> operations: ${(cause as Error).message}`, cause);
+  }
 }

@@ -54,7 +54,6 @@ describe('createTokenIssuer', () => {
     [{ ttl: 'soon' }, 'ERR_INVALID_TTL'],
     [{ ttl: '2h', revocableTokens: true }, 'ERR_INVALID_TTL'],
     [{ clockSkew: '10m' }, 'ERR_INVALID_CLOCK_SKEW'],
-    [{ ttl: 20, clockSkew: 15 }, 'ERR_INVALID_CLOCK_SKEW'],
     [{ maxTokenBytes: 100000 }, 'ERR_INVALID_OPTIONS'],
     [{ revocableTokens: 'yes' }, 'ERR_INVALID_OPTIONS'],
     [{ apiKey: 'nope' }, 'ERR_INVALID_API_KEY'],

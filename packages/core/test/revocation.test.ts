@@ -86,3 +86,67 @@ describe('revokeTokens', () => {
     expect(seen).toHaveLength(0);
   });
 });
+
+describe('revokeTokens and redirects', () => {
+  // A redirect would resend the key (basic auth) to wherever the Location points.
+  let redirector: Server;
+  let target: Server;
+  let redirectorUrl: string;
+  let targetHost: string;
+  const reachedTarget: string[] = [];
+  let answer: { status: number; location: string } = { status: 301, location: '/' };
+
+  beforeAll(async () => {
+    target = createServer((req, res) => {
+      reachedTarget.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('[]');
+    });
+    redirector = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(answer.status, { location: answer.location, 'content-type': 'text/plain' });
+        res.end('moved');
+      });
+    });
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    targetHost = `127.0.0.1:${(target.address() as AddressInfo).port}`;
+    redirectorUrl = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => redirector.close(() => resolve()));
+    await new Promise<void>((resolve) => target.close(() => resolve()));
+  });
+  beforeEach(() => {
+    reachedTarget.length = 0;
+  });
+
+  it.each([301, 302, 307, 308])('refuses a %d without following it, naming the Location host but not the key', async (status) => {
+    answer = { status, location: `http://${targetHost}/keys/${TEST_KEY_NAME}/revokeTokens` };
+    const error = await revokeTokens({ apiKey: TEST_KEY, baseUrl: redirectorUrl, targets: [{ clientId: 'mallory' }] }).catch((e: unknown) => e);
+    expect(isAblyChatAuthError(error, 'ERR_REVOCATION_FAILED')).toBe(true);
+    expect((error as Error).message).toContain(`redirect (${status}) to ${targetHost}`);
+    expect((error as { details: Record<string, unknown> }).details).toMatchObject({ statusCode: status, redirectHost: targetHost });
+    for (const text of [(error as Error).message, JSON.stringify(error)]) {
+      expect(text).not.toContain(TEST_SECRET);
+      expect(text).not.toContain(Buffer.from(`${TEST_KEY_NAME}:${TEST_SECRET}`).toString('base64'));
+    }
+    expect(reachedTarget).toEqual([]);
+  });
+
+  it('names only the host of a Location that carries credentials or a path', async () => {
+    answer = { status: 307, location: `http://user:pa55word@${targetHost}/secret/path?key=${TEST_SECRET}` };
+    const error = await revokeTokens({ apiKey: TEST_KEY, baseUrl: redirectorUrl, targets: [{ clientId: 'mallory' }] }).catch((e: unknown) => e);
+    expect((error as Error).message).toContain(`to ${targetHost}`);
+    expect(JSON.stringify(error)).not.toMatch(/pa55word|secret\/path/);
+    expect((error as Error).message).not.toContain(TEST_SECRET);
+    expect(reachedTarget).toEqual([]);
+  });
+
+  it('names the same host for a relative Location', async () => {
+    answer = { status: 301, location: '/elsewhere' };
+    const error = await revokeTokens({ apiKey: TEST_KEY, baseUrl: redirectorUrl, targets: [{ clientId: 'mallory' }] }).catch((e: unknown) => e);
+    expect((error as Error).message).toContain(`to ${new URL(redirectorUrl).host}`);
+  });
+});

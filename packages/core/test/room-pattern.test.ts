@@ -36,7 +36,6 @@ describe('room template and builders', () => {
     expect(room`team:${42}:general`).toBe('team:42:general');
     expect(rooms.exact('dms', 'alice', 'bob')).toBe('dms:alice:bob');
     expect(rooms.namespace('dms', 'alice')).toBe('dms:alice:*');
-    expect(rooms.namespace()).toBe('*');
     expect(rooms.all()).toBe('*');
   });
 
@@ -48,6 +47,40 @@ describe('room template and builders', () => {
       caught = error;
     }
     expect(isAblyChatAuthError(caught, 'ERR_INVALID_ROOM_SEGMENT')).toBe(true);
+  });
+
+  it.each([
+    ['namespace', () => rooms.namespace(...([] as string[]))],
+    ['exact', () => rooms.exact(...([] as string[]))],
+  ])('rooms.%s() with no segments throws rather than widening to all rooms', (_name, build) => {
+    let caught: unknown;
+    try {
+      build();
+    } catch (error) {
+      caught = error;
+    }
+    expect(isAblyChatAuthError(caught, 'ERR_INVALID_ROOM_SEGMENT')).toBe(true);
+    expect((caught as Error).message).toMatch(/needs at least one segment/);
+    expect((caught as Error).message).toMatch(/'\*'/);
+  });
+
+  it('property: a builder never yields a pattern wider than its segments', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }), (segments) => {
+        for (const build of [rooms.exact, rooms.namespace]) {
+          let built: string;
+          try {
+            built = build(...segments);
+          } catch (error) {
+            expect(isAblyChatAuthError(error, 'ERR_INVALID_ROOM_SEGMENT') || isAblyChatAuthError(error, 'ERR_INVALID_ROOM_PATTERN')).toBe(true);
+            continue;
+          }
+          expect(segments.length).toBeGreaterThan(0);
+          expect(built.split(':').slice(0, segments.length)).toEqual(segments);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('refuses non-string, non-integer values', () => {

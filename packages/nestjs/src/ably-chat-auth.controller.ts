@@ -1,7 +1,8 @@
 import { Controller, Delete, Get, Inject, Options, Patch, Post, Put, Req, Res, UseFilters, UseGuards, type CanActivate, type Type } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
-import { toTokenRouteRequest, writeTokenRouteAnswer } from './http-platform.js';
+import { toTokenRouteRequest, writeAnswer } from './http-platform.js';
 
 /**
  * Builds the built-in token route's controller for one path and set of guards: the path must be
@@ -18,7 +19,10 @@ export function createTokenRouteController(path: string, guards: readonly (Type<
   @UseGuards(...guards)
   @UseFilters(AblyChatAuthExceptionFilter)
   class AblyChatAuthTokenController {
-    constructor(@Inject(AblyChatAuthService) private readonly tokens: AblyChatAuthService) {}
+    constructor(
+      @Inject(AblyChatAuthService) private readonly tokens: AblyChatAuthService,
+      @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    ) {}
 
     @Get()
     get(@Req() req: unknown, @Res() res: unknown): Promise<void> {
@@ -51,7 +55,7 @@ export function createTokenRouteController(path: string, guards: readonly (Type<
     }
 
     private async answer(req: unknown, res: unknown): Promise<void> {
-      writeTokenRouteAnswer(res, await this.tokens.handle(toTokenRouteRequest(req)));
+      writeAnswer(this.adapterHost.httpAdapter, res, await this.tokens.handle(toTokenRouteRequest(req)));
     }
   }
   return AblyChatAuthTokenController;

@@ -1,10 +1,10 @@
-import { applyDecorators, Res, UseFilters, UseInterceptors } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { applyDecorators, UseFilters, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AblyChatAuthError, compileGrants, type ChatGrants as ChatGrantsObject, type ChatPolicy } from '@ably-chat-auth/core';
 import { CHAT_GRANTS_METADATA } from './ably-chat-auth.constants.js';
 import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 import { AblyTokenRouteInterceptor } from './ably-chat-auth.interceptor.js';
+import type { TokenRouteAnswer } from './token-route-answer.js';
 
 /** What `@ChatGrants()` takes. `any`, so a function annotated `(user: AppUser) => ...` type-checks: annotate it. */
 type GrantsOfRoute = ChatPolicy<any, any>;
@@ -43,24 +43,15 @@ export const ChatGrants = Reflector.createDecorator<GrantsOfRoute, GrantsOfRoute
 export type ChatGrants = ChatGrantsObject;
 
 /**
- * Tells Nest that the method's response is written by the library (as `@Res()` would), so Nest
- * neither sends the returned user nor overrides the status. The `@Res()` parameter goes after the
- * method's own parameters; the method receives it as an extra argument and can ignore it.
- */
-function writesItsOwnResponse(): MethodDecorator {
-  return (target, key, descriptor) => {
-    const handler = descriptor.value as unknown as (...args: unknown[]) => unknown;
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, key) ?? {}) as Record<string, unknown>;
-    const taken = Object.keys(args).map((name) => Number(/:(\d+)$/.exec(name)?.[1] ?? -1));
-    Res()(target, key, Math.max(handler.length, ...taken.map((index) => index + 1)));
-  };
-}
-
-/**
  * Makes a controller method a token route: the method resolves the user (return it, or
  * null/undefined for 401), then `@ChatGrants` or the module's policy decides the grants (none: 403)
- * and the answer goes out as the built-in route's would, on Express and Fastify. Errors thrown by
- * the method or its guards leave in Ably's shape too. Do not add `@Res()`.
+ * and the answer goes out as the built-in route's would, on Express and Fastify, whatever the
+ * HTTP method (a POST answers 200, not Nest's 201). Errors thrown by the method or its guards leave
+ * in Ably's shape too. Do not add `@Res()`.
+ *
+ * How: the interceptor hands core's answer to the method's exception filter, which writes it
+ * through Nest's `HttpAdapterHost`; so an app interceptor that maps this method's result never
+ * sees a value, and one that catches errors must let {@link TokenRouteAnswer} through.
  *
  * @example
  * @Controller('chat')
@@ -74,5 +65,5 @@ function writesItsOwnResponse(): MethodDecorator {
  * }
  */
 export function AblyTokenRoute(): MethodDecorator {
-  return applyDecorators(UseFilters(AblyChatAuthExceptionFilter), UseInterceptors(AblyTokenRouteInterceptor), writesItsOwnResponse());
+  return applyDecorators(UseFilters(AblyChatAuthExceptionFilter), UseInterceptors(AblyTokenRouteInterceptor));
 }

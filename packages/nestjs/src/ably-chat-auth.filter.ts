@@ -1,9 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import { Catch, ForbiddenException, HttpException, Inject, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { ablyCodeForStatus, ablyErrorResponse, consoleLogger, internalErrorResponse, silentLogger, type Logger, type TokenRouteResponse } from '@ably-chat-auth/core';
+import { HttpAdapterHost } from '@nestjs/core';
+import { consoleLogger, silentLogger, type Logger } from '@ably-chat-auth/core';
+import { ablyCodeForStatus, ablyErrorResponse, internalErrorResponse, type TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
 import type { AblyChatAuthModuleOptions } from './ably-chat-auth.module-definition.js';
-import { writeTokenRouteAnswer } from './http-platform.js';
+import { writeAnswer } from './http-platform.js';
+import { TokenRouteAnswer } from './token-route-answer.js';
 
 /**
  * The message of the `ForbiddenException` Nest throws when a guard returns `false`
@@ -25,7 +28,9 @@ const GUARD_DENIAL_WARNING =
  * answered 500 without its cause. A guard that merely returned `false` gets Nest's 403 too, and
  * the first such 403 is logged as a warning: for "not signed in" a guard should throw
  * `UnauthorizedException`. Bound to the built-in route and to `@AblyTokenRoute()` methods; a
- * filter bound to a controller or method runs instead of the app's global filters.
+ * filter bound to a controller or method runs instead of the app's global filters. It also writes
+ * the answers of `@AblyTokenRoute()` methods ({@link TokenRouteAnswer}). Override the protected
+ * `answerFor` to answer some exceptions differently.
  *
  * @example
  * @UseFilters(AblyChatAuthExceptionFilter)
@@ -36,16 +41,21 @@ export class AblyChatAuthExceptionFilter implements ExceptionFilter {
   private readonly logger: Logger;
   private warnedOfGuardDenial = false;
 
-  constructor(@Optional() @Inject(ABLY_CHAT_AUTH_OPTIONS) options?: AblyChatAuthModuleOptions) {
+  constructor(
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Optional() @Inject(ABLY_CHAT_AUTH_OPTIONS) options?: AblyChatAuthModuleOptions,
+  ) {
     const logger = options?.logger;
     this.logger = logger === false ? silentLogger : (logger ?? consoleLogger);
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    writeTokenRouteAnswer(host.switchToHttp().getResponse(), this.answerFor(exception));
+    const answer = exception instanceof TokenRouteAnswer ? exception.response : this.answerFor(exception);
+    writeAnswer(this.adapterHost.httpAdapter, host.switchToHttp().getResponse(), answer);
   }
 
-  private answerFor(exception: unknown): TokenRouteResponse {
+  /** The Ably-shaped answer for what the route's guards, pipes or handler threw. */
+  protected answerFor(exception: unknown): TokenRouteResponse {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (Number.isInteger(status) && status >= 400 && status <= 599) {

@@ -4,12 +4,21 @@ import type { ChatPolicy } from '@ably-chat-auth/core';
 import { mergeMap, type Observable } from 'rxjs';
 import { CHAT_GRANTS_METADATA } from './ably-chat-auth.constants.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
-import { writeTokenRouteAnswer } from './http-platform.js';
+import { TokenRouteAnswer } from './token-route-answer.js';
 
 /**
  * Turns what an `@AblyTokenRoute()` method returns (the user, or nothing) into the token route's
  * answer: the method's `@ChatGrants` (or its class's), else the module's policy, decides the
- * grants; core decides the status, headers and body, written here on Express or Fastify.
+ * grants; core decides the status, headers and body, which {@link AblyChatAuthExceptionFilter}
+ * writes on Express or Fastify.
+ *
+ * @example
+ * // Pick the policy some other way: extend it and bind yours with @UseInterceptors.
+ * class TenantTokenInterceptor extends AblyTokenRouteInterceptor {
+ *   protected override policyFor(context: ExecutionContext) {
+ *     return super.policyFor(context) ?? tenantPolicy;
+ *   }
+ * }
  */
 @Injectable()
 export class AblyTokenRouteInterceptor implements NestInterceptor {
@@ -18,15 +27,18 @@ export class AblyTokenRouteInterceptor implements NestInterceptor {
     @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<void> {
-    const http = context.switchToHttp();
-    const req: unknown = http.getRequest();
-    const res: unknown = http.getResponse();
-    const policy = this.reflector.getAllAndOverride<ChatPolicy | undefined>(CHAT_GRANTS_METADATA, [context.getHandler(), context.getClass()]);
+  intercept(context: ExecutionContext, next: CallHandler): Observable<never> {
+    const req: unknown = context.switchToHttp().getRequest();
+    const policy = this.policyFor(context);
     return next.handle().pipe(
-      mergeMap(async (user: unknown) => {
-        writeTokenRouteAnswer(res, await this.tokens.respondForUser(user, req, policy));
+      mergeMap(async (user: unknown): Promise<never> => {
+        throw new TokenRouteAnswer(await this.tokens.respond(user, req, policy === undefined ? undefined : { policy }));
       }),
     );
+  }
+
+  /** The policy of this request: the method's `@ChatGrants`, else its class's; `undefined` for the module's. */
+  protected policyFor(context: ExecutionContext): ChatPolicy | undefined {
+    return this.reflector.getAllAndOverride<ChatPolicy | undefined>(CHAT_GRANTS_METADATA, [context.getHandler(), context.getClass()]);
   }
 }

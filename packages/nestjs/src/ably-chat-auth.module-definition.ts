@@ -1,7 +1,8 @@
 import { ConfigurableModuleBuilder, type CanActivate, type ConfigurableModuleAsyncOptions, type DynamicModule, type Type } from '@nestjs/common';
-import { AblyChatAuthError, type TokenRouteAdapterOptions } from '@ably-chat-auth/core';
+import { AblyChatAuthError } from '@ably-chat-auth/core';
+import { DEFAULT_TOKEN_PATH, type TokenRouteAdapterOptions } from '@ably-chat-auth/core/adapter';
 import { createTokenRouteController } from './ably-chat-auth.controller.js';
-import { ABLY_CHAT_AUTH_OPTIONS, DEFAULT_TOKEN_ROUTE_PATH } from './ably-chat-auth.constants.js';
+import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
 
 /**
  * The token route's options: core's (`apiKey`, `policy`, `ttl`, `hooks`, `logger`...), with
@@ -31,7 +32,10 @@ export type TokenRouteGuard = Type<CanActivate> | CanActivate;
 export interface AblyChatAuthModuleExtras {
   /** Register the module globally, so any module can inject `AblyChatAuthService`. Default `false`. */
   isGlobal?: boolean;
-  /** Path of the built-in route, under the app's global prefix. Default `'ably-token'`. */
+  /**
+   * Path of the built-in route, as on every adapter: default `'/api/ably-token'`. It goes under the
+   * app's global prefix: with `app.setGlobalPrefix('api')` pass `path: 'ably-token'`.
+   */
   path?: string;
   /** Guards run before the built-in route (e.g. `AuthGuard('jwt')`); their 401/403 leave in Ably's error shape. */
   guards?: TokenRouteGuard[];
@@ -41,7 +45,7 @@ export interface AblyChatAuthModuleExtras {
 
 const DEFAULT_EXTRAS: Required<AblyChatAuthModuleExtras> = {
   isGlobal: false,
-  path: DEFAULT_TOKEN_ROUTE_PATH,
+  path: DEFAULT_TOKEN_PATH,
   guards: [],
   mountRoute: true,
 };

@@ -1,15 +1,10 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { AblyChatAuthError } from '@ably-chat-auth/core';
-import { ABLY_CHAT_AUTH_OPTIONS, ABLY_CHAT_AUTH_TOKEN_ROUTE } from './ably-chat-auth.constants.js';
+import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
 import { ConfigurableAblyChatAuthModule, type AblyChatAuthModuleAsyncOptions, type AblyChatAuthModuleRootOptions } from './ably-chat-auth.module-definition.js';
-import { AblyChatAuthService, createModuleTokenRoute } from './ably-chat-auth.service.js';
+import { tokenRouteProvider } from './ably-chat-auth.providers.js';
+import { AblyChatAuthService } from './ably-chat-auth.service.js';
 import { checkAsyncOptionNames, checkRootOptionNames } from './option-names.js';
-
-const tokenRouteProvider: Provider = {
-  provide: ABLY_CHAT_AUTH_TOKEN_ROUTE,
-  useFactory: createModuleTokenRoute,
-  inject: [ABLY_CHAT_AUTH_OPTIONS],
-};
 
 /**
  * `Req` as written, never inferred (what `NoInfer` does, in a form older TypeScript reads too): an
@@ -46,7 +41,7 @@ function requireObject(options: unknown, method: string, example: string): asser
  *   ],
  * })
  * export class AppModule {}
- * // app.setGlobalPrefix('api') -> GET/POST /api/ably-token
+ * // GET/POST /api/ably-token (with app.setGlobalPrefix('api'), pass path: 'ably-token')
  */
 @Module({
   providers: [tokenRouteProvider, AblyChatAuthService],

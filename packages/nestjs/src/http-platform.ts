@@ -1,27 +1,14 @@
 import type { ServerResponse } from 'node:http';
-import { writeTokenRouteResponse, type TokenRouteRequest, type TokenRouteResponse } from '@ably-chat-auth/core';
+import type { HttpServer } from '@nestjs/common';
+import { writeTokenRouteResponse, type TokenRouteRequest, type TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 
 /** What the Express and Fastify requests have in common, as far as the token route is concerned. */
 interface PlatformRequest {
   method?: string;
-  headers?: Readonly<Record<string, string | string[] | undefined>>;
+  headers?: TokenRouteRequest['headers'];
   user?: unknown;
   /** Fastify: the Node request, where Nest middleware (run by @fastify/middie) leaves `user`. */
   raw?: { user?: unknown };
-}
-
-/** The parts of a FastifyReply used here (typed structurally: fastify is not a dependency). */
-interface FastifyReplyLike {
-  raw: ServerResponse;
-  sent: boolean;
-  code(status: number): FastifyReplyLike;
-  headers(values: Record<string, string>): FastifyReplyLike;
-  send(body: string): unknown;
-}
-
-function isFastifyReply(res: unknown): res is FastifyReplyLike {
-  const reply = res as Partial<FastifyReplyLike> | null;
-  return typeof reply === 'object' && reply !== null && typeof reply.code === 'function' && typeof reply.headers === 'function' && typeof reply.raw === 'object';
 }
 
 /**
@@ -40,15 +27,18 @@ export function toTokenRouteRequest<Req>(req: Req): TokenRouteRequest<Req> {
 }
 
 /**
- * Writes core's answer byte for byte. Express: on the Node response. Fastify: through the reply,
- * so the app's `onSend` hooks and the headers its plugins set (CORS...) still apply.
- * Does nothing once the response was sent or the client has gone.
+ * Writes core's answer byte for byte, on the platform the app runs (`HttpAdapterHost`'s adapter
+ * type): on Express to the Node response itself (Express's `send` would add a charset to
+ * `application/jwt` and an ETag), on any other platform through the adapter's `reply`, so
+ * Fastify's `onSend` hooks and the headers the app's plugins set still apply. Does nothing once
+ * the response was sent.
  */
-export function writeTokenRouteAnswer(res: unknown, answer: TokenRouteResponse): void {
-  if (isFastifyReply(res)) {
-    if (res.sent || res.raw.headersSent || res.raw.destroyed) return;
-    res.code(answer.status).headers(answer.headers).send(answer.body);
+export function writeAnswer(httpAdapter: HttpServer, res: unknown, answer: TokenRouteResponse): void {
+  if (httpAdapter.getType() === 'express') {
+    writeTokenRouteResponse(res as ServerResponse, answer);
     return;
   }
-  writeTokenRouteResponse(res as ServerResponse, answer);
+  if (httpAdapter.isHeadersSent(res)) return;
+  for (const name in answer.headers) httpAdapter.setHeader(res, name, answer.headers[name]!);
+  httpAdapter.reply(res, answer.body, answer.status);
 }

@@ -1,4 +1,4 @@
-export { ABLY_CHAT_AUTH_OPTIONS, DEFAULT_TOKEN_ROUTE_PATH } from './ably-chat-auth.constants.js';
+export { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
 export { AblyTokenRoute, ChatGrants } from './ably-chat-auth.decorators.js';
 export { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 export { AblyTokenRouteInterceptor } from './ably-chat-auth.interceptor.js';
@@ -11,7 +11,19 @@ export type {
   AblyChatAuthOptionsFactory,
   TokenRouteGuard,
 } from './ably-chat-auth.module-definition.js';
-export { AblyChatAuthService } from './ably-chat-auth.service.js';
-export { toTokenRouteRequest, userFromRequest, writeTokenRouteAnswer } from './http-platform.js';
-// One import for an app: grants helpers, errors and token tools come with the adapter.
-export * from '@ably-chat-auth/core';
+export { AblyChatAuthService, type AblyChatAuthCallOptions } from './ably-chat-auth.service.js';
+export { userFromRequest } from './http-platform.js';
+export { TokenRouteAnswer } from './token-route-answer.js';
+// What a NestJS app needs beside the module, so one import does.
+export {
+  AblyChatAuthError,
+  DEFAULT_TOKEN_PATH,
+  definePolicy,
+  isAblyChatAuthError,
+  isCrossSiteRequest,
+  room,
+  rooms,
+  type ChatPolicy,
+  type IssuedToken,
+  type TokenRoute,
+} from '@ably-chat-auth/core';

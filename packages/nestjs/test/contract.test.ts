@@ -13,10 +13,7 @@ function startNest(platform: Platform, configure: (app: INestApplication) => voi
     const server = await startApp(
       platform,
       { imports: [AblyChatAuthModule.forRoot({ ...options, resolveUser: (req: { headers: Headers }) => resolveUserFromHeaders(req.headers) })] },
-      (app) => {
-        app.setGlobalPrefix('api');
-        configure(app);
-      },
+      configure,
     );
     return { baseUrl: server.baseUrl, tokenPath: '/api/ably-token', close: server.close };
   };

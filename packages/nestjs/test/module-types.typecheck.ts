@@ -98,10 +98,10 @@ export function typeTests(): void {
 
   // The service: AblyChatAuthService<AppUser> takes AppUsers.
   const service = null as unknown as AblyChatAuthService<AppUser>;
-  void service.issueTokenForUser({ id: 'alice', banned: false });
+  void service.issueForUser({ id: 'alice', banned: false });
   // @ts-expect-error -- not an AppUser
-  void service.issueTokenForUser({ id: 'alice', baned: false });
-  void service.respondForUser({ id: 'alice', banned: false }, {}, (user) => ({ [room`dms:${user.id}:*`]: 'all' }));
+  void service.issueForUser({ id: 'alice', baned: false });
+  void service.respond({ id: 'alice', banned: false }, {}, { policy: (user) => ({ [room`dms:${user.id}:*`]: 'all' }) });
   // @ts-expect-error -- the policy's user is an AppUser
-  void service.respondForUser(null, {}, (user) => (user.baned ? null : { lobby: 'all' }));
+  void service.respond(null, {}, { policy: (user) => (user.baned ? null : { lobby: 'all' }) });
 }

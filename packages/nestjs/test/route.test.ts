@@ -23,6 +23,8 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
               policy: appPolicy,
               ttl: '10m',
               guards: [AuthGuard('bearer')],
+              // Under the app's global prefix 'api': /api/ably-token.
+              path: 'ably-token',
               logger: false,
               hooks: { onTokenIssued: (event) => void issued.push(event.clientId) },
             }),
@@ -133,7 +135,7 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
     });
 
     it('the default path is not mounted', async () => {
-      expect((await request(`${server.baseUrl}/ably-token`, { headers: { 'x-user': 'carol' } })).status).toBe(404);
+      expect((await request(`${server.baseUrl}/api/ably-token`, { headers: { 'x-user': 'carol' } })).status).toBe(404);
     });
   });
 
@@ -174,32 +176,32 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
     afterAll(() => server.close());
 
     it('a guard returning false: Nest’s 403 in Ably’s shape (the client stops retrying)', async () => {
-      expect(expectAblyError(await request(`${server.baseUrl}/ably-token`, { headers: { 'x-guard': 'deny', 'x-user': 'dan' } }), 403, 40300)).toBe('Forbidden resource');
+      expect(expectAblyError(await request(`${server.baseUrl}/api/ably-token`, { headers: { 'x-guard': 'deny', 'x-user': 'dan' } }), 403, 40300)).toBe('Forbidden resource');
     });
 
     it('a guard’s 429: Ably code 42910, with the Retry-After header it set', async () => {
-      const answer = await request(`${server.baseUrl}/ably-token`, { headers: { 'x-guard': 'busy', 'x-user': 'dan' } });
+      const answer = await request(`${server.baseUrl}/api/ably-token`, { headers: { 'x-guard': 'busy', 'x-user': 'dan' } });
       expect(expectAblyError(answer, 429, 42910)).toBe('Too many token requests.');
       expect(answer.headers.get('retry-after')).toBe('30');
     });
 
     it('a guard that crashes: 500 in Ably’s shape, logged, without the cause', async () => {
       const before = failures;
-      const answer = await request(`${server.baseUrl}/ably-token`, { headers: { 'x-guard': 'throw', 'x-user': 'dan' } });
+      const answer = await request(`${server.baseUrl}/api/ably-token`, { headers: { 'x-guard': 'throw', 'x-user': 'dan' } });
       expectAblyError(answer, 500, 50000);
       expect(answer.body).not.toContain('guard crashed');
       expect(failures).toBe(before + 1);
     });
 
     it('a resolver that throws: core’s 500, the cause (and the key) not sent', async () => {
-      const answer = await request(`${server.baseUrl}/ably-token`, { headers: { 'x-user': 'explode' } });
+      const answer = await request(`${server.baseUrl}/api/ably-token`, { headers: { 'x-user': 'explode' } });
       expectAblyError(answer, 500, 50000);
       expect(answer.body).not.toContain('session store');
       expect(answer.body).not.toContain(SECRET);
     });
 
     it('the guard lets others through', async () => {
-      expect((await expectToken(await request(`${server.baseUrl}/ably-token`, { headers: { 'x-user': 'dan' } })))['x-ably-clientId']).toBe('dan');
+      expect((await expectToken(await request(`${server.baseUrl}/api/ably-token`, { headers: { 'x-user': 'dan' } })))['x-ably-clientId']).toBe('dan');
     });
   });
 
@@ -235,13 +237,13 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
     afterAll(() => server.close());
 
     it('an explicit ForbiddenException("banned"): 403 with its message, and no warning', async () => {
-      expect(expectAblyError(await request(`${server.baseUrl}/ably-token`, { headers: { 'x-user': 'banned' } }), 403, 40300)).toBe('banned');
+      expect(expectAblyError(await request(`${server.baseUrl}/api/ably-token`, { headers: { 'x-user': 'banned' } }), 403, 40300)).toBe('banned');
       expect(warnings).toEqual([]);
     });
 
     it('two plain denials: both 403 "Forbidden resource", one warning through the module logger', async () => {
       for (const method of ['GET', 'POST']) {
-        expect(expectAblyError(await request(`${server.baseUrl}/ably-token`, { method }), 403, 40300)).toBe('Forbidden resource');
+        expect(expectAblyError(await request(`${server.baseUrl}/api/ably-token`, { method }), 403, 40300)).toBe('Forbidden resource');
       }
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/returned false/);
@@ -251,7 +253,7 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
     });
 
     it('the guard lets signed-in users through', async () => {
-      expect((await expectToken(await request(`${server.baseUrl}/ably-token`, { headers: { 'x-user': 'hal' } })))['x-ably-clientId']).toBe('hal');
+      expect((await expectToken(await request(`${server.baseUrl}/api/ably-token`, { headers: { 'x-user': 'hal' } })))['x-ably-clientId']).toBe('hal');
       expect(warnings).toHaveLength(1);
     });
   });
@@ -260,7 +262,8 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
     let server: TestApp;
 
     beforeAll(async () => {
-      server = await startApp(platform, { imports: [AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy: { lobby: 'all' }, logger: false })] }, (app) => app.setGlobalPrefix('api'));
+      // The default path, as on every adapter: /api/ably-token.
+      server = await startApp(platform, { imports: [AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy: { lobby: 'all' }, logger: false })] });
     });
 
     afterAll(() => server.close());
@@ -339,7 +342,7 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
     afterAll(() => server.close());
 
     it('the platform answers the preflight', async () => {
-      const answer = await request(`${server.baseUrl}/ably-token`, {
+      const answer = await request(`${server.baseUrl}/api/ably-token`, {
         method: 'OPTIONS',
         headers: { origin: 'https://chat.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-user' },
       });
@@ -348,10 +351,10 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
     });
 
     it('the token answer keeps the CORS headers, besides its own', async () => {
-      const answer = await request(`${server.baseUrl}/ably-token`, { method: 'POST', headers: { origin: 'https://chat.example', 'x-user': 'gus' } });
+      const answer = await request(`${server.baseUrl}/api/ably-token`, { method: 'POST', headers: { origin: 'https://chat.example', 'x-user': 'gus' } });
       expect((await expectToken(answer))['x-ably-clientId']).toBe('gus');
       expect(answer.headers.get('access-control-allow-origin')).toBe('https://chat.example');
-      const refused = await request(`${server.baseUrl}/ably-token`, { headers: { origin: 'https://chat.example' } });
+      const refused = await request(`${server.baseUrl}/api/ably-token`, { headers: { origin: 'https://chat.example' } });
       expectAblyError(refused, 401, 40100);
       expect(refused.headers.get('access-control-allow-origin')).toBe('https://chat.example');
     });
@@ -366,10 +369,10 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
     it('mounts no route, while the service still signs', async () => {
       const server = await startApp(platform, { imports: [AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy: { lobby: 'all' }, mountRoute: false })], providers: [Probe] });
       try {
-        const answer = await request(`${server.baseUrl}/ably-token`, { headers: { 'x-user': 'x' } });
+        const answer = await request(`${server.baseUrl}/api/ably-token`, { headers: { 'x-user': 'x' } });
         expect(answer.status).toBe(404);
         expect(answer.headers.get('x-ably-errorcode')).toBeNull();
-        expect(await server.app.get(Probe).tokens.issueTokenForUser({ id: 'eve' })).toMatchObject({ clientId: 'eve' });
+        expect(await server.app.get(Probe).tokens.issueForUser({ id: 'eve' })).toMatchObject({ clientId: 'eve' });
       } finally {
         await server.close();
       }
@@ -378,7 +381,7 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
     it('while by default the same app has the route', async () => {
       const server = await startApp(platform, { imports: [AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy: { lobby: 'all' } })] });
       try {
-        expectAblyError(await request(`${server.baseUrl}/ably-token`), 401, 40100);
+        expectAblyError(await request(`${server.baseUrl}/api/ably-token`), 401, 40100);
       } finally {
         await server.close();
       }

@@ -1,8 +1,9 @@
 import { decodeAblyToken, explainDecision, isAblyChatAuthError, resourceMatches, type AllowsDecision, type AblyOperation, type GrantItem } from '@ably-chat-auth/core';
 import { printJson, type CommandContext } from '../context.js';
 import { CliUsageError, EXIT_NEGATIVE, EXIT_OK, type ExitCode } from '../exit-codes.js';
-import { relativeExpiry, renderTable, type Cell } from '../format.js';
+import { readClaimTime, relativeExpiry, renderTable, type Cell } from '../format.js';
 import { readTokenOperand } from '../input.js';
+import { escapeTerminalText } from '../terminal-text.js';
 
 export interface ExplainOptions {
   room: string;
@@ -33,7 +34,7 @@ export interface ExplainJson {
  */
 export async function explainCommand(operand: string, options: ExplainOptions, context: CommandContext): Promise<ExitCode> {
   if (options.room.trim() === '') throw new CliUsageError('--room must name a room, e.g. --room lobby.');
-  const token = await readTokenOperand(operand, context.stdin);
+  const token = await readTokenOperand(operand, context);
   const decoded = decodeAblyToken(token);
   const decision = decide(decoded.capability, options);
   const now = context.now();
@@ -54,8 +55,9 @@ export async function explainCommand(operand: string, options: ExplainOptions, c
   }
 
   const { bold, dim, green, red, yellow } = context.styles;
-  const who = decoded.clientId === undefined ? 'this token' : `${JSON.stringify(decoded.clientId)}`;
-  const what = `'${options.feature}' in room '${options.room}'`;
+  // The clientId, the room patterns and even --room may come from a forged token or a pasted string.
+  const who = decoded.clientId === undefined ? 'this token' : escapeTerminalText(JSON.stringify(decoded.clientId));
+  const what = `'${escapeTerminalText(options.feature)}' in room '${escapeTerminalText(options.room)}'`;
   context.stdout.line(decision.allowed ? `${bold(green('ALLOWED'))}  ${who} may use ${what}` : `${bold(red('DENIED'))}  ${who} may not use ${what}`);
   const rows = decision.required.map((op): Array<Cell | string> => {
     const grant = decision.grantedBy[op];
@@ -67,10 +69,15 @@ export async function explainCommand(operand: string, options: ExplainOptions, c
   if (!decision.allowed && Object.keys(decision.grantedBy).length === 0) {
     const patterns = Object.keys(decoded.capability);
     if (!patterns.some((pattern) => resourceMatches(pattern, options.room))) {
-      context.stdout.line(dim(`No grant of this token matches room '${options.room}'. It grants: ${patterns.map((p) => `'${p}'`).join(', ') || 'nothing'}.`));
+      const granted = patterns.map((p) => `'${escapeTerminalText(p)}'`).join(', ') || 'nothing';
+      context.stdout.line(dim(`No grant of this token matches room '${escapeTerminalText(options.room)}'. It grants: ${granted}.`));
     }
   }
-  if (expired) context.stdout.line(yellow(`Note: the token ${relativeExpiry(decoded.expiresAt!, now)}; Ably refuses it whatever its capability.`));
+  if (expired) {
+    const exp = readClaimTime(decoded.claims.exp);
+    const when = exp.kind === 'valid' ? `the token ${relativeExpiry(exp.at, now)}` : "the token's exp claim is an invalid date in the past";
+    context.stdout.line(yellow(`Note: ${when}; Ably refuses it whatever its capability.`));
+  }
   return decision.allowed ? EXIT_OK : EXIT_NEGATIVE;
 }
 

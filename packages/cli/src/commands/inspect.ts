@@ -1,7 +1,7 @@
 import { CHAT_FEATURE_NAMES, decodeAblyToken, isAblyChatAuthError, verifyAblyToken, type DecodedAblyToken } from '@ably-chat-auth/core';
 import { printJson, type CommandContext } from '../context.js';
 import { EXIT_NEGATIVE, EXIT_OK, type ExitCode } from '../exit-codes.js';
-import { isoTime, relativeExpiry, relativeTime, renderTable, tableWidth, type Cell } from '../format.js';
+import { claimIsoTime, readClaimTime, relativeExpiry, relativeTime, renderTable, tableWidth, INVALID_DATE, type Cell, type ClaimTime } from '../format.js';
 import { readApiKey, readTokenOperand, type ResolvedKey } from '../input.js';
 
 export interface InspectOptions {
@@ -37,7 +37,7 @@ interface Verification {
  */
 export async function inspectCommand(operand: string, options: InspectOptions, context: CommandContext): Promise<ExitCode> {
   const key = readApiKey(options.key, context.env);
-  const token = await readTokenOperand(operand, context.stdin);
+  const token = await readTokenOperand(operand, context);
   const decoded = decodeAblyToken(token);
   const verification = verify(token, key);
   const now = context.now();
@@ -61,15 +61,16 @@ function verify(token: string, key: ResolvedKey | undefined): Verification {
 }
 
 function toJson(decoded: DecodedAblyToken, verification: Verification, now: number): InspectJson {
-  const rooms: InspectJson['rooms'] = {};
+  // Room names are untrusted keys: a room called __proto__ must stay a room.
+  const rooms: InspectJson['rooms'] = Object.create(null) as InspectJson['rooms'];
   for (const [pattern, room] of Object.entries(decoded.rooms)) {
     rooms[pattern] = { features: room.features, presets: room.presets, capabilities: room.operations };
   }
   return {
     clientId: decoded.clientId ?? null,
     keyName: decoded.keyName ?? null,
-    issuedAt: isoTime(decoded.issuedAt),
-    expiresAt: isoTime(decoded.expiresAt),
+    issuedAt: claimIsoTime(readClaimTime(decoded.claims.iat)),
+    expiresAt: claimIsoTime(readClaimTime(decoded.claims.exp)),
     expired: decoded.expiresAt === undefined ? null : decoded.expiresAt <= now,
     verified: verification.verified,
     verificationError: verification.error,
@@ -81,21 +82,21 @@ function toJson(decoded: DecodedAblyToken, verification: Verification, now: numb
 function printHuman(decoded: DecodedAblyToken, verification: Verification, now: number, context: CommandContext): void {
   const { bold, dim, green, red, yellow } = context.styles;
   const missing = (what: string): Cell => ({ text: `(none: ${what})`, paint: yellow });
+  const timeCell = (time: ClaimTime, claim: 'iat' | 'exp', valid: (at: number) => Cell): Cell => {
+    if (time.kind === 'valid') return valid(time.at);
+    if (time.kind === 'invalid') return { text: `${INVALID_DATE} (${claim} is ${describeClaim(time.raw)})`, paint: red };
+    return missing(claim === 'iat' ? 'no iat claim' : 'no exp claim; Ably refuses such a token');
+  };
   const rows: Array<Array<Cell | string>> = [
     ['Client ID', decoded.clientId ?? missing('no x-ably-clientId claim')],
     ['Key name', decoded.keyName ?? missing('no kid header')],
-    [
-      'Issued',
-      decoded.issuedAt === undefined ? missing('no iat claim') : `${isoTime(decoded.issuedAt)} (${relativeTime(decoded.issuedAt, now)})`,
-    ],
+    ['Issued', timeCell(readClaimTime(decoded.claims.iat), 'iat', (at) => ({ text: `${new Date(at).toISOString()} (${relativeTime(at, now)})` }))],
     [
       'Expires',
-      decoded.expiresAt === undefined
-        ? missing('no exp claim; Ably refuses such a token')
-        : {
-            text: `${isoTime(decoded.expiresAt)} (${relativeExpiry(decoded.expiresAt, now)})`,
-            paint: decoded.expiresAt <= now ? red : (text) => text,
-          },
+      timeCell(readClaimTime(decoded.claims.exp), 'exp', (at) => ({
+        text: `${new Date(at).toISOString()} (${relativeExpiry(at, now)})`,
+        paint: at <= now ? red : (text) => text,
+      })),
     ],
   ];
   if (decoded.revocationKey !== undefined) rows.push(['Revocation key', decoded.revocationKey]);
@@ -133,4 +134,10 @@ function printHuman(decoded: DecodedAblyToken, verification: Verification, now: 
   context.stdout.line(bold('Capability (raw Ably operations)'));
   for (const line of renderTable(patterns.map((pattern) => [{ text: pattern, paint: bold }, decoded.rooms[pattern]!.operations.join(', ') || '(none)'])))
     context.stdout.line(line);
+}
+
+/** A claim's raw value for a message, cut short: it comes from the token and may be anything. */
+function describeClaim(raw: unknown): string {
+  const text = JSON.stringify(raw) ?? String(raw);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }

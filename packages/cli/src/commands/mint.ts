@@ -10,6 +10,8 @@ export interface MintOptions {
   ttl?: string;
   key?: string;
   json?: boolean;
+  /** Allow `op:*`, `op:push-admin` and `op:privileged-headers` (core refuses them otherwise). */
+  allowPrivilegedOperations?: boolean;
 }
 
 /** The `--json` document of `mint`. */
@@ -30,7 +32,11 @@ export async function mintCommand(options: MintOptions, context: CommandContext)
   if (options.clientId === undefined) throw new CliUsageError("mint needs --client-id, the identity the token carries (e.g. --client-id alice).");
   const grants = parseGrantOptions(options.grant);
   const key = requireApiKey(options.key, context.env);
-  const issuer = createTokenIssuer({ apiKey: key.raw, ...(options.ttl !== undefined ? { ttl: options.ttl } : {}) });
+  const issuer = createTokenIssuer({
+    apiKey: key.raw,
+    ...(options.ttl !== undefined ? { ttl: options.ttl } : {}),
+    ...(options.allowPrivilegedOperations ? { allowPrivilegedOperations: true } : {}),
+  });
   const issued = await issuer.issue({ clientId: options.clientId, grants });
   if (options.json) {
     const json: MintJson = {

@@ -1,0 +1,101 @@
+import fc from 'fast-check';
+import { assertClientId, assertRoomPattern, compileGrants, createTokenIssuer, isAblyChatAuthError, isRoomPattern, room, rooms, type AblyChatAuthErrorCode } from '../src/index';
+import { TEST_KEY } from './helpers';
+
+function failure(fn: () => unknown): { code: AblyChatAuthErrorCode; message: string } | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (!isAblyChatAuthError(error)) throw error;
+    return { code: error.code, message: error.message };
+  }
+  return undefined;
+}
+
+const NAMED: Array<[number, string]> = [
+  [0x200b, 'ZERO WIDTH SPACE'],
+  [0x200c, 'ZERO WIDTH NON-JOINER'],
+  [0x200d, 'ZERO WIDTH JOINER'],
+  [0x200e, 'LEFT-TO-RIGHT MARK'],
+  [0x200f, 'RIGHT-TO-LEFT MARK'],
+  [0x2060, 'WORD JOINER'],
+  [0x2061, 'FUNCTION APPLICATION'],
+  [0x2062, 'INVISIBLE TIMES'],
+  [0x2063, 'INVISIBLE SEPARATOR'],
+  [0x2064, 'INVISIBLE PLUS'],
+  [0xfeff, 'ZERO WIDTH NO-BREAK SPACE'],
+  [0x202a, 'LEFT-TO-RIGHT EMBEDDING'],
+  [0x202b, 'RIGHT-TO-LEFT EMBEDDING'],
+  [0x202c, 'POP DIRECTIONAL FORMATTING'],
+  [0x202d, 'LEFT-TO-RIGHT OVERRIDE'],
+  [0x202e, 'RIGHT-TO-LEFT OVERRIDE'],
+  [0x2066, 'LEFT-TO-RIGHT ISOLATE'],
+  [0x2067, 'RIGHT-TO-LEFT ISOLATE'],
+  [0x2068, 'FIRST STRONG ISOLATE'],
+  [0x2069, 'POP DIRECTIONAL ISOLATE'],
+];
+const hex = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+
+// Every place a name shown to chat users is checked, with the code it fails with.
+const CHECKS: Array<[string, (value: string) => unknown, AblyChatAuthErrorCode]> = [
+  ['assertClientId', (v) => assertClientId(v), 'ERR_INVALID_CLIENT_ID'],
+  ['the room tag', (v) => room`dms:${v}:*`, 'ERR_INVALID_ROOM_SEGMENT'],
+  ['rooms.exact', (v) => rooms.exact('dms', v), 'ERR_INVALID_ROOM_SEGMENT'],
+  ['rooms.namespace', (v) => rooms.namespace(v), 'ERR_INVALID_ROOM_SEGMENT'],
+  ['assertRoomPattern', (v) => assertRoomPattern(v), 'ERR_INVALID_ROOM_PATTERN'],
+  ['compileGrants', (v) => compileGrants({ [v]: 'send' }), 'ERR_INVALID_ROOM_PATTERN'],
+];
+
+describe('invisible and direction-changing characters', () => {
+  describe.each(CHECKS)('%s', (_label, check, code) => {
+    it.each(NAMED.map(([codePoint, name]) => [hex(codePoint), name, codePoint] as const))('refuses %s %s, naming it and its position', (_hex, name, codePoint) => {
+      const result = failure(() => check(`adm${String.fromCodePoint(codePoint)}in`));
+      expect(result?.code).toBe(code);
+      expect(result?.message).toContain(`${hex(codePoint)} ${name} at position 3`);
+    });
+
+    it.each([
+      ['\ud800', 'U+D800', 0],
+      ['ab\udfff', 'U+DFFF', 2],
+      ['a\ud83db', 'U+D83D', 1],
+      ['😀\ude00', 'U+DE00', 2],
+    ])('refuses the lone surrogate in %j', (value, shown, position) => {
+      const result = failure(() => check(value));
+      expect(result?.code).toBe(code);
+      expect(result?.message).toContain(`lone surrogate ${shown} at position ${position}`);
+    });
+
+    it.each(['alice', 'ünïcode', '日本語', '😀', 'a😀b', '𝒳-42', 'Ελένη', 'עברית'])('accepts %j', (value) => {
+      expect(failure(() => check(value))).toBeUndefined();
+    });
+  });
+
+  it('refuses such a clientId when issuing', async () => {
+    const issuer = createTokenIssuer({ apiKey: TEST_KEY });
+    await expect(issuer.issue({ clientId: 'adm\u200bin', grants: { lobby: 'all' } })).rejects.toMatchObject({
+      code: 'ERR_INVALID_CLIENT_ID',
+      message: expect.stringContaining('U+200B ZERO WIDTH SPACE at position 3'),
+    });
+  });
+
+  it('property: a string is accepted exactly when it is well formed and has none of the listed characters', () => {
+    const invisible = new Set(NAMED.map(([c]) => c));
+    const unit = fc.oneof(
+      { weight: 6, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) },
+      { weight: 1, arbitrary: fc.constantFrom(...NAMED.map(([c]) => String.fromCodePoint(c))) },
+      { weight: 1, arbitrary: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) },
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { minLength: 1, maxLength: 8 }), (parts) => {
+        const value = parts.join('');
+        // Only what this rule is about: leave out what other rules refuse.
+        fc.pre(!/[\u0000-\u001f\u007f-\u009f\u2028\u2029:*[\]]/.test(value) && value.trim() === value && value.length > 0);
+        const bad = /\p{Cs}/u.test(value) || [...value].some((ch) => invisible.has(ch.codePointAt(0)!));
+        expect(failure(() => assertClientId(value)) !== undefined).toBe(bad);
+        expect(failure(() => rooms.exact(value)) !== undefined).toBe(bad);
+        expect(isRoomPattern(value)).toBe(!bad);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, allSnippets, checkSnippets, extractSnippets, markdownFiles, type Snippet } from './snippets';
+
+// Docs are code: every ```ts block of every Markdown file compiles as a standalone strict module.
+const snippets = allSnippets();
+let problems: Map<Snippet, string[]>;
+
+beforeAll(() => {
+  problems = checkSnippets(snippets);
+}, 180_000);
+
+test('the harness finds the repository\u2019s snippets, the root README first among them', () => {
+  expect(snippets.length).toBeGreaterThan(20);
+  expect(snippets.some((s) => s.file === 'README.md')).toBe(true);
+  expect(snippets.every((s) => !s.file.includes('node_modules'))).toBe(true);
+});
+
+test.each(snippets.map((s) => [`${s.file}:${s.line}`, s] as const))('%s compiles as a strict module', (_name, snippet) => {
+  expect(problems.get(snippet)).toEqual([]);
+});
+
+test('extracts ts and typescript fences (also indented and tilde ones) with their Markdown line, and nothing else', () => {
+  const md = ['# t', '```ts', 'const a = 1;', '```', '', '```sh', 'echo', '```', '  ```typescript', '  const b: string = "x";', '  ```', '~~~ts', 'let c', '~~~', '```js', 'x', '```'].join('\n');
+  expect(extractSnippets(md, 'x.md')).toEqual([
+    { file: 'x.md', line: 3, code: 'const a = 1;' },
+    { file: 'x.md', line: 10, code: 'const b: string = "x";' },
+    { file: 'x.md', line: 13, code: 'let c' },
+  ]);
+});
+
+test('a broken snippet fails with file:line and the diagnostic; snippets do not share a scope', () => {
+  const bad: Snippet = { file: 'docs/example.md', line: 40, code: "const a = 1;\nconst n: number = 'two';\nundeclaredApp.listen(3000);" };
+  const twin: Snippet = { file: 'docs/example.md', line: 50, code: 'const a = 2;\nexport {};' };
+  const strict: Snippet = { file: 'docs/example.md', line: 60, code: 'const list: string[] = [];\nconst first: string = list[0];' };
+  const result = checkSnippets([bad, twin, strict]);
+  expect(result.get(bad)).toEqual([
+    "docs/example.md:41: TS2322 Type 'string' is not assignable to type 'number'.",
+    "docs/example.md:42: TS2304 Cannot find name 'undeclaredApp'.",
+  ]);
+  expect(result.get(twin)).toEqual([]);
+  expect(result.get(strict)).toEqual(["docs/example.md:61: TS2322 Type 'string | undefined' is not assignable to type 'string'.\n  Type 'undefined' is not assignable to type 'string'."]);
+}, 180_000);
+
+test('no document recommends handing a bare Error to the authCallback (ably-js reads it as 401: a banned user retries forever)', () => {
+  const offenders = markdownFiles().flatMap((path) =>
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .map((text, i) => ({ where: `${path.slice(ROOT.length + 1)}:${i + 1}`, text }))
+      .filter(({ text }) => /callback\(\s*new Error|throw new Error\(\s*['"`]Auth failed|callback\(\s*(error|err|e) as (Ably\.)?ErrorInfo/.test(text)),
+  );
+  expect(offenders).toEqual([]);
+});
+
+test('the root README shows the browser half through @ably-chat-auth/client', () => {
+  expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain("authCallback: createAuthCallback('/api/ably-token')");
+});
