@@ -4,7 +4,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { jwtVerify } from 'jose';
 import { chromium, type Browser } from 'playwright-core';
-import { createTokenRoute, writeTokenRouteResponse } from '@ably-chat-auth/core';
+import { createTokenRoute } from '@ably-chat-auth/core';
+import { writeTokenRouteResponse } from '@ably-chat-auth/core/adapter';
 import { listenOnLoopback } from '../packages/adapter-contract/src/listen';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,6 +1,6 @@
 import type { Logger } from '@ably-chat-auth/core';
-import { ablyErrorResponse, writeTokenRouteResponse } from '@ably-chat-auth/core';
-import { createTokenMiddleware } from '@ably-chat-auth/express';
+import { ablyErrorResponse, ablyCodeForStatus, writeTokenRouteResponse } from '@ably-chat-auth/core/adapter';
+import { createTokenHandler } from '@ably-chat-auth/express';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,
@@ -94,7 +94,7 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
     legacyHeaders: false,
     handler: (req, res) => {
       const seconds = retryAfterSeconds(req);
-      writeTokenRouteResponse(res, ablyErrorResponse(429, 42910, `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }));
+      writeTokenRouteResponse(res, ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }));
     },
   });
 
@@ -132,7 +132,7 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
   app.all(
     DEMO_ROUTES.token,
     tokenLimit,
-    createTokenMiddleware<DemoUser>({
+    createTokenHandler<DemoUser>({
       apiKey: config.apiKey,
       resolveUser: (req: Request) => req.session.user,
       policy: demoPolicy,

@@ -3,8 +3,8 @@ import { stat } from 'node:fs/promises';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Logger } from '@ably-chat-auth/core';
-import { ablyErrorResponse } from '@ably-chat-auth/core';
-import { createTokenHandler } from '@ably-chat-auth/koa';
+import { ablyCodeForStatus, ablyErrorResponse } from '@ably-chat-auth/core/adapter';
+import { createTokenHandler, respondWithKoa } from '@ably-chat-auth/koa';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,
@@ -103,10 +103,7 @@ export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): 
 
   // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
   const tokenLimit = limitPerIp(config.tokenRateLimitPerMinute, 'token', (ctx, seconds) => {
-    const answer = ablyErrorResponse(429, 42910, `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) });
-    ctx.status = answer.status;
-    ctx.body = answer.body;
-    ctx.set(answer.headers);
+    respondWithKoa(ctx, ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }));
   });
 
   router.post(
