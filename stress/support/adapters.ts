@@ -101,7 +101,7 @@ const nestResolveUser =
   (req: { headers: NodeHeaders }): StressUser | null | Promise<StressUser | null> =>
     setup.resolveUserFromHeaders(req.headers);
 
-const NEST_ROUTED = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const NEST_ROUTED = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /**
  * Core's Fetch-API route behind a small node:http bridge, as Fetch-style servers (Hono's node
