@@ -9,6 +9,7 @@ const moduleNameMapper = {
   '^@ably-chat-auth/nestjs$': '<rootDir>/../../packages/nestjs/src/index.ts',
   '^@ably-chat-auth/client$': '<rootDir>/../../packages/client/src/index.ts',
   '^@ably-chat-auth/adapter-contract$': '<rootDir>/../../packages/adapter-contract/src/index.ts',
+  '^@ably-chat-auth/adapter-contract/(.*)$': '<rootDir>/../../packages/adapter-contract/src/$1',
   // Sources import siblings with explicit `.js` endings (NodeNext); map them back to `.ts`.
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };

@@ -6,7 +6,7 @@ import { jwtVerify } from 'jose';
 import { chromium, type Browser } from 'playwright-core';
 import { createTokenRoute } from '@ably-chat-auth/core';
 import { writeTokenRouteResponse } from '@ably-chat-auth/core/adapter';
-import { listenOnLoopback } from '../packages/adapter-contract/src/listen';
+import { listenOnLoopback } from '@ably-chat-auth/adapter-contract/testing';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SECRET = 'cross-site-e2e-secret-0123456789';

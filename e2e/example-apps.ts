@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { listenOnLoopback } from '../packages/adapter-contract/src/listen';
+import { listenNestApp, listenOnLoopback } from '@ably-chat-auth/adapter-contract/testing';
 import type { DemoConfig } from '../examples/shared/src/index';
 import { createApp as createExpressApp } from '../examples/express/src/index';
 import { createApp as createKoaApp } from '../examples/koa/src/index';
@@ -42,11 +41,9 @@ export const EXAMPLE_APPS: readonly ExampleApp[] = [
     name: 'nestjs',
     framework: 'NestJS',
     start: async (config) => {
-      const app = await createNestApp(config, { logger: false });
-      await app.listen(0, '127.0.0.1');
-      const { port } = app.getHttpServer().address() as AddressInfo;
-      // app.close() runs Nest's shutdown hooks and ends keep-alive connections (forceCloseConnections).
-      return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+      // close() runs Nest's shutdown hooks and ends keep-alive connections (forceCloseConnections).
+      const { baseUrl, close } = await listenNestApp(await createNestApp(config, { logger: false }));
+      return { url: baseUrl, close };
     },
   },
 ];

@@ -14,6 +14,8 @@ const config: Config = {
   globalSetup: '<rootDir>/../packages/client/scripts/ensure-iife.cjs',
   moduleNameMapper: {
     '^@ably-chat-auth/core$': '<rootDir>/../packages/core/src/index.ts',
+    '^@ably-chat-auth/adapter-contract$': '<rootDir>/../packages/adapter-contract/src/index.ts',
+    '^@ably-chat-auth/adapter-contract/(.*)$': '<rootDir>/../packages/adapter-contract/src/$1',
     '^@ably-chat-auth/core/(.*)$': '<rootDir>/../packages/core/src/$1',
     '^@ably-chat-auth/express$': '<rootDir>/../packages/express/src/index.ts',
     '^@ably-chat-auth/koa$': '<rootDir>/../packages/koa/src/index.ts',

@@ -21,6 +21,7 @@ const config: Config = {
     '^@ably-chat-auth/koa$': '<rootDir>/../packages/koa/src/index.ts',
     '^@ably-chat-auth/nestjs$': '<rootDir>/../packages/nestjs/src/index.ts',
     '^@ably-chat-auth/adapter-contract$': '<rootDir>/../packages/adapter-contract/src/index.ts',
+  '^@ably-chat-auth/adapter-contract/(.*)$': '<rootDir>/../packages/adapter-contract/src/$1',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -5,6 +5,7 @@
  * A bench server process serves ONE route (`routeToServe()`): the three routes of a framework run
  * in three processes, so they never share a JIT state (all three call into jsonwebtoken, whose
  * optimised code would otherwise depend on which route warmed it first), as in a real app. */
+import { ALL_CHAT_OPERATIONS } from '@ably-chat-auth/adapter-contract/testing';
 import { createSecretKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -61,7 +62,7 @@ export function chatPolicy(user: BenchUser) {
 // it to; the runner checks that the three routes' tokens carry the very same capability).
 const ANNOUNCEMENTS_OPS = ['channel-metadata', 'history', 'subscribe'];
 const DMS_OPS = ['history', 'presence', 'publish', 'subscribe'];
-const LOBBY_OPS = ['annotation-publish', 'annotation-subscribe', 'channel-metadata', 'history', 'message-delete-own', 'message-update-own', 'presence', 'publish', 'subscribe'];
+const LOBBY_OPS = ALL_CHAT_OPERATIONS;
 
 function capabilityJson(userId: string): string {
   return JSON.stringify({ announcements: ANNOUNCEMENTS_OPS, [`dms:${userId}:*`]: DMS_OPS, lobby: LOBBY_OPS });

@@ -11,6 +11,7 @@ import express from 'express';
 import Koa from 'koa';
 import { listenOnLoopback } from '@ably-chat-auth/adapter-contract';
 import { createFetchTokenRoute } from '@ably-chat-auth/core/fetch';
+import { listenNestApp } from '@ably-chat-auth/adapter-contract/testing';
 import { createTokenMiddleware as createExpressTokenMiddleware } from '@ably-chat-auth/express';
 import { createTokenMiddleware as createKoaTokenMiddleware } from '@ably-chat-auth/koa';
 import { AblyChatAuthModule } from '@ably-chat-auth/nestjs';
@@ -211,9 +212,8 @@ export const STRESS_ADAPTERS: readonly StressAdapter[] = [
         abortOnError: false,
         forceCloseConnections: true,
       });
-      await app.listen(0, '127.0.0.1');
-      const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-      return { baseUrl, port: portOf(baseUrl), tokenPath: TOKEN_PATH, close: () => app.close() };
+      const { baseUrl, close } = await listenNestApp(app);
+      return { baseUrl, port: portOf(baseUrl), tokenPath: TOKEN_PATH, close };
     },
   },
   {
@@ -241,9 +241,8 @@ export const STRESS_ADAPTERS: readonly StressAdapter[] = [
         recordFrameworkError(setup.recorder, 'fastify', error);
         done();
       });
-      await app.listen(0, '127.0.0.1');
-      const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-      return { baseUrl, port: portOf(baseUrl), tokenPath: TOKEN_PATH, close: () => app.close() };
+      const { baseUrl, close } = await listenNestApp(app);
+      return { baseUrl, port: portOf(baseUrl), tokenPath: TOKEN_PATH, close };
     },
   },
   {

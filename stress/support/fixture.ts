@@ -2,6 +2,7 @@
  * token must pass. The policy and the expected capability are the adapter contract's, so the
  * stress suite grades tokens by the same rule as the contract. */
 import { randomBytes } from 'node:crypto';
+import { capabilityOf, randomTestKey } from '@ably-chat-auth/adapter-contract/testing';
 import { contractGrants, expectedCapability, type ContractHeaders } from '@ably-chat-auth/adapter-contract';
 import { decodeAblyToken, type Logger, type TokenRouteHooks, type TokenRouteOptions } from '@ably-chat-auth/core';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
@@ -34,9 +35,7 @@ export interface StressKey {
 }
 
 export function createKey(keyId = 'stressKey'): StressKey {
-  const keyName = `stressApp.${keyId}`;
-  const secret = `STRESS-SECRET-${randomBytes(18).toString('base64url')}`;
-  return { apiKey: `${keyName}:${secret}`, keyName, secret };
+  return randomTestKey(`stressApp.${keyId}`, 'STRESS');
 }
 
 /**
@@ -154,12 +153,9 @@ export function createSetup(
   };
 }
 
+/** The kit's sorted capability, from an object (what decodeAblyToken returns) rather than the JSON. */
 function sortedCapability(capability: Record<string, readonly string[]>): Record<string, string[]> {
-  return Object.fromEntries(
-    Object.entries(capability)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([resource, ops]) => [resource, [...ops].sort()]),
-  );
+  return capabilityOf(JSON.stringify(capability));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { ALL_CHAT_OPERATIONS, randomTestKey } from './testing.js';
 import { room, type ChatGrants, type Logger, type TokenRouteHooks } from '@ably-chat-auth/core';
 
 /** The user the contract's resolver returns. Its `id` is the token's clientId (core's default mapping). */
@@ -76,17 +76,7 @@ export function contractGrants(userId: string): ChatGrants {
 export function expectedCapability(userId: string): Record<string, string[]> {
   return {
     [`dms:${userId}:*`]: ['history', 'publish', 'subscribe'],
-    lobby: [
-      'annotation-publish',
-      'annotation-subscribe',
-      'channel-metadata',
-      'history',
-      'message-delete-own',
-      'message-update-own',
-      'presence',
-      'publish',
-      'subscribe',
-    ],
+    lobby: [...ALL_CHAT_OPERATIONS],
   };
 }
 
@@ -126,9 +116,7 @@ export const CONTRACT_ALLOWED_ORIGIN = 'https://chat.example.test';
 
 /** Builds a fresh fixture: a random key (so a leak of its secret is unmistakable), recorders, the policy. */
 export function createContractFixture(): ContractFixture {
-  const keyName = 'contractApp.contractKey';
-  const secret = `CONTRACT-SECRET-${randomBytes(18).toString('base64url')}`;
-  const apiKey = `${keyName}:${secret}`;
+  const { apiKey, keyName, secret } = randomTestKey('contractApp.contractKey', 'CONTRACT');
   const events: RecordedHookEvent[] = [];
   const logs: RecordedLogLine[] = [];
   const record = (level: string) => (message: string, meta?: Record<string, unknown>) => {

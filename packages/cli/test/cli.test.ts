@@ -1,3 +1,4 @@
+import { ALL_CHAT_OPERATIONS } from '@ably-chat-auth/adapter-contract/testing';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -91,17 +92,7 @@ describe('mint', () => {
     expect(payload['x-ably-clientId']).toBe('alice');
     expect(JSON.parse(payload['x-ably-capability'] as string)).toEqual({
       'dms:alice:*': ['history', 'publish', 'subscribe'],
-      lobby: [
-        'annotation-publish',
-        'annotation-subscribe',
-        'channel-metadata',
-        'history',
-        'message-delete-own',
-        'message-update-own',
-        'presence',
-        'publish',
-        'subscribe',
-      ],
+      lobby: ALL_CHAT_OPERATIONS,
     });
     // Core's default: 1 h, iat back-dated 30 s for clock skew.
     expect(payload.exp! as number - (payload.iat as number)).toBe(3600);

@@ -1,3 +1,4 @@
+import { ALL_CHAT_OPERATIONS } from '@ably-chat-auth/adapter-contract/testing';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as Ably from 'ably';
@@ -50,7 +51,7 @@ describe('the real ably client against the core route', () => {
     expect(payload['x-ably-clientId']).toBe('alice');
     expect(JSON.parse(payload['x-ably-capability'] as string)).toEqual({
       'dms:alice:*': ['publish', 'subscribe'],
-      lobby: ['annotation-publish', 'annotation-subscribe', 'channel-metadata', 'history', 'message-delete-own', 'message-update-own', 'presence', 'publish', 'subscribe'],
+      lobby: ALL_CHAT_OPERATIONS,
     });
     expect((payload.exp as number) - (payload.iat as number)).toBe(3600);
   });

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import * as kit from '@ably-chat-auth/adapter-contract/testing';
+import { listenOnLoopback, testKey, type AblyClaims } from '@ably-chat-auth/adapter-contract/testing';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 
@@ -43,42 +43,24 @@ export interface Running {
 
 /** Serves a Koa app on a real socket (127.0.0.1, random port). */
 export async function serve(app: { callback(): (req: IncomingMessage, res: ServerResponse) => unknown }): Promise<Running> {
-  const server = createServer(app.callback() as (req: IncomingMessage, res: ServerResponse) => void);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const { baseUrl, close } = await listenOnLoopback(createServer(app.callback() as (req: IncomingMessage, res: ServerResponse) => void));
+  return { url: baseUrl, close };
 }
+
+const KEY = testKey(KEY_NAME, SECRET);
 
 /** Verifies an Ably JWT independently of our code: HS256 with the key secret, `kid` = key name. */
-export async function verifyAblyJwt(token: string): Promise<JWTPayload & { 'x-ably-clientId'?: string; 'x-ably-capability'?: string }> {
-  expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'HS256', kid: KEY_NAME });
-  const { payload } = await jwtVerify(token, new TextEncoder().encode(SECRET), { algorithms: ['HS256'] });
-  return payload;
+export async function verifyAblyJwt(token: string): Promise<AblyClaims & { 'x-ably-clientId'?: string; 'x-ably-capability'?: string }> {
+  return (await kit.verifyAblyJwt(token, KEY)).payload as AblyClaims & { 'x-ably-clientId'?: string; 'x-ably-capability'?: string };
 }
 
-/** The headers core puts on every answer. */
+/** The headers core puts on every answer (the kit's rule, on a Fetch `Response`). */
 export function expectNoStore(res: Response): void {
-  expect(res.headers.get('cache-control')).toBe('no-store');
-  expect(res.headers.get('pragma')).toBe('no-cache');
-  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  kit.expectNoStore({ status: res.status, headers: res.headers, body: '' });
 }
 
-/** Asserts an Ably-shaped error answer and returns its body. */
+/** Asserts an Ably-shaped error answer (the kit's rule) and returns its body. */
 export async function expectAblyError(res: Response, status: number, code: number): Promise<{ error: { message: string; code: number; statusCode: number } }> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-  expect(res.headers.get('x-ably-errorcode')).toBe(String(code));
-  expect(res.headers.get('x-ably-errormessage')).toEqual(expect.any(String));
-  expectNoStore(res);
-  const body = (await res.json()) as { error: { message: string; code: number; statusCode: number } };
-  expect(body.error).toMatchObject({ code, statusCode: status });
-  expect(body.error.message).toEqual(expect.any(String));
-  return body;
+  const message = kit.expectAblyError(await kit.readAnswer(res), status, code);
+  return { error: { message, code, statusCode: status } };
 }

@@ -3,7 +3,8 @@ import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { jwtVerify, type JWTPayload } from 'jose';
+import * as kit from '@ably-chat-auth/adapter-contract/testing';
+import { listenNestApp, testKey, type AblyClaims, type Answer } from '@ably-chat-auth/adapter-contract/testing';
 
 export const KEY_NAME = 'nestApp.nestKey';
 export const SECRET = 'nest-test-secret-0123456789abcdef';
@@ -26,46 +27,15 @@ export async function startApp(platform: Platform, metadata: ModuleMetadata, con
   const moduleRef = await Test.createTestingModule(metadata).compile();
   const app = moduleRef.createNestApplication(platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false, forceCloseConnections: true });
   configure?.(app);
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
-  return { app, baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+  return { app, ...(await listenNestApp(app)) };
 }
 
-export interface Answer {
-  status: number;
-  headers: Headers;
-  body: string;
-}
+export type { Answer } from '@ably-chat-auth/adapter-contract/testing';
+export { capabilityOf, expectAblyError, request } from '@ably-chat-auth/adapter-contract/testing';
 
-export async function request(url: string, init: RequestInit = {}): Promise<Answer> {
-  const response = await fetch(url, init);
-  return { status: response.status, headers: response.headers, body: await response.text() };
-}
+const KEY = testKey(KEY_NAME, SECRET);
 
 /** Verifies an answer is a 200 `application/jwt` signed with the test key, and returns its claims. */
-export async function expectToken(answer: Answer): Promise<JWTPayload & { 'x-ably-clientId'?: string; 'x-ably-capability'?: string }> {
-  expect({ status: answer.status, contentType: answer.headers.get('content-type') }).toEqual({ status: 200, contentType: 'application/jwt' });
-  expect(answer.headers.get('cache-control')).toBe('no-store');
-  expect(answer.headers.get('pragma')).toBe('no-cache');
-  expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
-  const { payload, protectedHeader } = await jwtVerify(answer.body, new TextEncoder().encode(SECRET), { algorithms: ['HS256'] });
-  expect(protectedHeader.kid).toBe(KEY_NAME);
-  return payload as JWTPayload & { 'x-ably-clientId'?: string; 'x-ably-capability'?: string };
-}
-
-/** Verifies an answer has Ably's error shape with this status and code, and returns the message. */
-export function expectAblyError(answer: Answer, status: number, code: number): string {
-  expect({ status: answer.status, contentType: answer.headers.get('content-type') }).toEqual({ status, contentType: 'application/json; charset=utf-8' });
-  expect(answer.headers.get('cache-control')).toBe('no-store');
-  expect(answer.headers.get('x-ably-errorcode')).toBe(String(code));
-  const body = JSON.parse(answer.body) as { error: { message: string; code: number; statusCode: number } };
-  expect(body).toEqual({ error: { message: expect.any(String), code, statusCode: status } });
-  expect(answer.headers.get('x-ably-errormessage')).toBe(body.error.message);
-  return body.error.message;
-}
-
-/** The capability claim, with operation lists sorted. */
-export function capabilityOf(payload: { 'x-ably-capability'?: string }): Record<string, string[]> {
-  const parsed = JSON.parse(payload['x-ably-capability'] ?? '{}') as Record<string, string[]>;
-  return Object.fromEntries(Object.entries(parsed).map(([resource, ops]) => [resource, [...ops].sort()]));
+export async function expectToken(answer: Answer): Promise<AblyClaims & { 'x-ably-clientId'?: string; 'x-ably-capability'?: string }> {
+  return (await kit.expectToken(answer, KEY)) as AblyClaims & { 'x-ably-clientId'?: string; 'x-ably-capability'?: string };
 }

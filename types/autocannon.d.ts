@@ -1,4 +1,5 @@
-// The part of autocannon 8's library API the bench uses (the package ships no types).
+// The part of autocannon 8's library API the bench and the stress soak use (the package ships no
+// types). One declaration for both: bench/ and stress/ include this file from their tsconfigs.
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
 
@@ -6,6 +7,12 @@ declare module 'autocannon' {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
+    body?: string | Buffer;
+  }
+
+  interface RequestSpec extends Request {
+    setupRequest?: (request: Request, context: Record<string, unknown>) => Request | null | undefined;
+    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
   }
 
   interface Options {
@@ -16,7 +23,7 @@ declare module 'autocannon' {
     amount?: number;
     timeout?: number;
     sampleInt?: number;
-    requests?: Request[];
+    requests?: RequestSpec[];
   }
 
   interface Histogram {
@@ -27,6 +34,8 @@ declare module 'autocannon' {
     max: number;
     total: number;
     p50: number;
+    p90: number;
+    p97_5: number;
     p99: number;
   }
 
@@ -34,9 +43,12 @@ declare module 'autocannon' {
     duration: number;
     errors: number;
     timeouts: number;
+    mismatches: number;
     non2xx: number;
     resets: number;
     '2xx': number;
+    '4xx': number;
+    '5xx': number;
     latency: Histogram;
     requests: Histogram & { sent: number };
     statusCodeStats: Record<string, { count: number }>;

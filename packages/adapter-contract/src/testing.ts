@@ -1,0 +1,168 @@
+// The assertions use Jest's global `expect`, at call time only: a bench server may import the data
+// and the loopback helpers of this module outside Jest.
+/// <reference types="jest" />
+/**
+ * `@ably-chat-auth/adapter-contract/testing`: the one test kit of the workspace. Every package,
+ * example, stress and e2e test asserts token-route answers, verifies tokens and makes keys with
+ * these, so a rule (what "Ably-shaped" or "no-store" means) is written once.
+ */
+import { randomBytes } from 'node:crypto';
+import { jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import type { Logger, TokenRouteHooks } from '@ably-chat-auth/core';
+import type { TokenRouteResponse } from '@ably-chat-auth/core/adapter';
+
+export { listenOnLoopback } from './listen.js';
+
+/**
+ * The seed's "All Chat features" row as Ably operations, sorted: written here by hand, never
+ * imported from core, so tests do not let core's compiler grade its own work.
+ */
+export const ALL_CHAT_OPERATIONS: readonly string[] = Object.freeze([
+  'annotation-publish',
+  'annotation-subscribe',
+  'channel-metadata',
+  'history',
+  'message-delete-own',
+  'message-update-own',
+  'presence',
+  'publish',
+  'subscribe',
+]);
+
+/** An HTTP answer as a test sees it: status, Fetch `Headers` (case-insensitive) and the body text. */
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+/** `fetch`, read to the end. */
+export async function request(url: string | URL, init: RequestInit = {}): Promise<Answer> {
+  return readAnswer(await fetch(url, init));
+}
+
+/** A Fetch `Response`, read to the end. */
+export async function readAnswer(response: Response): Promise<Answer> {
+  return { status: response.status, headers: response.headers, body: await response.text() };
+}
+
+/** Core's own answer (`route.handle(...)`), as the same {@link Answer}. */
+export function answerOf(response: TokenRouteResponse): Answer {
+  return { status: response.status, headers: new Headers(response.headers), body: response.body };
+}
+
+/** The headers on every answer of the token route: never cached, never sniffed. */
+export function expectNoStore(answer: Answer): void {
+  expect({
+    cacheControl: answer.headers.get('cache-control'),
+    pragma: answer.headers.get('pragma'),
+    nosniff: answer.headers.get('x-content-type-options'),
+  }).toEqual({ cacheControl: 'no-store', pragma: 'no-cache', nosniff: 'nosniff' });
+}
+
+/**
+ * An answer in Ably's error shape with this status and code: JSON body
+ * `{"error":{"message","code","statusCode"}}`, the `x-ably-errorcode` / `x-ably-errormessage`
+ * headers ably-js reads in browsers, and no-store. Returns the message.
+ */
+export function expectAblyError(answer: Answer, status: number, code: number): string {
+  expect({ status: answer.status, contentType: answer.headers.get('content-type') }).toEqual({ status, contentType: 'application/json; charset=utf-8' });
+  expectNoStore(answer);
+  expect(answer.headers.get('x-ably-errorcode')).toBe(String(code));
+  const body = JSON.parse(answer.body) as { error?: { message?: unknown } };
+  expect(body).toEqual({ error: { message: expect.any(String), code, statusCode: status } });
+  const message = body.error!.message as string;
+  expect(message.length).toBeGreaterThan(0);
+  // Browsers get the message from the header, with anything outside printable ASCII replaced.
+  expect(answer.headers.get('x-ably-errormessage')).toBe(message.replace(/[^\x20-\x7e]/g, '?'));
+  return message;
+}
+
+/** An Ably API key for tests, with its parts. */
+export interface TestKey {
+  apiKey: string;
+  keyName: string;
+  secret: string;
+}
+
+/** A fixed test key (`<keyName>:<secret>`): for tests that name the secret in expectations. */
+export function testKey(keyName: string, secret: string): TestKey {
+  return { apiKey: `${keyName}:${secret}`, keyName, secret };
+}
+
+/** A key with a random secret, so that a leak of it anywhere is unmistakable. */
+export function randomTestKey(keyName: string, label = 'TEST'): TestKey {
+  return testKey(keyName, `${label}-SECRET-${randomBytes(18).toString('base64url')}`);
+}
+
+/** The claims of an Ably JWT as tests read them. */
+export type AblyClaims = JWTPayload & { 'x-ably-clientId'?: unknown; 'x-ably-capability'?: unknown; 'x-ably-revocation-key'?: unknown };
+
+/** Verifies an Ably JWT independently of our code (jose): HS256 with the key's secret, `kid` = the key name. */
+export async function verifyAblyJwt(token: string, key: TestKey): Promise<{ header: JWTHeaderParameters; payload: AblyClaims }> {
+  const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(key.secret), { algorithms: ['HS256'] });
+  expect(protectedHeader.kid).toBe(key.keyName);
+  return { header: protectedHeader, payload };
+}
+
+/** A 200 `application/jwt` answer with no-store whose token verifies with `key`; returns its claims. */
+export async function expectToken(answer: Answer, key: TestKey): Promise<AblyClaims> {
+  expect({ status: answer.status, contentType: answer.headers.get('content-type') }).toEqual({ status: 200, contentType: 'application/jwt' });
+  expectNoStore(answer);
+  return (await verifyAblyJwt(answer.body, key)).payload;
+}
+
+/** The `x-ably-capability` claim (of a payload, or the JSON itself), resources and operations sorted. */
+export function capabilityOf(source: { 'x-ably-capability'?: unknown } | string): Record<string, string[]> {
+  const json = typeof source === 'string' ? source : source['x-ably-capability'];
+  if (typeof json !== 'string') throw new Error(`x-ably-capability must be a JSON string; got ${typeof json}.`);
+  const parsed = JSON.parse(json) as Record<string, string[]>;
+  return Object.fromEntries(
+    Object.keys(parsed)
+      .sort()
+      .map((resource) => [resource, [...parsed[resource]!].sort()]),
+  );
+}
+
+/** One hook call or log line, as the recorder keeps it. */
+export type Recorded =
+  | { kind: 'log'; level: string; message: string; meta?: Record<string, unknown> }
+  | { kind: 'hook'; hook: 'onTokenIssued' | 'onDenied' | 'onError'; event: Record<string, unknown> };
+
+/** A logger and hooks that remember every call, for asserting what the route logged and reported. */
+export interface Recorder {
+  readonly logger: Required<Logger>;
+  readonly hooks: Required<TokenRouteHooks<unknown, unknown>>;
+  /** Every log line, in order. */
+  readonly logs: Array<Extract<Recorded, { kind: 'log' }>>;
+  /** Every hook call, in order. */
+  readonly events: Array<Extract<Recorded, { kind: 'hook' }>>;
+}
+
+/** Creates a {@link Recorder}. */
+export function createRecorder(): Recorder {
+  const logs: Recorder['logs'] = [];
+  const events: Recorder['events'] = [];
+  const log = (level: string) => (message: string, meta?: Record<string, unknown>) => void logs.push({ kind: 'log', level, message, ...(meta ? { meta } : {}) });
+  const hook = (name: 'onTokenIssued' | 'onDenied' | 'onError') => (event: object) => void events.push({ kind: 'hook', hook: name, event: { ...event } });
+  return {
+    logger: { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug') },
+    hooks: { onTokenIssued: hook('onTokenIssued'), onDenied: hook('onDenied'), onError: hook('onError') },
+    logs,
+    events,
+  };
+}
+
+/** The parts of a Nest application (`INestApplication`) that {@link listenNestApp} uses; typed structurally, as this kit does not depend on Nest. */
+export interface ListenableNestApp {
+  listen(port: number, hostname: string): Promise<unknown>;
+  getHttpServer(): { address(): unknown };
+  close(): Promise<void>;
+}
+
+/** Listens a Nest app on an ephemeral loopback port; `close()` runs Nest's shutdown (create it with `forceCloseConnections: true`). */
+export async function listenNestApp(app: ListenableNestApp): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
