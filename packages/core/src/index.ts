@@ -60,7 +60,7 @@ export {
 } from './issuer.js';
 export { consoleLogger, silentLogger, type Logger } from './logger.js';
 export { assertRoomPattern, assertRoomSegment, isRoomPattern, room, rooms, MAX_ROOM_PATTERN_LENGTH, type RoomPattern } from './room-pattern.js';
-export { decodeAblyToken, verifyAblyToken, type DecodedAblyToken } from './token.js';
+export { decodeAblyToken, verifyAblyToken, type DecodedAblyToken } from './token-inspection.js';
 export { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 export { revokeTokens, DEFAULT_ABLY_REST_URL, type RevocationBatchResult, type RevocationTarget, type RevokeTokensOptions } from './revocation.js';
 

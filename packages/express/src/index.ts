@@ -1,6 +1,7 @@
 export {
   createTokenHandler,
   createTokenMiddleware,
+  defaultResolveUser,
   type ExpressTokenHandler,
   type ExpressTokenHandlerOptions,
   type ExpressTokenMiddlewareOptions,

@@ -46,7 +46,7 @@ function answer<User>(route: TokenRoute<User, Request>, req: Request, res: Respo
 }
 
 /** `req.user`, where Passport and most Express auth middleware put the signed-in user. */
-function userFromRequest<User>(req: Request): User | undefined {
+export function defaultResolveUser<User>(req: Request): User | undefined {
   return (req as Request & { user?: User }).user;
 }
 
@@ -61,7 +61,7 @@ function userFromRequest<User>(req: Request): User | undefined {
  * }));
  */
 export function createTokenHandler<User = Express.User>(options: ExpressTokenHandlerOptions<User>): ExpressTokenHandler<User> {
-  const route = createAdapterTokenRoute<User, Request>(options, { factoryName: 'createTokenHandler', defaultResolveUser: userFromRequest });
+  const route = createAdapterTokenRoute<User, Request>(options, { factoryName: 'createTokenHandler', defaultResolveUser });
   return Object.assign((req: Request, res: Response, next: NextFunction): void => answer(route, req, res, next), { route });
 }
 
@@ -84,7 +84,7 @@ const ROOT_MOUNT_WARNING =
  * }));
  */
 export function createTokenMiddleware<User = Express.User>(options: ExpressTokenMiddlewareOptions<User>): ExpressTokenHandler<User> {
-  const route = createAdapterTokenRoute<User, Request>(options, { factoryName: 'createTokenMiddleware', defaultResolveUser: userFromRequest, adapterOptionNames: ['path'] });
+  const route = createAdapterTokenRoute<User, Request>(options, { factoryName: 'createTokenMiddleware', defaultResolveUser, adapterOptionNames: ['path'] });
   const path = options.path === undefined ? undefined : resolveTokenPath(options.path, 'createTokenMiddleware');
   const logger: Logger = options.logger === false ? { error: () => {}, warn: () => {} } : (options.logger ?? consoleLogger);
   let warned = false;

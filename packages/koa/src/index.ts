@@ -2,7 +2,7 @@ export {
   createTokenHandler,
   createTokenMiddleware,
   respondWithKoa,
-  userFromState,
+  defaultResolveUser,
   type KoaTokenContext,
   type KoaTokenHandler,
   type KoaTokenHandlerOptions,

@@ -27,7 +27,7 @@ export type KoaTokenHandler<User = unknown, StateT = DefaultState, ContextT = De
 };
 
 /** The default resolver: the user an auth middleware left on `ctx.state.user`. */
-export function userFromState<User = unknown>(ctx: { state: unknown }): User | undefined {
+export function defaultResolveUser<User = unknown>(ctx: { state: unknown }): User | undefined {
   return (ctx.state as { user?: User } | undefined)?.user;
 }
 
@@ -46,7 +46,7 @@ export function respondWithKoa(ctx: { status: number; body: unknown; set(headers
 }
 
 function routeFor<User, StateT, ContextT>(options: KoaTokenMiddlewareOptions<User, StateT, ContextT>, factoryName: string) {
-  return createAdapterTokenRoute<User, KoaTokenContext<StateT, ContextT>>(options, { factoryName, defaultResolveUser: userFromState, adapterOptionNames: ['path'] });
+  return createAdapterTokenRoute<User, KoaTokenContext<StateT, ContextT>>(options, { factoryName, defaultResolveUser, adapterOptionNames: ['path'] });
 }
 
 /**

@@ -3,7 +3,7 @@ import type { TokenRoute } from '@ably-chat-auth/core';
 import { createAdapterTokenRoute } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_OPTIONS, ABLY_CHAT_AUTH_TOKEN_ROUTE } from './ably-chat-auth.constants.js';
 import type { AblyChatAuthModuleOptions } from './ably-chat-auth.module-definition.js';
-import { userFromRequest } from './http-platform.js';
+import { defaultResolveUser } from './http-platform.js';
 import { checkFactoryOptionNames } from './option-names.js';
 
 /**
@@ -15,7 +15,7 @@ export function createModuleTokenRoute(options: AblyChatAuthModuleOptions): Toke
   if (typeof options === 'object' && options !== null) checkFactoryOptionNames(options);
   return createAdapterTokenRoute(options, {
     factoryName: 'AblyChatAuthModule (check what forRoot got or what the forRootAsync factory returned)',
-    defaultResolveUser: userFromRequest,
+    defaultResolveUser,
   });
 }
 

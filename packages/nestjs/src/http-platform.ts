@@ -15,7 +15,7 @@ interface PlatformRequest {
  * The default `resolveUser`: `req.user`, where `@nestjs/passport`'s `AuthGuard` (and most
  * hand-written guards) put the user. On Fastify a Nest middleware sets it on `req.raw` instead.
  */
-export function userFromRequest(req: unknown): unknown {
+export function defaultResolveUser(req: unknown): unknown {
   const request = req as PlatformRequest | null | undefined;
   return request?.user ?? request?.raw?.user;
 }

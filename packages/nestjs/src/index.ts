@@ -12,7 +12,7 @@ export type {
   TokenRouteGuard,
 } from './ably-chat-auth.module-definition.js';
 export { AblyChatAuthService, type AblyChatAuthCallOptions } from './ably-chat-auth.service.js';
-export { userFromRequest } from './http-platform.js';
+export { defaultResolveUser } from './http-platform.js';
 export { TokenRouteAnswer } from './token-route-answer.js';
 // What a NestJS app needs beside the module, so one import does.
 export {
