@@ -9,6 +9,7 @@ export {
   type TokenRouteAdapterOptions,
 } from './adapter-route.js';
 export { readHeader, type RequestHeaders } from './cross-site.js';
+export { resolveLogger } from './logger.js';
 export { handleNodeRequest, writeTokenRouteResponse } from './node-http.js';
 export { assertKnownOptions } from './option-names.js';
 export {

@@ -14,3 +14,8 @@ export const consoleLogger: Logger = {
 
 /** A logger that drops everything. */
 export const silentLogger: Logger = { error: () => {}, warn: () => {} };
+
+/** The logger an option names: `false` is silent, nothing is `console` (shared by core and every adapter). */
+export function resolveLogger(option: Logger | false | undefined): Logger {
+  return option === false ? silentLogger : (option ?? consoleLogger);
+}

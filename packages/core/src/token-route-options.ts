@@ -3,7 +3,7 @@ import { resolveAllowedOrigins, type AllowedOrigins, type OriginCheck } from './
 import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
 import { TOKEN_ISSUER_OPTION_NAMES, type TokenIssuerOptions } from './issuer.js';
-import { consoleLogger, silentLogger, type Logger } from './logger.js';
+import { resolveLogger, type Logger } from './logger.js';
 import { assertKnownOptions } from './option-names.js';
 import type { ChatPolicy, PolicyFunction } from './policy.js';
 import type { TokenResponseFormat } from './responses.js';
@@ -164,7 +164,7 @@ export function resolveTokenRouteOptions<User, Req>(
   const hooks = options.hooks ?? {};
   if (typeof hooks !== 'object' || hooks === null) throw invalid(`hooks must be an object { onTokenIssued?, onDenied?, onError? }; got ${describeValue(hooks)}.`);
   assertKnownOptions(hooks, ['onTokenIssued', 'onDenied', 'onError'], `${where} hooks`);
-  const logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
+  const logger = resolveLogger(options.logger);
   if (typeof logger !== 'object' || logger === null || typeof logger.error !== 'function' || typeof logger.warn !== 'function') {
     throw invalid('logger must have error() and warn() methods (console, pino and winston do), or be false.');
   }

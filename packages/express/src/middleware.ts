@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { consoleLogger, type Logger, type TokenRoute } from '@ably-chat-auth/core';
-import { createAdapterTokenRoute, resolveTokenPath, writeTokenRouteResponse, type TokenRouteAdapterOptions } from '@ably-chat-auth/core/adapter';
+import type { TokenRoute } from '@ably-chat-auth/core';
+import { createAdapterTokenRoute, resolveLogger, resolveTokenPath, writeTokenRouteResponse, type TokenRouteAdapterOptions } from '@ably-chat-auth/core/adapter';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -86,7 +86,7 @@ const ROOT_MOUNT_WARNING =
 export function createTokenMiddleware<User = Express.User>(options: ExpressTokenMiddlewareOptions<User>): ExpressTokenHandler<User> {
   const route = createAdapterTokenRoute<User, Request>(options, { factoryName: 'createTokenMiddleware', defaultResolveUser, adapterOptionNames: ['path'] });
   const path = options.path === undefined ? undefined : resolveTokenPath(options.path, 'createTokenMiddleware');
-  const logger: Logger = options.logger === false ? { error: () => {}, warn: () => {} } : (options.logger ?? consoleLogger);
+  const logger = resolveLogger(options.logger);
   let warned = false;
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
     if (path !== undefined ? req.path === path : req.path === '/' && req.baseUrl !== '') {

@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import { Catch, ForbiddenException, HttpException, Inject, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { consoleLogger, silentLogger, type Logger } from '@ably-chat-auth/core';
-import { ablyCodeForStatus, ablyErrorResponse, internalErrorResponse, type TokenRouteResponse } from '@ably-chat-auth/core/adapter';
+import type { Logger } from '@ably-chat-auth/core';
+import { ablyCodeForStatus, ablyErrorResponse, internalErrorResponse, resolveLogger, type TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
 import type { AblyChatAuthModuleOptions } from './ably-chat-auth.module-definition.js';
 import { writeAnswer } from './http-platform.js';
@@ -45,8 +45,7 @@ export class AblyChatAuthExceptionFilter implements ExceptionFilter {
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Optional() @Inject(ABLY_CHAT_AUTH_OPTIONS) options?: AblyChatAuthModuleOptions,
   ) {
-    const logger = options?.logger;
-    this.logger = logger === false ? silentLogger : (logger ?? consoleLogger);
+    this.logger = resolveLogger(options?.logger);
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {
