@@ -1,10 +1,10 @@
-import jwt from 'jsonwebtoken';
 import { inspect } from 'node:util';
 import { ApiKeyResolver, type AblyApiKey, type ApiKeySource } from './api-key.js';
 import { compileGrants, grantsPrivilegedOperations, isCompiledCapability, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
 import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
 import { invisibleCharacterProblem } from './invisible-characters.js';
+import { signHs256 } from './hs256.js';
 import { assertKnownOptions } from './option-names.js';
 import { assertPlainJson, nullPrototype } from './plain-data.js';
 import { signTokenRequest, type AblyTokenRequest } from './token-request.js';
@@ -184,18 +184,6 @@ function invalid(message: string): AblyChatAuthError {
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-// jsonwebtoken's per-call checks of asymmetric key types cannot apply: the key is always the
-// HS256 secret KeyObject built by AblyApiKey. The payload is serialised here and passed as a
-// string: jsonwebtoken's checks of an object payload look each claim name up in a plain object,
-// so a claim named `constructor` or `__proto__` would make it throw; ours (assertPlainJson and the
-// reserved names) already ran. A string payload gets no `typ` header unless asked for.
-const SIGN_OPTIONS: Record<string, jwt.SignOptions> = Object.create(null);
-function signOptions(keyName: string): jwt.SignOptions {
-  const options: jwt.SignOptions = { algorithm: 'HS256', keyid: keyName, header: { alg: 'HS256', typ: 'JWT' }, allowInvalidAsymmetricKeyTypes: true };
-  SIGN_OPTIONS[keyName] = options;
-  return options;
-}
-
 /** Checks a clientId; returns it. */
 export function assertClientId(clientId: unknown, allowWildcard = false): string {
   if (typeof clientId !== 'string' || clientId.length === 0) {
@@ -331,12 +319,9 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     payload['x-ably-capability'] = compiled.json;
     payload['x-ably-clientId'] = clientId;
     if (revocationKey !== undefined) payload['x-ably-revocation-key'] = revocationKey;
-    let token: string;
-    try {
-      token = jwt.sign(JSON.stringify(payload), key.hmacKey, SIGN_OPTIONS[key.keyName] ?? signOptions(key.keyName));
-    } catch (cause) {
-      throw new AblyChatAuthError('ERR_INVALID_CLAIMS', `The token could not be signed: ${(cause as Error).message}`, { cause });
-    }
+    // The payload is serialised here (claims first, then iat, exp, x-ably-capability,
+    // x-ably-clientId, x-ably-revocation-key): assertPlainJson and the reserved names already ran.
+    const token = signHs256(key.keyName, key.hmacKey, JSON.stringify(payload));
     if (token.length > resolved.maxTokenBytes) throw tooLarge(token.length, resolved.maxTokenBytes, compiled, claims);
     return {
       token,

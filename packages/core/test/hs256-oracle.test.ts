@@ -1,0 +1,46 @@
+/* Our HS256 signer against jsonwebtoken as the oracle: for generated identities, grants, claims,
+ * revocation keys and TTLs, the token core issues is byte-identical to what jwt.sign makes of the
+ * same payload with the same key and iat, and it verifies under jose and jsonwebtoken. */
+import { createSecretKey } from 'node:crypto';
+import fc from 'fast-check';
+import { jwtVerify } from 'jose';
+import jwt from 'jsonwebtoken';
+import { createTokenIssuer, type ChatGrants } from '../src/index';
+import { TEST_KEY, TEST_KEY_NAME, TEST_SECRET } from './helpers';
+
+const FEATURES = ['send', 'receive', 'history', 'presence', 'typing', 'occupancy', 'room-reactions', 'message-reactions', 'all', 'moderator'] as const;
+// Room segments and clientIds: printable text, unicode included, without what core refuses (':' '*' '[' ']', controls, invisible characters).
+const SAFE = /^[^:*[\]\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\s]+$/u;
+const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((s) => SAFE.test(s) && s.isWellFormed());
+const pattern = fc.oneof(text, text.map((s) => `${s}:*`), fc.tuple(text, text).map(([a, b]) => `${a}:${b}`), fc.constant('*'));
+const grants: fc.Arbitrary<ChatGrants> = fc.dictionary(pattern, fc.subarray([...FEATURES], { minLength: 1 }), { minKeys: 1, maxKeys: 4 });
+const claims = fc.option(fc.dictionary(text.filter((k) => !/^(x-ably-|iat$|exp$|nbf$|kid$|alg$|ably\.)/i.test(k)), fc.oneof(fc.string(), fc.integer(), fc.boolean()), { maxKeys: 3 }), { nil: undefined });
+
+const keyObject = createSecretKey(Buffer.from(TEST_SECRET, 'utf8'));
+
+describe('the HS256 signer is byte-identical to jsonwebtoken', () => {
+  it('for generated clientIds, grants, claims, revocation keys and TTLs', async () => {
+    const issuer = createTokenIssuer({ apiKey: TEST_KEY, clockSkew: 0 });
+    await fc.assert(
+      fc.asyncProperty(text, grants, claims, fc.option(text, { nil: undefined }), fc.integer({ min: 10, max: 24 * 3600 }), async (clientId, g, extra, revocationKey, ttl) => {
+        const issued = await issuer.issue({ clientId, grants: g, claims: extra, revocationKey, ttl });
+        const payload = JSON.parse(Buffer.from(issued.token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+        // The oracle signs the same claims, in the same order, with the same iat.
+        const oracle = jwt.sign(payload, keyObject, { algorithm: 'HS256', keyid: TEST_KEY_NAME, noTimestamp: false });
+        expect(issued.token).toBe(oracle);
+        expect(jwt.verify(issued.token, keyObject, { algorithms: ['HS256'] })).toEqual(payload);
+        const { payload: verified, protectedHeader } = await jwtVerify(issued.token, new TextEncoder().encode(TEST_SECRET), { algorithms: ['HS256'] });
+        expect(protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT', kid: TEST_KEY_NAME });
+        expect(verified['x-ably-clientId']).toBe(clientId);
+        expect(verified.exp! - verified.iat!).toBe(ttl);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes the payload claims in the documented order: extra claims, iat, exp, capability, clientId, revocation key', async () => {
+    const issued = await createTokenIssuer({ apiKey: TEST_KEY }).issue({ clientId: 'alice', grants: { lobby: 'all' }, claims: { team: 'blue' }, revocationKey: 'team-blue' });
+    const payload = JSON.parse(Buffer.from(issued.token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(Object.keys(payload)).toEqual(['team', 'iat', 'exp', 'x-ably-capability', 'x-ably-clientId', 'x-ably-revocation-key']);
+  });
+});
