@@ -182,6 +182,7 @@ function invalid(message: string): AblyChatAuthError {
   return new AblyChatAuthError('ERR_INVALID_OPTIONS', message);
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: a clientId or claim value must not contain one
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 // jsonwebtoken's per-call checks of asymmetric key types cannot apply: the key is always the
@@ -189,7 +190,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // string: jsonwebtoken's checks of an object payload look each claim name up in a plain object,
 // so a claim named `constructor` or `__proto__` would make it throw; ours (assertPlainJson and the
 // reserved names) already ran. A string payload gets no `typ` header unless asked for.
-const SIGN_OPTIONS: Record<string, jwt.SignOptions> = Object.create(null);
+const SIGN_OPTIONS = Object.create(null) as Record<string, jwt.SignOptions>;
 function signOptions(keyName: string): jwt.SignOptions {
   const options: jwt.SignOptions = { algorithm: 'HS256', keyid: keyName, header: { alg: 'HS256', typ: 'JWT' }, allowInvalidAsymmetricKeyTypes: true };
   SIGN_OPTIONS[keyName] = options;
