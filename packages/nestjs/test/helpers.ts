@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { expect } from '@jest/globals';
+import type { Server } from 'node:http';
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -15,7 +17,7 @@ export const PLATFORMS: Platform[] = ['express', 'fastify'];
 export interface TestApp {
   app: INestApplication;
   baseUrl: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function startApp(platform: Platform, metadata: ModuleMetadata, con
   const app = moduleRef.createNestApplication(platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false, forceCloseConnections: true });
   configure?.(app);
   await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
+  const address = (app.getHttpServer() as Server).address() as { port: number };
   return { app, baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() };
 }
 
@@ -50,7 +52,7 @@ export async function expectToken(answer: Answer): Promise<JWTPayload & { 'x-abl
   expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
   const { payload, protectedHeader } = await jwtVerify(answer.body, new TextEncoder().encode(SECRET), { algorithms: ['HS256'] });
   expect(protectedHeader.kid).toBe(KEY_NAME);
-  return payload as JWTPayload & { 'x-ably-clientId'?: string; 'x-ably-capability'?: string };
+  return payload;
 }
 
 /** Verifies an answer has Ably's error shape with this status and code, and returns the message. */
