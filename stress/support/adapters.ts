@@ -2,7 +2,7 @@
  * session resolver and a recorder) and serves the token route at TOKEN_PATH on 127.0.0.1:<random>.
  * Soak, fuzz and fault scenarios all start adapters from this list. */
 import 'reflect-metadata';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -25,7 +25,7 @@ export interface RunningAdapter {
   baseUrl: string;
   port: number;
   tokenPath: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**
@@ -188,7 +188,8 @@ export const STRESS_ADAPTERS: readonly StressAdapter[] = [
       // Listening replaces Koa's default console.error reporter: errors land in the recorder.
       app.on('error', (error: unknown) => recordFrameworkError(setup.recorder, 'koa', error));
       app.use(createKoaTokenMiddleware<StressUser>({ ...setup.options, path: TOKEN_PATH, resolveUser: (ctx) => setup.resolveUserFromHeaders(ctx.headers) }));
-      const { baseUrl, close } = await listenOnLoopback(createServer(app.callback()));
+      const callback = app.callback();
+      const { baseUrl, close } = await listenOnLoopback(createServer((req, res) => void callback(req, res)));
       return { baseUrl, port: portOf(baseUrl), tokenPath: TOKEN_PATH, close };
     },
   },
@@ -212,7 +213,7 @@ export const STRESS_ADAPTERS: readonly StressAdapter[] = [
         forceCloseConnections: true,
       });
       await app.listen(0, '127.0.0.1');
-      const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+      const baseUrl = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as { port: number }).port}`;
       return { baseUrl, port: portOf(baseUrl), tokenPath: TOKEN_PATH, close: () => app.close() };
     },
   },
