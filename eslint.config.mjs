@@ -15,7 +15,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // `_name` marks a parameter a callback signature requires but this code does not use.
@@ -29,7 +29,7 @@ export default tseslint.config(
   },
   {
     files: ['examples/shared/public/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', console: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Ably: 'readonly', AblyChat: 'readonly', AblyChatAuth: 'readonly', URLSearchParams: 'readonly', HTMLElement: 'readonly', Intl: 'readonly', Date: 'readonly', atob: 'readonly', TextDecoder: 'readonly', location: 'readonly' } },
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', console: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Ably: 'readonly', AblyChat: 'readonly', AblyChatAuth: 'readonly', URLSearchParams: 'readonly', HTMLElement: 'readonly', Intl: 'readonly', Date: 'readonly', atob: 'readonly', TextDecoder: 'readonly', location: 'readonly' } },
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     throw new Error(`usage: tsx bench/profile.ts <${FRAMEWORKS.join('|')}> <${Object.keys(ROUTES).join('|')}> [seconds]`);
   }
   const server = await startServer(framework as FrameworkName, route as RouteName, { cpuProfile: true });
-  let requests = 0;
+  let requests: number;
   try {
     const path = ROUTES[route as RouteName];
     const options = { connections: Number(process.env.BENCH_CONNECTIONS ?? 50), users: 100, cpuMicros: server.cpuMicros };

@@ -1,6 +1,7 @@
 /* Cross-site token requests in a real browser: a page on one site (http://localhost:<port>) asks a
  * token route on another (http://127.0.0.1:<port>), so Chromium applies Fetch Metadata and CORS
  * (preflight included) exactly as it would for another website. */
+import { expect } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { jwtVerify } from 'jose';
 import { chromium, type Browser } from 'playwright-core';
@@ -50,7 +51,7 @@ async function startTokenRoute(allowedOrigins?: string[]): Promise<{ url: string
   });
   const server = createServer((req, res) => {
     const site = req.headers['sec-fetch-site'];
-    seen.push({ method: req.method ?? '', site: Array.isArray(site) ? site[0] : site });
+    seen.push({ method: req.method ?? '', site: typeof site === 'string' ? site : site?.[0] });
     void route.handle({ method: req.method ?? '', headers: req.headers, native: req }).then((answer) => {
       answered.push(answer.status);
       writeTokenRouteResponse(res, answer);

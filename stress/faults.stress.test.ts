@@ -1,6 +1,7 @@
 /* Fault injection through every adapter: hanging resolver/policy, failing or hanging key provider,
  * throwing hooks and logger, a client that leaves mid-request, a rotated key. Each fault must get
  * a designed answer the Ably client handles well (503 + Retry-After is retried; a token is a token). */
+import { expect } from '@jest/globals';
 import { once } from 'node:events';
 import { connect, createServer as createNetServer } from 'node:net';
 import * as Ably from 'ably';
@@ -20,7 +21,7 @@ const TIMEOUT_SECONDS = 1;
 const never = <T>(): Promise<T> => new Promise<T>(() => {});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function deferred(): { promise: Promise<void>; resolve(): void } {
+function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
@@ -248,7 +249,7 @@ describe.each(STRESS_ADAPTERS.map((adapter) => [adapter.name, adapter] as const)
     const oldKey = createKey('oldKey');
     const newKey = createKey('newKey');
     let current = oldKey;
-    await withAdapter(adapter, { apiKey: async () => current.apiKey, key: oldKey }, async (running) => {
+    await withAdapter(adapter, { apiKey: () => Promise.resolve(current.apiKey), key: oldKey }, async (running) => {
       const before = await ask(running, 'alice');
       await expectToken(before, 'alice', oldKey);
 

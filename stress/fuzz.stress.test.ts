@@ -68,7 +68,7 @@ describe(`fuzz: ${RUNS} generated requests per adapter, seed ${SEED}`, () => {
       const running = await adapter.start(createSetup(sessions, recorder, key));
       const problems: string[] = [];
       const tokens: string[] = [];
-      let outcomes: RawOutcome[] = [];
+      let outcomes: RawOutcome[];
       const started = Date.now();
       try {
         outcomes = await mapConcurrent(cases, IN_FLIGHT, (c) => sendRaw(running.port, c.request));

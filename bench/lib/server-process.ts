@@ -19,7 +19,7 @@ export interface ServerProcess {
   /** Memory after two full GCs. */
   memory(): Promise<MemorySnapshot>;
   /** CPU time (user + system) the server process has used so far, in microseconds. */
-  cpuMicros(): Promise<number>;
+  cpuMicros: () => Promise<number>;
   /** Where `--cpu-prof` writes this process's profiles, when profiling. */
   profileDir?: string;
   stop(): Promise<void>;
@@ -74,7 +74,7 @@ export function startServer(framework: FrameworkName, route: RouteName, { cpuPro
             done(reply as Extract<FromServer, { type: T }>);
           };
           child.on('message', onMessage);
-          if (!child.send({ type, id } as ToServer)) fail(new Error(`The ${framework} server's IPC channel is closed.`));
+          if (!child.send({ type, id })) fail(new Error(`The ${framework} server's IPC channel is closed.`));
         });
       resolve({
         port: message.port,

@@ -27,7 +27,7 @@ export async function verifyRoutes(ports: Record<RouteName, number>): Promise<Re
   const seed = await tokenFrom(ports, 'seed', user);
   for (const [name, other] of [['bare', bare], ['seed', seed]] as const) {
     if (other.capability !== adapter.capability || other.clientId !== adapter.clientId) {
-      throw new Error(`The ${name} route's token differs from the adapter's:\n  adapter ${adapter.clientId} ${String(adapter.capability)}\n  ${name} ${other.clientId} ${String(other.capability)}`);
+      throw new Error(`The ${name} route's token differs from the adapter's:\n  adapter ${String(adapter.clientId)} ${String(adapter.capability)}\n  ${name} ${String(other.clientId)} ${String(other.capability)}`);
     }
   }
   if (adapter.clientId !== user) throw new Error(`clientId ${String(adapter.clientId)}, expected ${user}`);

@@ -5,7 +5,7 @@
  * A bench server process serves ONE route (`routeToServe()`): the three routes of a framework run
  * in three processes, so they never share a JIT state (all three call into jsonwebtoken, whose
  * optimised code would otherwise depend on which route warmed it first), as in a real app. */
-import { ALL_CHAT_OPERATIONS } from '@ably-chat-auth/adapter-contract/testing';
+import { ALL_CHAT_OPERATIONS } from '@ably-chat-auth/adapter-contract/chat-operations';
 import { createSecretKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';

@@ -26,7 +26,7 @@ export interface RunningAdapter {
   baseUrl: string;
   port: number;
   tokenPath: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**
@@ -189,7 +189,8 @@ export const STRESS_ADAPTERS: readonly StressAdapter[] = [
       // Listening replaces Koa's default console.error reporter: errors land in the recorder.
       app.on('error', (error: unknown) => recordFrameworkError(setup.recorder, 'koa', error));
       app.use(createKoaTokenMiddleware<StressUser>({ ...setup.options, path: TOKEN_PATH, resolveUser: (ctx) => setup.resolveUserFromHeaders(ctx.headers) }));
-      const { baseUrl, close } = await listenOnLoopback(createServer(app.callback()));
+      const callback = app.callback();
+      const { baseUrl, close } = await listenOnLoopback(createServer((req, res) => void callback(req, res)));
       return { baseUrl, port: portOf(baseUrl), tokenPath: TOKEN_PATH, close };
     },
   },

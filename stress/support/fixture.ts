@@ -172,7 +172,7 @@ export function tokenProblem(token: string, userId: string, keyName: string): st
   if (decoded.clientId !== userId) return `clientId ${JSON.stringify(decoded.clientId)} instead of ${JSON.stringify(userId)}`;
   if (decoded.keyName !== keyName) return `kid ${JSON.stringify(decoded.keyName)} instead of ${JSON.stringify(keyName)}`;
   if (decoded.algorithm !== 'HS256') return `alg ${String(decoded.algorithm)}`;
-  const actual = JSON.stringify(sortedCapability(decoded.capability as Record<string, string[]>));
+  const actual = JSON.stringify(sortedCapability(decoded.capability));
   const expected = JSON.stringify(sortedCapability(expectedCapability(userId)));
   if (actual !== expected) return `capability ${actual} instead of ${expected}`;
   const claims = Object.keys(decoded.claims).sort().join(',');

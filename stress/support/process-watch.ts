@@ -3,7 +3,7 @@
  * events on the real process object. `Buffer` is injected from the host realm, so its Function
  * constructor evaluates in the host realm, where `process` is the real one. */
 
-const hostProcess = (Buffer as unknown as { constructor: FunctionConstructor }).constructor('return process')() as NodeJS.Process;
+const hostProcess = (Buffer as unknown as { constructor: (body: string) => () => unknown }).constructor('return process')() as NodeJS.Process;
 
 export interface ProcessWatch {
   readonly unhandledRejections: unknown[];

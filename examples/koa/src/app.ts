@@ -149,7 +149,10 @@ export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): 
 
 const refuseCrossSite: AppMiddleware = async (ctx, next) => {
   const refusal = crossSiteRefusal(ctx.headers);
-  if (!refusal) return next();
+  if (!refusal) {
+    await next();
+    return;
+  }
   ctx.status = refusal.status;
   ctx.body = refusal.body;
 };
@@ -167,7 +170,7 @@ function limitPerIp(max: number, namespace: string, onLimited: (ctx: AppContext,
   const limiter = ratelimit({ driver: 'memory', db: new Map(), duration: 60_000, max, namespace });
   return async (ctx, next) => {
     let allowed = false;
-    await limiter(ctx as unknown as Koa.Context, async () => {
+    await limiter(ctx, async () => {
       allowed = true;
       await next();
     });

@@ -23,22 +23,24 @@ export function createMemorySessionStore(): SessionStore {
     for (const [key, entry] of sessions) if (entry.expires <= now) sessions.delete(key);
   };
   return {
-    async get(key) {
+    get(key) {
       const entry = sessions.get(key);
-      if (!entry) return undefined;
+      if (!entry) return Promise.resolve(undefined);
       if (entry.expires <= Date.now()) {
         sessions.delete(key);
-        return undefined;
+        return Promise.resolve(undefined);
       }
-      return entry.data;
+      return Promise.resolve(entry.data);
     },
-    async set(key, data, maxAge) {
+    set(key, data, maxAge) {
       const now = Date.now();
       sweep(now);
       sessions.set(key, { data, expires: now + maxAge });
+      return Promise.resolve();
     },
-    async destroy(key) {
+    destroy(key) {
       sessions.delete(key);
+      return Promise.resolve();
     },
   };
 }

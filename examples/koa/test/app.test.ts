@@ -5,7 +5,10 @@ import { DEMO_ROUTES } from '@ably-chat-auth-examples/shared';
 import { DemoClient, describeDemoExample, listenOnLoopback, serveDuringSuite, type StartDemoApp } from '@ably-chat-auth-examples/shared/testing';
 import { createApp, SESSION_COOKIE } from '../src/index';
 
-const start: StartDemoApp = (config) => listenOnLoopback(createServer(createApp(config, { logger: false }).callback()));
+const start: StartDemoApp = (config) => {
+  const callback = createApp(config, { logger: false }).callback();
+  return listenOnLoopback(createServer((req, res) => void callback(req, res)));
+};
 
 describeDemoExample('Koa', { start, serverEntry: join(__dirname, '..', 'src', 'server.ts'), sessionCookie: SESSION_COOKIE });
 

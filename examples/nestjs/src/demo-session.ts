@@ -20,12 +20,12 @@ export function sessionUser(req: Request): DemoUser | undefined {
 
 /** Starts a new session (a new id, so an id planted before login is worthless) holding `user`. */
 export async function startSession(req: Request, user: DemoUser): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.regenerate((error: unknown) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) => req.session.regenerate((error?: Error) => (error ? reject(error) : resolve())));
   (req.session as DemoSessionData).user = user;
-  await new Promise<void>((resolve, reject) => req.session.save((error: unknown) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) => req.session.save((error?: Error) => (error ? reject(error) : resolve())));
 }
 
 /** Destroys the session on the server: its cookie no longer resolves to a user. */
 export async function endSession(req: Request): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.destroy((error: unknown) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) => req.session.destroy((error?: Error) => (error ? reject(error) : resolve())));
 }

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DEMO_ROUTES } from '@ably-chat-auth-examples/shared';

@@ -400,7 +400,7 @@
         ),
       ).sort();
       renderPresence(ids);
-    } catch (error) {
+    } catch {
       // Presence needs an attached room; the list updates once it is.
     }
   }
@@ -414,7 +414,7 @@
     current.unsubscribers.forEach(function (off) {
       try {
         off();
-      } catch (_) {
+      } catch {
         // Already gone.
       }
     });

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { createServer } from 'node:net';
 import * as Ably from 'ably';
 import { jwtVerify, type JWTPayload, type JWTHeaderParameters } from 'jose';
@@ -378,15 +379,16 @@ export function describeAdapterContract(name: string, start: StartAdapter, contr
         const client = new Ably.Rest({
           ...restHost,
           logLevel: 0,
-          authCallback: async (_tokenParams, callback) => {
-            try {
-              const response = await fetch(tokenUrl, { headers: sessionCookie('frank') });
-              if (!response.ok) throw new Error('Auth failed');
-              callback(null, await response.text());
-            } catch (error) {
-              callback(error as Ably.ErrorInfo, null);
-            }
-          },
+          authCallback: (_tokenParams, callback) =>
+            void (async () => {
+              try {
+                const response = await fetch(tokenUrl, { headers: sessionCookie('frank') });
+                if (!response.ok) throw new Error('Auth failed');
+                callback(null, await response.text());
+              } catch (error) {
+                callback(error as Ably.ErrorInfo, null);
+              }
+            })(),
         });
         const details = await client.auth.requestToken();
         await expectTokenFor(details.token, 'frank');

@@ -35,7 +35,7 @@ export interface ContractSetup {
    * "not logged in" (returns null). The user id `resolver-throws` makes it throw, as a failing
    * session store would.
    */
-  resolveUserFromHeaders(headers: ContractHeaders): ContractUser | null;
+  resolveUserFromHeaders: (headers: ContractHeaders) => ContractUser | null;
 }
 
 /** What the adapter's `start` function returns: where the token route listens and how to stop it. */
@@ -45,7 +45,7 @@ export interface StartedAdapter {
   /** The token route's path, e.g. `/api/ably-token`. */
   tokenPath: string;
   /** Stops the server and drops its connections (keep-alive sockets included). */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Starts the adapter under test on a real socket with the contract's setup. */

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
  * @example
  * const { baseUrl, close } = await listenOnLoopback(http.createServer(app));
  */
-export async function listenOnLoopback(server: Server): Promise<{ baseUrl: string; close(): Promise<void> }> {
+export async function listenOnLoopback(server: Server): Promise<{ baseUrl: string; close: () => Promise<void> }> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

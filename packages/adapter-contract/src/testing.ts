@@ -1,33 +1,17 @@
-// The assertions use Jest's global `expect`, at call time only: a bench server may import the data
-// and the loopback helpers of this module outside Jest.
-/// <reference types="jest" />
 /**
  * `@ably-chat-auth/adapter-contract/testing`: the one test kit of the workspace. Every package,
  * example, stress and e2e test asserts token-route answers, verifies tokens and makes keys with
  * these, so a rule (what "Ably-shaped" or "no-store" means) is written once.
  */
 import { randomBytes } from 'node:crypto';
+import { expect } from '@jest/globals';
 import { jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import type { Logger, TokenRouteHooks } from '@ably-chat-auth/core';
 import type { TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 
+export { ALL_CHAT_OPERATIONS } from './chat-operations.js';
 export { listenOnLoopback } from './listen.js';
 
-/**
- * The seed's "All Chat features" row as Ably operations, sorted: written here by hand, never
- * imported from core, so tests do not let core's compiler grade its own work.
- */
-export const ALL_CHAT_OPERATIONS: readonly string[] = Object.freeze([
-  'annotation-publish',
-  'annotation-subscribe',
-  'channel-metadata',
-  'history',
-  'message-delete-own',
-  'message-update-own',
-  'presence',
-  'publish',
-  'subscribe',
-]);
 
 /** An HTTP answer as a test sees it: status, Fetch `Headers` (case-insensitive) and the body text. */
 export interface Answer {
@@ -161,7 +145,7 @@ export interface ListenableNestApp {
 }
 
 /** Listens a Nest app on an ephemeral loopback port; `close()` runs Nest's shutdown (create it with `forceCloseConnections: true`). */
-export async function listenNestApp(app: ListenableNestApp): Promise<{ baseUrl: string; close(): Promise<void> }> {
+export async function listenNestApp(app: ListenableNestApp): Promise<{ baseUrl: string; close: () => Promise<void> }> {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };

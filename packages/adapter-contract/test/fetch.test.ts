@@ -6,7 +6,7 @@ import { describeAdapterContract, listenOnLoopback, type ContractUser } from '@a
 
 describeAdapterContract('Fetch-API route', async ({ options, resolveUserFromHeaders }) => {
   const handler = createFetchTokenRoute<ContractUser>({ ...options, resolveUser: (request) => resolveUserFromHeaders(request.headers) });
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => void (async () => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/api/ably-token') {
       res.writeHead(404).end();
@@ -26,7 +26,7 @@ describeAdapterContract('Fetch-API route', async ({ options, resolveUserFromHead
       res.statusCode = response.status;
       res.end(Buffer.from(await response.arrayBuffer()));
     });
-  });
+  })());
   const { baseUrl, close } = await listenOnLoopback(server);
   return { baseUrl, tokenPath: '/api/ably-token', close };
 });

@@ -145,7 +145,7 @@ Examples:
   $ ABLY_API_KEY=... ably-chat-auth check-key
   $ ably-chat-auth check-key --json`,
     )
-    .action(async (options: { key?: string; json?: boolean }) => setExitCode(await checkKeyCommand(options, context)));
+    .action((options: { key?: string; json?: boolean }) => setExitCode(checkKeyCommand(options, context)));
 
   return program;
 }

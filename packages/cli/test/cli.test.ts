@@ -388,7 +388,7 @@ describe('check-key', () => {
     [{ ABLY_API_KEY: KEY }, ['--key', `appCli:${SECRET}`], /--key is malformed/],
     [{}, ['--key', `${KEY} `.repeat(2)], /--key is malformed/],
   ])('exits 2 for env %j and args %j', async (env, args, message) => {
-    const result = await runCli(['check-key', ...args], { env: env as Record<string, string> });
+    const result = await runCli(['check-key', ...args], { env });
     expect(result).toMatchObject({ code: 2, stdout: '' });
     expect(result.stderr).toMatch(message);
   });

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import * as Ably from 'ably';
 import { createTokenIssuer } from '@ably-chat-auth/core';
 import { createAuthCallback, type AuthCallbackOptions, type TokenRouteError } from '@ably-chat-auth/client';
@@ -146,7 +147,7 @@ test('a closed port is a retriable network error (never 403)', async () => {
 
 test("the headers function's header reaches the route on every request", async () => {
   let n = 0;
-  const client = realtime('/401', { headers: async () => ({ Authorization: `Bearer session-${++n}` }) });
+  const client = realtime('/401', { headers: () => Promise.resolve({ Authorization: `Bearer session-${++n}` }) });
   await reach(client, 'disconnected');
   const before = server.headers('/401').length;
   await watch(client, '/401');
@@ -185,11 +186,12 @@ test("for contrast, the seed's snippet (a bare Error) makes the same 403 retry a
     ...ably,
     logLevel: 0,
     disconnectedRetryTimeout: RETRY_MS,
-    authCallback: async (_params, callback) => {
-      const response = await fetch(url, { credentials: 'include' });
-      if (!response.ok) return callback(new Error(`Auth failed: ${response.status}`) as unknown as Ably.ErrorInfo, null);
-      callback(null, await response.text());
-    },
+    authCallback: (_params, callback) =>
+      void (async () => {
+        const response = await fetch(url, { credentials: 'include' });
+        if (!response.ok) return callback(new Error(`Auth failed: ${response.status}`) as unknown as Ably.ErrorInfo, null);
+        callback(null, await response.text());
+      })(),
   });
   clients.push(client);
   const change = await reach(client, 'disconnected');

@@ -87,9 +87,9 @@ describe('a refusal', () => {
         forbidden.push(e);
         throw new Error('app bug');
       },
-      onUnauthenticated: async (e: TokenRouteError) => {
+      onUnauthenticated: (e: TokenRouteError) => {
         unauthenticated.push(e);
-        throw new Error('async app bug');
+        return Promise.reject(new Error('async app bug'));
       },
     };
     await expect(run(createAuthCallback(server.url('/forbidden'), options))).resolves.toMatchObject({ error: { statusCode: 403 } });
@@ -120,7 +120,7 @@ describe('the request', () => {
   test('headers: an object, or a sync or async function called for every request', async () => {
     let n = 0;
     await run(createAuthCallback(server.url('/ok'), { headers: { 'X-CSRF-Token': 'c1' } }));
-    const dynamic = createAuthCallback(server.url('/ok'), { headers: async () => ({ Authorization: `Bearer t${++n}` }) });
+    const dynamic = createAuthCallback(server.url('/ok'), { headers: () => Promise.resolve({ Authorization: `Bearer t${++n}` }) });
     await run(dynamic);
     await run(dynamic);
     await run(createAuthCallback(server.url('/ok'), { headers: () => ({ Authorization: 'Bearer sync' }) }));

@@ -16,16 +16,17 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * passes. A synchronous value is returned as is: no timer, no promise layer.
  */
 export function within<T>(value: T | PromiseLike<T>, deadlineAt: number, phase: string): T | Promise<T> {
-  if (!isThenable(value)) return value as T;
+  if (!isThenable(value)) return value;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new DeadlineError(phase)), Math.max(0, deadlineAt - Date.now()));
-    Promise.resolve(value as PromiseLike<T>).then(
+    Promise.resolve(value).then(
       (settled) => {
         clearTimeout(timer);
         resolve(settled);
       },
       (error: unknown) => {
         clearTimeout(timer);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes the awaited value's own rejection reason through unchanged
         reject(error);
       },
     );

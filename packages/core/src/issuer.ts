@@ -182,6 +182,7 @@ function invalid(message: string): AblyChatAuthError {
   return new AblyChatAuthError('ERR_INVALID_OPTIONS', message);
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: a clientId or claim value must not contain one
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Checks a clientId; returns it. */

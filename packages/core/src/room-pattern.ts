@@ -8,6 +8,7 @@ export const MAX_ROOM_PATTERN_LENGTH = 200;
 export type RoomPattern = string & { readonly __roomPattern?: true };
 
 // Control characters, and characters Ably gives a meaning to inside a segment.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: room names must not contain them
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const validated = new Set<string>();
 
@@ -70,6 +71,7 @@ function roomPatternProblem(pattern: unknown): string | undefined {
   return undefined;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are among those a segment must not contain
 const FORBIDDEN_IN_SEGMENT = /[:*[\]\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**

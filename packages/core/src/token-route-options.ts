@@ -171,7 +171,7 @@ export function resolveTokenRouteOptions<User, Req>(
   return {
     resolveUser: options.resolveUser,
     policy,
-    toClientId: options.clientId ?? (defaultClientId as (user: User) => string),
+    toClientId: options.clientId ?? defaultClientId,
     revocationKey: options.revocationKey,
     claims: options.claims,
     responseFormat,

@@ -9,6 +9,7 @@ import {
   CHAT_FEATURES,
   CHAT_PRESETS,
   ABLY_OPERATIONS,
+  type AblyCapability,
   type GrantItem,
   isAblyChatAuthError,
 } from '../src/index';
@@ -127,7 +128,7 @@ describe('allows and explain', () => {
   const capability = { lobby: ['publish', 'subscribe', 'presence'], 'dms:*': ['subscribe', 'history'], '*': ['subscribe'] } as const;
 
   it('decides features with wildcards', () => {
-    const cap = JSON.parse(JSON.stringify(capability));
+    const cap = JSON.parse(JSON.stringify(capability)) as AblyCapability;
     expect(allows(cap, 'lobby', 'send')).toBe(true);
     expect(allows(cap, 'lobby', 'presence')).toBe(true);
     expect(allows(cap, 'lobby', 'history')).toBe(false);
@@ -140,7 +141,7 @@ describe('allows and explain', () => {
   });
 
   it('says which grant decides, preferring exact rooms', () => {
-    const decision = explainDecision(JSON.parse(JSON.stringify(capability)), 'lobby', 'history');
+    const decision = explainDecision(JSON.parse(JSON.stringify(capability)) as AblyCapability, 'lobby', 'history');
     expect(decision).toEqual({ allowed: false, required: ['history', 'subscribe'], grantedBy: { subscribe: 'lobby' }, missing: ['history'] });
   });
 

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { compileGrants, createTokenIssuer, decodeAblyToken, isCompiledCapability, type CompiledCapability } from '../src/index';
 import { TEST_KEY } from './helpers';
 

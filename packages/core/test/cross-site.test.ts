@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { createTokenRoute, definePolicy, isAblyChatAuthError, isCrossSiteRequest, room, type Logger, type TokenRouteOptions } from '../src/index';
 import { TEST_KEY } from './helpers';
 

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { createFetchTokenRoute } from '../src/fetch';
 import { TEST_KEY, verifyWithJose } from './helpers';
 

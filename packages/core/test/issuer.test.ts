@@ -120,7 +120,7 @@ describe('createTokenIssuer', () => {
 
   it('signs with the key a provider returns, so rotation takes effect on the next token', async () => {
     let key = TEST_KEY;
-    const rotating = createTokenIssuer({ apiKey: async () => key });
+    const rotating = createTokenIssuer({ apiKey: () => Promise.resolve(key) });
     const first = await rotating.issue({ clientId: 'a', grants: { r: 'send' } });
     key = 'appTest.newKey:bmV3LXNlY3JldC12YWx1ZQ';
     const second = await rotating.issue({ clientId: 'a', grants: { r: 'send' } });

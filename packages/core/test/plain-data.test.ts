@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import fc from 'fast-check';
 import { assertPlainJson, createTokenIssuer, isAblyChatAuthError, type AblyChatAuthErrorCode } from '../src/index';
 import { TEST_KEY, verifyWithJose } from './helpers';
@@ -61,7 +62,7 @@ describe('assertPlainJson', () => {
   it('accepts prototype-less objects, shared (acyclic) references and keys named like Object.prototype', () => {
     const shared = { a: 1 };
     const keys = JSON.parse('{"__proto__":1,"constructor":2,"toString":[3]}') as unknown;
-    expect(failure(() => assertPlainJson({ x: shared, y: [shared, shared], z: Object.assign(Object.create(null), { k: 'v' }), keys }, 'claims'))).toBeUndefined();
+    expect(failure(() => assertPlainJson({ x: shared, y: [shared, shared], z: Object.assign(Object.create(null) as object, { k: 'v' }), keys }, 'claims'))).toBeUndefined();
   });
 
   it.each(BAD)('refuses %s, naming its path', (_label, make, suffix, message) => {

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import {
   ABLY_OPERATIONS,
   CHAT_FEATURES,

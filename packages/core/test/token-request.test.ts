@@ -17,7 +17,7 @@ const readBody = (req: IncomingMessage) =>
 
 describe('TokenRequest', () => {
   it('has the MAC that ably-js createTokenRequest computes for the same fields', async () => {
-    const rest = new Ably.Rest({ key: TEST_KEY, logLevel: 0 } as Ably.ClientOptions);
+    const rest = new Ably.Rest({ key: TEST_KEY, logLevel: 0 });
     const compiled = compileGrants({ lobby: 'all', 'dms:alice:*': ['send', 'receive'] })!;
     for (const [clientId, ttl] of [
       ['alice', 3_600_000],
@@ -49,14 +49,16 @@ describe('TokenRequest', () => {
   describe('served by the route to the real ably client', () => {
     let fakeAbly: Server;
     let route: Server;
+    // The signed token request ably-js posts to Ably's requestToken endpoint.
+    type SignedTokenRequest = { keyName: string; ttl: number; capability: string; clientId: string; timestamp: number; nonce: string; mac: string };
     let received: { path?: string; body?: Record<string, unknown> } = {};
     let ablyPort = 0;
     let authUrl = '';
 
     beforeAll(async () => {
       // Stands in for Ably's REST endpoint: checks the MAC the way Ably does and answers TokenDetails.
-      fakeAbly = createServer(async (req, res) => {
-        const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+      fakeAbly = createServer((req, res) => void (async () => {
+        const body = JSON.parse(await readBody(req)) as SignedTokenRequest;
         received = { path: req.url, body };
         const text = `${body.keyName}\n${body.ttl}\n${body.capability}\n${body.clientId}\n${body.timestamp}\n${body.nonce}\n`;
         const ok = createHmac('sha256', TEST_SECRET).update(text).digest('base64') === body.mac;
@@ -64,11 +66,11 @@ describe('TokenRequest', () => {
         res.end(
           JSON.stringify(
             ok
-              ? { token: 'token-from-ably', issued: body.timestamp, expires: (body.timestamp as number) + (body.ttl as number), capability: body.capability, clientId: body.clientId, keyName: body.keyName }
+              ? { token: 'token-from-ably', issued: body.timestamp, expires: body.timestamp + body.ttl, capability: body.capability, clientId: body.clientId, keyName: body.keyName }
               : { error: { message: 'bad mac', code: 40101, statusCode: 401 } },
           ),
         );
-      });
+      })());
       ablyPort = await listen(fakeAbly);
       const tokenRoute = createTokenRoute<{ id: string }, IncomingMessage>({
         apiKey: TEST_KEY,
@@ -96,7 +98,7 @@ describe('TokenRequest', () => {
         tls: false,
         fallbackHosts: [],
         logLevel: 0,
-      } as Ably.ClientOptions);
+      });
       const details = await rest.auth.requestToken({ clientId: 'mallory', capability: { '*': ['*'] } });
       expect(details.token).toBe('token-from-ably');
       expect(received.path).toBe(`/keys/${TEST_KEY_NAME}/requestToken`);

@@ -1,4 +1,5 @@
 /* Express-specific behaviour; the HTTP contract every adapter shares runs in contract-express*.test.ts. */
+import { expect } from '@jest/globals';
 import { createServer } from 'node:http';
 import express5 from 'express';
 import express4 from 'express4';
@@ -336,9 +337,7 @@ describe.each([
           apiKey: API_KEY,
           policy,
           logger,
-          resolveUser: async () => {
-            throw new Error('session store down');
-          },
+          resolveUser: () => Promise.reject(new Error('session store down')),
         }),
       );
       app.use(
@@ -429,7 +428,7 @@ describe.each([
       app.use(session({ secret: 'test-session-secret', resave: false, saveUninitialized: false }));
       app.use(express.urlencoded({ extended: false }));
       app.post('/login', (req, res) => {
-        const name = String((req.body as { name?: unknown }).name ?? '');
+        const name = String((req.body as { name?: string | string[] }).name ?? '');
         (req.session as SessionWithUser).user = { id: name.toLowerCase(), name };
         res.redirect(303, '/');
       });

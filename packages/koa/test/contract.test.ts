@@ -8,7 +8,8 @@ import { createTokenHandler, createTokenMiddleware } from '@ably-chat-auth/koa';
 const TOKEN_PATH = '/api/ably-token';
 
 async function serve(app: Koa): Promise<StartedAdapter> {
-  const { baseUrl, close } = await listenOnLoopback(createServer(app.callback()));
+  const callback = app.callback();
+  const { baseUrl, close } = await listenOnLoopback(createServer((req, res) => void callback(req, res)));
   return { baseUrl, tokenPath: TOKEN_PATH, close };
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import * as kit from '@ably-chat-auth/adapter-contract/testing';
 import { listenOnLoopback, testKey, type AblyClaims } from '@ably-chat-auth/adapter-contract/testing';
@@ -8,10 +9,14 @@ export const KEY_NAME = 'appKoa.keyTest';
 export const SECRET = 'koa-test-secret-0123456789abcdef';
 export const API_KEY = `${KEY_NAME}:${SECRET}`;
 
+function installedVersion(name: string): string {
+  return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+}
+
 /** Both supported Koa majors, for `describe.each`: name, the Application class, the installed version. */
 export const KOA_VERSIONS: ReadonlyArray<[string, typeof Koa, string]> = [
-  ['Koa 3', Koa, (require('koa/package.json') as { version: string }).version],
-  ['Koa 2', Koa2, (require('koa2/package.json') as { version: string }).version],
+  ['Koa 3', Koa, installedVersion('koa')],
+  ['Koa 2', Koa2, installedVersion('koa2')],
 ];
 
 export interface TestUser {
@@ -43,7 +48,8 @@ export interface Running {
 
 /** Serves a Koa app on a real socket (127.0.0.1, random port). */
 export async function serve(app: { callback(): (req: IncomingMessage, res: ServerResponse) => unknown }): Promise<Running> {
-  const { baseUrl, close } = await listenOnLoopback(createServer(app.callback() as (req: IncomingMessage, res: ServerResponse) => void));
+  const callback = app.callback();
+  const { baseUrl, close } = await listenOnLoopback(createServer((req, res) => void callback(req, res)));
   return { url: baseUrl, close };
 }
 

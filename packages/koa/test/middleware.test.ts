@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { bodyParser } from '@koa/bodyparser';
 import * as Ably from 'ably';
 import type Koa from 'koa';
@@ -40,7 +41,7 @@ describe.each(KOA_VERSIONS)('createTokenMiddleware on %s', (name, KoaApp, versio
     expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(token)));
     const claims = await verifyAblyJwt(token);
     expect(claims['x-ably-clientId']).toBe('alice');
-    expect(JSON.parse(claims['x-ably-capability']!)).toEqual({
+    expect((JSON.parse(claims['x-ably-capability']!) as Record<string, unknown>)).toEqual({
       lobby: ['publish', 'subscribe'],
       'dms:alice:*': expect.arrayContaining(['publish', 'subscribe', 'presence', 'history']),
     });
@@ -125,7 +126,7 @@ describe.each(KOA_VERSIONS)('createTokenMiddleware on %s', (name, KoaApp, versio
     expect(res.status).toBe(200);
     const claims = await verifyAblyJwt(await res.text());
     expect(claims['x-ably-clientId']).toBe('alice');
-    expect(Object.keys(JSON.parse(claims['x-ably-capability']!))).toEqual(expect.arrayContaining(['lobby', 'dms:alice:*']));
+    expect(Object.keys((JSON.parse(claims['x-ably-capability']!) as Record<string, unknown>))).toEqual(expect.arrayContaining(['lobby', 'dms:alice:*']));
     expect(claims.exp! - claims.iat!).toBeLessThanOrEqual(3600 + 60);
   });
 
@@ -155,7 +156,7 @@ describe.each(KOA_VERSIONS)('createTokenMiddleware on %s', (name, KoaApp, versio
     expect(seen.resolver).toBe(seen.upstream);
     expect(seen.policy).toBe(seen.upstream);
     const claims = await verifyAblyJwt(await res.text());
-    expect(Object.keys(JSON.parse(claims['x-ably-capability']!)).sort()).toEqual(['support:t42', 'user:alice']);
+    expect(Object.keys((JSON.parse(claims['x-ably-capability']!) as Record<string, unknown>)).sort()).toEqual(['support:t42', 'user:alice']);
   });
 
   it('writes through Koa, so upstream logging and CORS middleware see and keep the answer', async () => {
@@ -229,7 +230,7 @@ describe.each(KOA_VERSIONS)('createTokenMiddleware on %s', (name, KoaApp, versio
       for (const token of [await viaForm.text(), await viaJson.text()]) {
         const claims = await verifyAblyJwt(token);
         expect(claims['x-ably-clientId']).toBe('alice');
-        expect(JSON.parse(claims['x-ably-capability']!)).not.toHaveProperty('*');
+        expect((JSON.parse(claims['x-ably-capability']!) as Record<string, unknown>)).not.toHaveProperty('*');
       }
       const get = await fetch(`${url}/api/ably-token`, { headers: bearer('alice') });
       expect(get.status).toBe(200);

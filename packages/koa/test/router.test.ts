@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import Router from '@koa/router';
 import type Koa from 'koa';
 import { createTokenHandler, type KoaTokenHandlerOptions } from '@ably-chat-auth/koa';
@@ -67,7 +68,7 @@ describe.each(KOA_VERSIONS)('createTokenHandler with @koa/router on %s', (_name,
     };
     const url = await start(
       (router, handler) => router.get('/teams/:team/ably-token', requireUser, handler),
-      { policy: (user, ctx) => (user.banned ? null : { [`team:${ctx.params.team}:*`]: ['send', 'receive', 'history'] }) },
+      { policy: (user, ctx) => (user.banned ? null : { [`team:${(ctx.params as Record<string, string>).team}:*`]: ['send', 'receive', 'history'] }) },
     );
     const res = await fetch(`${url}/teams/red/ably-token`, { headers: bearer('alice') });
     expect(res.status).toBe(200);

@@ -4,9 +4,11 @@ import { AblyChatAuthError, compileGrants, type ChatGrants as ChatGrantsObject, 
 import { CHAT_GRANTS_METADATA } from './ably-chat-auth.constants.js';
 import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 import { AblyTokenRouteInterceptor } from './ably-chat-auth.interceptor.js';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link TokenRouteAnswer} in AblyTokenRoute's TSDoc
 import type { TokenRouteAnswer } from './token-route-answer.js';
 
 /** What `@ChatGrants()` takes. `any`, so a function annotated `(user: AppUser) => ...` type-checks: annotate it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberate: a policy annotated with the app's own user and request types must be accepted
 type GrantsOfRoute = ChatPolicy<any, any>;
 
 /** Static grants are checked when the class is declared, so a typo stops the app at startup. */

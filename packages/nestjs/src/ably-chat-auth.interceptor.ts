@@ -32,6 +32,7 @@ export class AblyTokenRouteInterceptor implements NestInterceptor {
     const policy = this.policyFor(context);
     return next.handle().pipe(
       mergeMap(async (user: unknown): Promise<never> => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the answer is thrown past Nest's response handling to the filter; it is not an error (see TokenRouteAnswer)
         throw new TokenRouteAnswer(await this.tokens.respond(user, req, policy === undefined ? undefined : { policy }));
       }),
     );

@@ -20,6 +20,7 @@ import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
  * };
  */
 // `Req = any`: the platform's request type is the app's choice (Express or Fastify).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- public API: `Req` defaults to `any` so an app reads its platform's request without a cast
 export type AblyChatAuthModuleOptions<User = unknown, Req = any> = TokenRouteAdapterOptions<User, Req>;
 
 /** A guard for the built-in route: a guard class (resolved in this module) or an instance. */
@@ -95,6 +96,7 @@ new ConfigurableModuleBuilder<AblyChatAuthModuleOptions<any>>({
  * interface AppUser { id: string }
  * const root: AblyChatAuthModuleRootOptions<AppUser> = { apiKey: process.env.ABLY_API_KEY!, policy: { lobby: 'all' }, isGlobal: true };
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- public API: `Req` defaults to `any` so an app reads its platform's request without a cast
 export type AblyChatAuthModuleRootOptions<User = unknown, Req = any> = AblyChatAuthModuleOptions<User, Req> & AblyChatAuthModuleExtras;
 
 /**
@@ -109,6 +111,7 @@ export type AblyChatAuthModuleRootOptions<User = unknown, Req = any> = AblyChatA
  *   isGlobal: true,
  * };
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- public API: `Req` defaults to `any` so an app reads its platform's request without a cast
 export type AblyChatAuthModuleAsyncOptions<User = unknown, Req = any> = ConfigurableModuleAsyncOptions<AblyChatAuthModuleOptions<User, Req>, 'createAblyChatAuthOptions'> &
   AblyChatAuthModuleExtras;
 
@@ -128,6 +131,7 @@ export type AblyChatAuthModuleAsyncOptions<User = unknown, Req = any> = Configur
  *   }
  * }
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- public API: `Req` defaults to `any` so an app reads its platform's request without a cast
 export interface AblyChatAuthOptionsFactory<User = unknown, Req = any> {
   createAblyChatAuthOptions(): AblyChatAuthModuleOptions<User, Req> | Promise<AblyChatAuthModuleOptions<User, Req>>;
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { expect } from '@jest/globals';
 import { Controller, Get, Headers, Post, Put, Query, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
@@ -31,7 +32,7 @@ class ChatTokenController {
 
   @Get('agents')
   @AblyTokenRoute()
-  @ChatGrants(async (user: AppUser) => (user.role === 'moderator' ? { 'support:*': 'moderator' } : { [`support:${user.id}`]: 'all' }))
+  @ChatGrants((user: AppUser) => Promise.resolve(user.role === 'moderator' ? { 'support:*': 'moderator' } : { [`support:${user.id}`]: 'all' }))
   async agentToken(@Headers('x-user') id: string): Promise<AppUser> {
     await new Promise((resolve) => setTimeout(resolve, 2));
     return { id, ...(id === 'mia' ? { role: 'moderator' as const } : {}) };

@@ -16,7 +16,7 @@ export const PLATFORMS: Platform[] = ['express', 'fastify'];
 export interface TestApp {
   app: INestApplication;
   baseUrl: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**

@@ -56,7 +56,7 @@ export function typeTests(): void {
     policy: (user, req) => ({ [room`team:${req.session.teamId}:*`]: 'all', [room`dms:${user.id}:*`]: 'all' }),
     revocationKey: (_user, req) =>
       // @ts-expect-error -- a typo of SessionRequest's `session`
-      req.sesion.teamId,
+      req.sesion.teamId, // eslint-disable-line @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-member-access -- the deliberate type error above
   });
 
   // No type argument: the user is `unknown`, not `any`, so reading a property needs a type.
@@ -77,12 +77,13 @@ export function typeTests(): void {
     guards: [],
   });
   AblyChatAuthModule.forRootAsync<AppUser>({
-    useFactory: async () => ({
-      apiKey,
-      policy: (user) =>
-        // @ts-expect-error -- a typo of AppUser's `banned`
-        user.baned ? null : { lobby: 'all' },
-    }),
+    useFactory: () =>
+      Promise.resolve({
+        apiKey,
+        policy: (user) =>
+          // @ts-expect-error -- a typo of AppUser's `banned`
+          user.baned ? null : { lobby: 'all' },
+      }),
   });
   AblyChatAuthModule.forRootAsync({
     useFactory: (): AblyChatAuthModuleOptions<AppUser> => ({ apiKey, policy: appPolicy }),

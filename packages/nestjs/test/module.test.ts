@@ -206,7 +206,7 @@ describe('bad options stop the app at startup with core’s message', () => {
   });
 
   it.each(cases)('forRootAsync with %s', async (_what, options, code) => {
-    const compiled = Test.createTestingModule({ imports: [AblyChatAuthModule.forRootAsync({ useFactory: async () => options as unknown as AblyChatAuthModuleOptions })] }).compile();
+    const compiled = Test.createTestingModule({ imports: [AblyChatAuthModule.forRootAsync({ useFactory: () => Promise.resolve(options as unknown as AblyChatAuthModuleOptions) })] }).compile();
     await expect(compiled).rejects.toMatchObject({ code });
   });
 
@@ -347,7 +347,7 @@ describe('an option name the module does not know, or one given where it would b
     ['hook', 'hooks'],
   ])('a factory that returns %s: did you mean %s', async (typo, meant) => {
     const error = await failureOf(() =>
-      Test.createTestingModule({ imports: [AblyChatAuthModule.forRootAsync({ useFactory: async () => ({ apiKey: API_KEY, policy, [typo]: '1h' }) })] }).compile(),
+      Test.createTestingModule({ imports: [AblyChatAuthModule.forRootAsync({ useFactory: () => Promise.resolve({ apiKey: API_KEY, policy, [typo]: '1h' }) })] }).compile(),
     );
     expect(error).toMatchObject({ code: 'ERR_UNKNOWN_OPTION', details: { option: typo, suggestion: meant } });
     expect(error.message).toContain(`(what the forRootAsync factory returned): unknown option "${typo}".`);

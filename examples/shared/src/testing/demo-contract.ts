@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import * as Ably from 'ably';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { compileGrants } from '@ably-chat-auth/core';
@@ -161,7 +162,7 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
       expect(login.status).toBe(200);
       const claims = await verifiedClaims(await (await admin.token()).text());
       expect(claims['x-ably-clientId']).toBe('admin');
-      expect(JSON.parse(claims['x-ably-capability'] as string).announcements).toContain('message-delete-any');
+      expect((JSON.parse(claims['x-ably-capability'] as string) as Record<string, string[]>).announcements).toContain('message-delete-any');
     });
 
     test('the real Ably client gets alice\u2019s token through the route, and a 403 for banned', async () => {

@@ -20,7 +20,7 @@ export interface CheckKeyJson {
  * secret. A malformed or missing key is an input error (exit 2). Whether Ably knows the key, and
  * what it may do, only Ably can say.
  */
-export async function checkKeyCommand(options: CheckKeyOptions, context: CommandContext): Promise<ExitCode> {
+export function checkKeyCommand(options: CheckKeyOptions, context: CommandContext): ExitCode {
   const { key, source } = requireApiKey(options.key, context.env);
   if (options.json) {
     const json: CheckKeyJson = { valid: true, keyName: key.keyName, appId: key.appId, source };
