@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from '@jest/globals';
 import { jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
-import type { Logger, TokenRouteHooks } from '@ably-chat-auth/core';
+import { isAblyChatAuthError, type AblyChatAuthErrorCode, type Logger, type TokenRouteHooks } from '@ably-chat-auth/core';
 import type { TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 
 export { ALL_CHAT_OPERATIONS } from './chat-operations.js';
@@ -149,4 +149,18 @@ export async function listenNestApp(app: ListenableNestApp): Promise<{ baseUrl: 
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/**
+ * The code and message of the ably-chat-auth error `fn` throws, or `undefined` when it throws
+ * nothing; any other error is thrown on, so a test never mistakes a crash for a refusal.
+ */
+export function failureOf(fn: () => unknown): { code: AblyChatAuthErrorCode; message: string } | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (!isAblyChatAuthError(error)) throw error;
+    return { code: error.code, message: error.message };
+  }
+  return undefined;
 }

@@ -1,17 +1,10 @@
+import { failureOf } from '@ably-chat-auth/adapter-contract/testing';
 import { expect } from '@jest/globals';
 import fc from 'fast-check';
-import { assertClientId, assertRoomPattern, compileGrants, createTokenIssuer, isAblyChatAuthError, isRoomPattern, room, rooms, type AblyChatAuthErrorCode } from '../src/index';
+import { assertClientId, assertRoomPattern, compileGrants, createTokenIssuer, isRoomPattern, room, rooms } from '../src/index';
 import { TEST_KEY } from './helpers';
 
-function failure(fn: () => unknown): { code: AblyChatAuthErrorCode; message: string } | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (!isAblyChatAuthError(error)) throw error;
-    return { code: error.code, message: error.message };
-  }
-  return undefined;
-}
+const failure = failureOf;
 
 const NAMED: Array<[number, string]> = [
   [0x200b, 'ZERO WIDTH SPACE'],

@@ -1,3 +1,4 @@
+import { failureOf } from '@ably-chat-auth/adapter-contract/testing';
 import { expect } from '@jest/globals';
 import {
   ABLY_OPERATIONS,
@@ -6,24 +7,14 @@ import {
   compileGrants,
   createTokenIssuer,
   createTokenRoute,
-  isAblyChatAuthError,
   operationsOfGrantItem,
-  type AblyChatAuthErrorCode,
   type GrantItem,
 } from '../src/index';
 import { TEST_KEY } from './helpers';
 
 const PRIVILEGED = ['op:*', 'op:push-admin', 'op:privileged-headers'] as const;
 
-function failure(fn: () => unknown): { code: AblyChatAuthErrorCode; message: string } | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (!isAblyChatAuthError(error)) throw error;
-    return { code: error.code, message: error.message };
-  }
-  return undefined;
-}
+const failure = failureOf;
 
 describe('privileged operations need an explicit opt-in', () => {
   it.each(PRIVILEGED)('compileGrants refuses %s without allowPrivilegedOperations, saying why and how to opt in', (item) => {
