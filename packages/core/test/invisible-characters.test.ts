@@ -1,7 +1,7 @@
 import { failureOf } from '@ably-chat-auth/adapter-contract/testing';
 import { expect } from '@jest/globals';
 import fc from 'fast-check';
-import { assertClientId, assertRoomPattern, compileGrants, createTokenIssuer, isRoomPattern, room, rooms } from '../src/index';
+import { assertClientId, assertRoomPattern, compileGrants, createTokenIssuer, isRoomPattern, room, rooms, type AblyChatAuthErrorCode } from '../src/index';
 import { TEST_KEY } from './helpers';
 
 const failure = failureOf;
