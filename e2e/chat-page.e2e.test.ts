@@ -174,7 +174,7 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
       expect(inPage).toEqual(roomNames.map((name) => userClaimFor({ userClaims: claims }, name) ?? null));
       // Messages show the sender's server-signed display name, else the clientId.
       const names = await page.evaluate(() => {
-        const read = (window as unknown as { chatPageClaims: { senderName(m: object): string } }).chatPageClaims.senderName;
+        const read = (window as unknown as { chatPageClaims: { senderName: (m: object) => string } }).chatPageClaims.senderName;
         return [read({ clientId: 'bob', userClaim: '{"display_name":"Bob"}' }), read({ clientId: 'carol' }), read({ clientId: 'dan', userClaim: 'not json' })];
       });
       expect(names).toEqual(['Bob', 'carol', 'dan']);

@@ -108,7 +108,7 @@
           role: typeof parsed.role === 'string' ? parsed.role : undefined,
         };
       }
-    } catch (error) {
+    } catch {
       // Not JSON: a plain string claim.
     }
     return {};

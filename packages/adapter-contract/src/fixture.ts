@@ -148,7 +148,7 @@ export function createContractFixture(): ContractFixture {
         if (user.id === CONTRACT_USERS.policyThrows) throw new Error('The grants store is unreachable.');
         return contractGrants(user.id);
       },
-      userClaims: async (user) => contractUserClaims(user.id),
+      userClaims: (user) => Promise.resolve(contractUserClaims(user.id)),
       hooks: {
         onTokenIssued: (e) => {
           events.push({ hook: 'onTokenIssued', clientId: e.clientId, rooms: e.rooms, keyName: e.keyName, request: e.request });

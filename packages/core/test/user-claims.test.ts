@@ -210,7 +210,7 @@ describe('the token route option userClaims', () => {
   }
 
   it('signs the claims a sync or async function returns, per user', async () => {
-    for (const userClaims of [(u: User) => ({ '*': { display_name: u.name } }), async (u: User) => ({ '*': { display_name: u.name } })]) {
+    for (const userClaims of [(u: User) => ({ '*': { display_name: u.name } }), (u: User) => Promise.resolve({ '*': { display_name: u.name } })]) {
       const { r } = route({ userClaims });
       const answer = await r.handle({ method: 'GET', native: {} });
       expect(answer.status).toBe(200);
