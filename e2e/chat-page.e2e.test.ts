@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { decodeAblyToken, explainCapability, verifyAblyToken } from '@ably-chat-auth/core';
+import { decodeAblyToken, explainCapability, userClaimFor, verifyAblyToken } from '@ably-chat-auth/core';
 import { DEV_API_KEY, createDemoConfig } from '../examples/shared/src/index';
 import { EXAMPLE_APPS, type RunningExample } from './example-apps';
 
@@ -117,6 +117,11 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
       for (const row of rows) expect(row.features).toEqual(expected[row.room]!.features);
       expect(rows.find((r) => r.room === 'announcements')!.features).toEqual(['receive', 'history', 'occupancy']);
 
+      // "What others see about you": the user claim that applies in each room, read from the token.
+      const seen = await page.locator('#token-rooms tr').evaluateAll((trs) => trs.map((tr) => tr.querySelector('td.claim')!.textContent));
+      expect(seen).toEqual(['Alice', 'Alice', 'Alice']);
+      expect(verified.userClaims).toEqual({ '*': '{"display_name":"Alice"}' });
+
       // Without a real key Ably cannot accept the token: the page says where the connection stands.
       const state = await page.locator('#connection-state').getAttribute('data-state');
       expect(ABLY_STATES).toContain(state);
@@ -139,6 +144,40 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
       await expect(page.locator('#token-details').isHidden()).resolves.toBe(true);
       const after = await page.evaluate(async () => (await fetch('/api/ably-token', { credentials: 'include' })).status);
       expect(after).toBe(401);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('admin signs in; the token panel shows the moderator claim in announcements, and the page reads claims as core does', async () => {
+    const { context, page, problems } = await openPage(app);
+    try {
+      await page.locator('#login-view').waitFor({ state: 'visible' });
+      await login(page, 'admin');
+      await page.locator('#token-client-id').filter({ hasText: 'admin' }).waitFor();
+      const rows = await page.locator('#token-rooms tr').evaluateAll((trs) =>
+        trs.map((tr) => ({ room: (tr as HTMLElement).dataset.room!, seen: tr.querySelector('td.claim')!.textContent, pattern: (tr.querySelector('td.claim') as HTMLElement).dataset.pattern })),
+      );
+      expect(rows).toEqual([
+        { room: 'announcements', seen: 'Admin \u00b7 moderator', pattern: 'announcements' },
+        { room: 'dms:admin:*', seen: 'Admin', pattern: '*' },
+        { room: 'lobby', seen: 'Admin', pattern: '*' },
+      ]);
+      // The page's reading of claims agrees with core's userClaimFor on overlapping patterns.
+      const claims = { '*': 'all', 'support:*': 'support', 'support:vip:*': 'vip', 'support:vip:1': 'one', 'team:*:general': 'general', 'team:*': 'team' };
+      const roomNames = ['lobby', 'support:2', 'support:vip:3', 'support:vip:1', 'team:red:general', 'team:red:x', 'team'];
+      const inPage = await page.evaluate(
+        ({ c, r }) => r.map((name) => (window as unknown as { chatPageClaims: { userClaimFor(u: object, room: string): unknown } }).chatPageClaims.userClaimFor(c, name)),
+        { c: claims, r: roomNames },
+      );
+      expect(inPage).toEqual(roomNames.map((name) => userClaimFor({ userClaims: claims }, name) ?? null));
+      // Messages show the sender's server-signed display name, else the clientId.
+      const names = await page.evaluate(() => {
+        const read = (window as unknown as { chatPageClaims: { senderName: (m: object) => string } }).chatPageClaims.senderName;
+        return [read({ clientId: 'bob', userClaim: '{"display_name":"Bob"}' }), read({ clientId: 'carol' }), read({ clientId: 'dan', userClaim: 'not json' })];
+      });
+      expect(names).toEqual(['Bob', 'carol', 'dan']);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -4,7 +4,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { Logger } from '@ably-chat-auth/core';
 import { AblyChatAuthModule, type AblyChatAuthModuleOptions } from '@ably-chat-auth/nestjs';
-import { demoClientId, demoPolicy, type DemoConfig, type DemoUser } from '@ably-chat-auth-examples/shared';
+import { demoClientId, demoPolicy, demoUserClaims, type DemoConfig, type DemoUser } from '@ably-chat-auth-examples/shared';
 import type { Request } from 'express';
 import { sessionUser } from './demo-session.js';
 import { JsonErrorFilter } from './json-error.filter.js';
@@ -44,6 +44,7 @@ export class AppModule {
             apiKey: configService.getOrThrow<DemoConfig>(DEMO_CONFIG).apiKey,
             resolveUser: sessionUser,
             policy: demoPolicy,
+            userClaims: demoUserClaims,
             clientId: demoClientId,
             ...(options.logger === undefined ? {} : { logger: options.logger }),
           }),

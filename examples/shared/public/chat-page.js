@@ -43,8 +43,93 @@
       issuedAt: payload.iat * 1000,
       expiresAt: payload.exp * 1000,
       capability: typeof capability === 'string' ? JSON.parse(capability) : capability || {},
+      userClaims: userClaimsOf(payload),
     };
   }
+
+  // ---------------------------------------------------------------- user claims
+
+  /** The token's Chat user claims (`ably.room.<pattern>` string claims), pattern -> value. */
+  function userClaimsOf(payload) {
+    var claims = Object.create(null);
+    Object.keys(payload).forEach(function (name) {
+      if (name.indexOf('ably.room.') === 0 && typeof payload[name] === 'string') claims[name.slice('ably.room.'.length)] = payload[name];
+    });
+    return claims;
+  }
+
+  /** Ably's wildcard rule for room patterns (as core's resourceMatches): '*' replaces whole segments. */
+  function patternMatches(pattern, room) {
+    if (pattern === '*' || pattern === room) return true;
+    var p = pattern.split(':');
+    var r = room.split(':');
+    for (var i = 0; i < p.length; i++) {
+      if (p[i] === '*' && i === p.length - 1) return r.length > i;
+      if (i >= r.length) return false;
+      if (p[i] !== '*' && p[i] !== r[i]) return false;
+    }
+    return p.length === r.length;
+  }
+
+  /** Specificity as core's userClaimFor ranks it: exact, then literal leading segments, literal segments, segments; '*' last. */
+  function specificity(pattern) {
+    var segments = pattern.split(':');
+    var leading = 0;
+    while (leading < segments.length && segments[leading] !== '*') leading++;
+    var literal = segments.filter(function (s) {
+      return s !== '*';
+    }).length;
+    return [segments.indexOf('*') === -1 ? 1 : 0, leading, literal, segments.length];
+  }
+
+  function moreSpecific(a, b) {
+    var ra = specificity(a);
+    var rb = specificity(b);
+    for (var i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] > rb[i];
+    return a < b;
+  }
+
+  /** The user claim Ably Chat attaches in `room`: `{ pattern, value }` of the most specific matching pattern, or null. */
+  function userClaimFor(userClaims, room) {
+    var best = null;
+    Object.keys(userClaims).forEach(function (pattern) {
+      if (patternMatches(pattern, room) && (best === null || moreSpecific(pattern, best))) best = pattern;
+    });
+    return best === null ? null : { pattern: best, value: userClaims[best] };
+  }
+
+  /** A claim's display name and role, when it is a JSON object that has them; a plain string claim has neither. */
+  function claimFields(value) {
+    try {
+      var parsed = JSON.parse(value);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        return {
+          displayName: typeof parsed.display_name === 'string' ? parsed.display_name : undefined,
+          role: typeof parsed.role === 'string' ? parsed.role : undefined,
+        };
+      }
+    } catch {
+      // Not JSON: a plain string claim.
+    }
+    return {};
+  }
+
+  /** Who sent a message, as others see it: the server-signed display name (message.userClaim), else the clientId. */
+  function senderName(message) {
+    var fields = typeof message.userClaim === 'string' ? claimFields(message.userClaim) : {};
+    return fields.displayName || message.clientId;
+  }
+
+  /** "What others see about you" in a room: the claim's display name and role, or its raw text. */
+  function describeClaim(applied) {
+    if (!applied) return 'nothing (no user claim applies)';
+    var fields = claimFields(applied.value);
+    if (fields.displayName === undefined && fields.role === undefined) return applied.value === '' ? '(empty claim)' : applied.value;
+    return (fields.displayName || '(no name)') + (fields.role ? ' \u00b7 ' + fields.role : '');
+  }
+
+  // Read by the end-to-end test, which checks these against core on the same token.
+  window.chatPageClaims = { userClaimFor: userClaimFor, senderName: senderName, describeClaim: describeClaim };
 
   /** The Chat features a room's operations fully enable, in the table's order (as core's featuresOfOperations). */
   function featuresOf(operations) {
@@ -91,7 +176,16 @@
         });
         if (features.length === 0) td.textContent = 'no complete Chat feature';
         td.title = 'Operations: ' + token.capability[pattern].join(', ');
-        tr.append(th, td);
+        // What Ably Chat attaches to your messages, presence and reactions there (the claim's text is shown as text, never HTML).
+        var applied = userClaimFor(token.userClaims, pattern);
+        var seen = document.createElement('td');
+        seen.className = 'claim';
+        seen.textContent = describeClaim(applied);
+        if (applied) {
+          seen.dataset.pattern = applied.pattern;
+          seen.title = 'From the user claim for \u2018' + applied.pattern + '\u2019: ' + applied.value;
+        }
+        tr.append(th, td, seen);
         rows.appendChild(tr);
       });
     clearInterval(expiryTimer);
@@ -257,7 +351,8 @@
     if (session && message.clientId === session.clientId) li.className = 'mine';
     var who = document.createElement('span');
     who.className = 'who';
-    who.textContent = message.clientId;
+    who.textContent = senderName(message);
+    who.title = message.clientId;
     var when = document.createElement('time');
     when.textContent = message.timestamp ? new Date(message.timestamp).toLocaleTimeString() : '';
     var text = document.createElement('span');

@@ -1,4 +1,4 @@
-export { DEMO_ADMIN, DEMO_BANNED, demoClientId, demoPolicy, type DemoUser } from './policy.js';
+export { DEMO_ADMIN, DEMO_BANNED, demoClientId, demoDisplayName, demoPolicy, demoUserClaims, type DemoUser } from './policy.js';
 export { USERNAME_PATTERN, validateUsername, type UsernameCheck } from './username.js';
 export { crossSiteRefusal, type CrossSiteRefusal } from './cross-site.js';
 export {

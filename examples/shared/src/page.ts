@@ -156,7 +156,7 @@ export function renderChatPage({ framework }: ChatPageOptions): string {
               <dt>Fetched</dt><dd id="token-fetched"></dd>
             </dl>
             <table class="rooms">
-              <thead><tr><th>Room pattern</th><th>Chat features</th></tr></thead>
+              <thead><tr><th>Room pattern</th><th>Chat features</th><th>What others see about you</th></tr></thead>
               <tbody id="token-rooms"></tbody>
             </table>
             <details>

@@ -1,4 +1,4 @@
-import { room, type ChatGrants } from '@ably-chat-auth/core';
+import { room, type ChatGrants, type UserClaims } from '@ably-chat-auth/core';
 
 /** The user the demo apps keep in their session after `POST /login`. */
 export interface DemoUser {
@@ -33,4 +33,24 @@ export function demoPolicy(user: DemoUser): ChatGrants | null {
 /** The token's clientId for a demo user: the username. */
 export function demoClientId(user: DemoUser): string {
   return user.username;
+}
+
+/** The name others see for a demo user: the username with its first letter capitalised (`alice` -> `Alice`). */
+export function demoDisplayName(user: DemoUser): string {
+  return user.username.charAt(0).toUpperCase() + user.username.slice(1);
+}
+
+/**
+ * What others see about each demo user (Chat user claims, copied by Ably onto their messages,
+ * presence and reactions): a display name in every room, and for `admin` the role `moderator` in
+ * `announcements` (the more specific pattern wins there).
+ *
+ * @example createTokenMiddleware({ apiKey, policy: demoPolicy, userClaims: demoUserClaims, resolveUser })
+ */
+export function demoUserClaims(user: DemoUser): UserClaims {
+  const display_name = demoDisplayName(user);
+  return {
+    '*': { display_name },
+    ...(user.username === DEMO_ADMIN ? { announcements: { display_name, role: 'moderator' } } : {}),
+  };
 }

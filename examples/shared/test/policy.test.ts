@@ -1,5 +1,5 @@
-import { CHAT_PRESETS, allows, compileGrants, explainCapability, isAblyChatAuthError, type AblyCapability } from '@ably-chat-auth/core';
-import { DEMO_ADMIN, DEMO_BANNED, demoClientId, demoPolicy } from '../src/index';
+import { CHAT_PRESETS, allows, compileGrants, createTokenIssuer, explainCapability, isAblyChatAuthError, userClaimFor, type AblyCapability } from '@ably-chat-auth/core';
+import { DEMO_ADMIN, DEMO_BANNED, DEV_API_KEY, demoClientId, demoDisplayName, demoPolicy, demoUserClaims } from '../src/index';
 
 function capabilityOf(username: string): AblyCapability {
   const compiled = compileGrants(demoPolicy({ username }));
@@ -68,5 +68,21 @@ describe('demoPolicy', () => {
 
   test('the clientId is the username', () => {
     expect(demoClientId({ username: 'alice' })).toBe('alice');
+  });
+});
+
+describe('demoUserClaims', () => {
+  it('gives every user a display name in every room, and admin the moderator role in announcements', async () => {
+    const issuer = createTokenIssuer({ apiKey: DEV_API_KEY });
+    for (const username of ['alice', DEMO_ADMIN]) {
+      const { token } = await issuer.issue({ clientId: username, grants: demoPolicy({ username })!, userClaims: demoUserClaims({ username }) });
+      const name = demoDisplayName({ username });
+      expect(JSON.parse(userClaimFor(token, 'lobby')!.value)).toEqual({ display_name: name });
+      expect(JSON.parse(userClaimFor(token, `dms:${username}:bob`)!.value)).toEqual({ display_name: name });
+      const announcements = userClaimFor(token, 'announcements')!;
+      if (username === DEMO_ADMIN) expect(announcements).toEqual({ pattern: 'announcements', value: JSON.stringify({ display_name: 'Admin', role: 'moderator' }) });
+      else expect(announcements.pattern).toBe('*');
+    }
+    expect(demoDisplayName({ username: 'alice' })).toBe('Alice');
   });
 });

@@ -2,13 +2,14 @@ import { expect } from '@jest/globals';
 import { createServer } from 'node:net';
 import * as Ably from 'ably';
 import { jwtVerify, type JWTPayload, type JWTHeaderParameters } from 'jose';
-import { capabilityOf, expectAblyError as expectAblyErrorShape } from './testing.js';
+import { capabilityOf, expectAblyError as expectAblyErrorShape, userClaimsOf } from './testing.js';
 import {
   CONTRACT_ALLOWED_ORIGIN,
   CONTRACT_TTL_SECONDS,
   CONTRACT_USERS,
   createContractFixture,
   expectedCapability,
+  expectedUserClaims,
   sessionCookie,
   type ContractFixture,
   type StartAdapter,
@@ -151,6 +152,8 @@ export function describeAdapterContract(name: string, start: StartAdapter, contr
       expect(header.kid).toBe(fixture.keyName);
       expect(payload['x-ably-clientId']).toBe(userId);
       expect(capabilityOf({ 'x-ably-capability': payload['x-ably-capability'] })).toEqual(expectedCapability(userId));
+      // The route's async userClaims reach the token through the adapter, unchanged.
+      expect(userClaimsOf(payload)).toEqual(expectedUserClaims(userId));
       const now = Math.floor(Date.now() / 1000);
       expect(typeof payload.iat).toBe('number');
       expect(payload.iat!).toBeLessThanOrEqual(now);
@@ -190,6 +193,13 @@ export function describeAdapterContract(name: string, start: StartAdapter, contr
 
       it('answers POST without a body the same way', async () => {
         await expectJwtAnswer(await call({ method: 'POST', headers: sessionCookie('bob') }), 'bob');
+      });
+
+      it("signs the route's user claims: ably.room.<pattern> strings, objects as sorted-key JSON", async () => {
+        const { payload } = await expectJwtAnswer(await call({ headers: sessionCookie('erin') }), 'erin');
+        expect(payload['ably.room.*']).toBe('{"badge":"contract","display_name":"User erin"}');
+        expect(JSON.parse(payload['ably.room.*'] as string)).toEqual({ display_name: 'User erin', badge: 'contract' });
+        expect(payload['ably.room.dms:erin:*']).toBe('owner');
       });
 
       it('issues to each user their own identity and rooms', async () => {

@@ -1,5 +1,5 @@
 import { ALL_CHAT_OPERATIONS, randomTestKey } from './testing.js';
-import { room, type ChatGrants, type Logger, type TokenRouteHooks } from '@ably-chat-auth/core';
+import { room, type ChatGrants, type Logger, type TokenRouteHooks, type UserClaims } from '@ably-chat-auth/core';
 
 /** The user the contract's resolver returns. Its `id` is the token's clientId (core's default mapping). */
 export interface ContractUser {
@@ -19,6 +19,8 @@ export interface ContractRouteOptions {
   /** One origin on another site ({@link CONTRACT_ALLOWED_ORIGIN}) may fetch tokens; other cross-site requests get 403. */
   allowedOrigins: readonly string[];
   policy: (user: ContractUser, req: unknown) => ChatGrants | null;
+  /** Chat user claims per user ({@link contractUserClaims}); async, as a profile lookup would be. */
+  userClaims: (user: ContractUser, req: unknown) => Promise<UserClaims>;
   hooks: TokenRouteHooks<ContractUser, unknown>;
   logger: Logger;
 }
@@ -67,6 +69,19 @@ export const CONTRACT_TTL_SECONDS = 600;
 /** The grants every ordinary contract user gets. */
 export function contractGrants(userId: string): ChatGrants {
   return { lobby: 'all', [room`dms:${userId}:*`]: ['send', 'receive', 'history'] };
+}
+
+/** The user claims every ordinary contract user gets: a display name everywhere, a role in their DMs. */
+export function contractUserClaims(userId: string): UserClaims {
+  return { '*': { display_name: `User ${userId}`, badge: 'contract' }, [room`dms:${userId}:*`]: 'owner' };
+}
+
+/**
+ * The user claims (pattern -> signed string) the token must carry for `userId`, spelled out so the
+ * contract does not trust core's serialiser: objects signed with their keys sorted.
+ */
+export function expectedUserClaims(userId: string): Record<string, string> {
+  return { '*': JSON.stringify({ badge: 'contract', display_name: `User ${userId}` }), [`dms:${userId}:*`]: 'owner' };
 }
 
 /**
@@ -133,6 +148,7 @@ export function createContractFixture(): ContractFixture {
         if (user.id === CONTRACT_USERS.policyThrows) throw new Error('The grants store is unreachable.');
         return contractGrants(user.id);
       },
+      userClaims: (user) => Promise.resolve(contractUserClaims(user.id)),
       hooks: {
         onTokenIssued: (e) => {
           events.push({ hook: 'onTokenIssued', clientId: e.clientId, rooms: e.rooms, keyName: e.keyName, request: e.request });

@@ -108,6 +108,20 @@ export function capabilityOf(source: { 'x-ably-capability'?: unknown } | string)
   );
 }
 
+/**
+ * The Chat user claims of a token's payload: every `ably.room.<pattern>` claim as pattern ->
+ * value, each value a string (a non-string value throws: Ably Chat reads strings only).
+ */
+export function userClaimsOf(payload: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (!name.startsWith('ably.room.')) continue;
+    if (typeof value !== 'string') throw new Error(`The user claim ${name} must be a string; got ${typeof value}.`);
+    out[name.slice('ably.room.'.length)] = value;
+  }
+  return out;
+}
+
 /** One hook call or log line, as the recorder keeps it. */
 export type Recorded =
   | { kind: 'log'; level: string; message: string; meta?: Record<string, unknown> }

@@ -104,3 +104,40 @@ export function parseGrantOptions(values: readonly string[]): Record<string, Gra
   }
   return grants;
 }
+
+/**
+ * Parses repeated `--claim PATTERN=VALUE` options into user claims. The FIRST `=` ends the pattern
+ * (room patterns hold no `=` in practice, JSON values often might). A value starting with `{` is
+ * parsed as a JSON object; any other value is the claim's string as given. Core then checks the
+ * patterns and values as it does for the token route.
+ */
+export function parseClaimOptions(values: readonly string[]): Record<string, string | Record<string, unknown>> {
+  // No prototype: a pattern named '__proto__' must stay an ordinary key (core then judges it).
+  const claims = Object.create(null) as Record<string, string | Record<string, unknown>>;
+  for (const value of values) {
+    const split = value.indexOf('=');
+    if (split < 0) {
+      throw new CliUsageError(`--claim ${JSON.stringify(value)} has no '='. Write PATTERN=VALUE, e.g. '*={"display_name":"Alice"}' or 'support:*=agent'.`);
+    }
+    const pattern = value.slice(0, split);
+    const text = value.slice(split + 1);
+    if (Object.prototype.hasOwnProperty.call(claims, pattern)) {
+      throw new CliUsageError(`--claim gives the pattern ${JSON.stringify(pattern)} twice; a room pattern has one user claim.`);
+    }
+    if (text.trimStart().startsWith('{')) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        throw new CliUsageError(`--claim for ${JSON.stringify(pattern)}: the value starts with '{' but is not valid JSON (${(error as Error).message}).`);
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new CliUsageError(`--claim for ${JSON.stringify(pattern)}: the value must be a JSON object or a plain string.`);
+      }
+      claims[pattern] = parsed as Record<string, unknown>;
+    } else {
+      claims[pattern] = text;
+    }
+  }
+  return claims;
+}

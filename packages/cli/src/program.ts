@@ -69,8 +69,8 @@ Without a key the token is only decoded; with --key or ABLY_API_KEY its HS256 si
 name are checked too ("signature verified", or why not: exit 1). Expiry is shown, not judged.
 
 --json prints {clientId, keyName, issuedAt, expiresAt, expired, verified, verificationError,
-revocationKey, rooms: {<pattern>: {features, presets, capabilities}}}; verified is null when no
-key was given, true or false when one was.
+revocationKey, rooms: {<pattern>: {features, presets, capabilities}}, userClaims: {<pattern>:
+value}}; verified is null when no key was given, true or false when one was.
 
 Examples:
   $ ably-chat-auth inspect eyJhbGciOi...
@@ -88,6 +88,11 @@ Examples:
         .argParser(collect)
         .default([], 'none'),
     )
+    .addOption(
+      new Option('--claim <pattern=value>', 'a Chat user claim for a room pattern: a JSON object or a string; repeatable')
+        .argParser(collect)
+        .default([], 'none'),
+    )
     .addOption(new Option('-t, --ttl <duration>', "lifetime: seconds or '15m', '1h', from 10 s to 24 h (default: 1h)"))
     .addOption(new Option('--allow-privileged-operations', 'allow op:*, op:push-admin and op:privileged-headers, which no Chat feature needs'))
     .addOption(keyOption())
@@ -96,7 +101,7 @@ Examples:
       'after',
       `
 Prints the token alone on stdout, so TOKEN=$(ably-chat-auth mint ...) works. --json prints
-{token, clientId, keyName, issuedAt, expiresAt, capability} instead.
+{token, clientId, keyName, issuedAt, expiresAt, capability, userClaims} instead.
 
 --grant PATTERN=FEATURES: the LAST '=' separates the room pattern from the features (feature names
 never contain '='). Patterns: 'lobby', 'dms:*' (a namespace), 'team:*:general', '*'. Features:
@@ -104,11 +109,17 @@ send, receive, update-own, update-any, delete-own, delete-any, history, message-
 message-reactions-summary, presence, typing, room-reactions, occupancy; presets all, moderator;
 raw operations op:publish etc. Grants of the same pattern add up.
 
+--claim PATTERN=VALUE: a user claim (ably.room.PATTERN) that Ably Chat attaches to the user's
+messages, presence and reactions in matching rooms. Unlike --grant, the FIRST '=' ends the pattern
+(JSON values may contain '='; room patterns do not). A value starting with '{' is a JSON object,
+signed with sorted keys; anything else is the string as given. At most 1 KiB each.
+
 Examples:
   $ ably-chat-auth mint --client-id alice --grant 'lobby=all' --grant 'dms:alice:*=send,receive,history'
-  $ ably-chat-auth mint -c bob -g 'announcements=receive,history' --ttl 15m --json`,
+  $ ably-chat-auth mint -c bob -g 'announcements=receive,history' --ttl 15m --json
+  $ ably-chat-auth mint -c carol -g 'support:*=all' --claim 'support:*={"role":"agent"}' --claim '*=Carol'`,
     )
-    .action(async (options: { clientId?: string; grant: string[]; ttl?: string; key?: string; json?: boolean; allowPrivilegedOperations?: boolean }) =>
+    .action(async (options: { clientId?: string; grant: string[]; claim: string[]; ttl?: string; key?: string; json?: boolean; allowPrivilegedOperations?: boolean }) =>
       setExitCode(await mintCommand(options, context)),
     );
 
@@ -123,7 +134,9 @@ Examples:
       'after',
       `
 Reads the token's capability with Ably's wildcard rules; the signature is not checked (use
-inspect --key). --json prints {allowed, room, feature, clientId, required, grantedBy, missing, expired}.
+inspect --key). Also shows the user claim Ably Chat would attach in that room (the most specific
+matching pattern). --json prints {allowed, room, feature, clientId, required, grantedBy, missing,
+expired, userClaim: {pattern, value} | null}.
 
 Examples:
   $ ably-chat-auth explain "$TOKEN" --room dms:alice:bob --feature send

@@ -100,11 +100,11 @@ describe('mint', () => {
     expect(payload.iat as number).toBeLessThanOrEqual(nowSeconds() - 29);
   });
 
-  it.concurrent('prints {token, clientId, keyName, issuedAt, expiresAt, capability} with --json, honouring --ttl', async () => {
+  it.concurrent('prints {token, clientId, keyName, issuedAt, expiresAt, capability, userClaims} with --json, honouring --ttl', async () => {
     const result = await runCli(['mint', '-c', 'bob', '-g', 'announcements=receive,history', '--ttl', '15m', '--json'], WITH_KEY);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(Object.keys(json).sort()).toEqual(['capability', 'clientId', 'expiresAt', 'issuedAt', 'keyName', 'token']);
+    expect(Object.keys(json).sort()).toEqual(['capability', 'clientId', 'expiresAt', 'issuedAt', 'keyName', 'token', 'userClaims']);
     expect(json).toMatchObject({ clientId: 'bob', keyName: KEY_NAME, capability: { announcements: ['history', 'subscribe'] } });
     expect(json.issuedAt).toMatch(ISO);
     expect(json.expiresAt).toMatch(ISO);
@@ -222,6 +222,7 @@ describe('inspect', () => {
           capabilities: expect.arrayContaining(['publish', 'subscribe', 'presence', 'history', 'channel-metadata']) as unknown,
         },
       },
+      userClaims: {},
     });
   });
 
@@ -327,6 +328,7 @@ describe('explain', () => {
       grantedBy: { presence: 'dms:alice:bob', subscribe: 'dms:alice:bob' },
       missing: [],
       expired: false,
+      userClaim: null,
     });
   });
 

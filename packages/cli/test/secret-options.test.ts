@@ -62,7 +62,7 @@ beforeAll(async () => {
 
 it('reads every command and option from --help', () => {
   expect(Object.keys(commands).sort()).toEqual(Object.keys(baseArgs).sort());
-  expect(commands.mint!.map((option) => option.long).sort()).toEqual(['--allow-privileged-operations', '--client-id', '--grant', '--help', '--json', '--key', '--ttl']);
+  expect(commands.mint!.map((option) => option.long).sort()).toEqual(['--allow-privileged-operations', '--claim', '--client-id', '--grant', '--help', '--json', '--key', '--ttl']);
 });
 
 it('never prints 8 characters of the secret, whichever option of whichever command gets the key', async () => {

@@ -37,6 +37,7 @@ export {
   type TokenRouteHooks,
   type TokenRouteOptions,
   type TokenRoutePhase,
+  type UserClaimsFunction,
   type UserResolver,
 } from './token-route-options.js';
 export { definePolicy, type ChatPolicy, type PolicyFunction, type PolicyResult } from './policy.js';
@@ -60,7 +61,8 @@ export {
 } from './issuer.js';
 export { consoleLogger, silentLogger, type Logger } from './logger.js';
 export { assertRoomPattern, assertRoomSegment, isRoomPattern, room, rooms, MAX_ROOM_PATTERN_LENGTH, type RoomPattern } from './room-pattern.js';
-export { decodeAblyToken, verifyAblyToken, type DecodedAblyToken } from './token-inspection.js';
+export { decodeAblyToken, userClaimFor, verifyAblyToken, type DecodedAblyToken } from './token-inspection.js';
+export { MAX_USER_CLAIM_BYTES, USER_CLAIM_PREFIX, type AppliedUserClaim, type UserClaims, type UserClaimValue } from './user-claims.js';
 export { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 export { revokeTokens, DEFAULT_ABLY_REST_URL, type RevocationBatchResult, type RevocationTarget, type RevokeTokensOptions } from './revocation.js';
 

@@ -8,6 +8,7 @@ import { signHs256 } from './hs256.js';
 import { assertKnownOptions } from './option-names.js';
 import { assertPlainJson, nullPrototype } from './plain-data.js';
 import { signTokenRequest, type AblyTokenRequest } from './token-request.js';
+import { serialiseUserClaims, USER_CLAIM_PREFIX, type UserClaims } from './user-claims.js';
 
 /** Ably's TTL ceiling for tokens: 24 h, or 1 h when the key has revocable tokens enabled. */
 export const MAX_TTL_SECONDS = 24 * 3600;
@@ -78,11 +79,21 @@ export interface IssueTokenParams {
   /** Optional `x-ably-revocation-key`, e.g. a team or session id, to revoke tokens in bulk. */
   revocationKey?: string;
   /**
-   * Extra JWT claims, such as Chat's `ably.room.<room>` user claims. `x-ably-*` names are refused,
-   * and so is anything that is not plain JSON data (a `toJSON` method, a Date, a class instance...,
+   * Extra JWT claims. `x-ably-*` names and the `ably.` names Ably reads (`ably.room.` user claims:
+   * use `userClaims`; `ably.channel.`, `ably.limits.`) are refused with `ERR_RESERVED_CLAIM`, and
+   * so is anything that is not plain JSON data (a `toJSON` method, a Date, a class instance...,
    * see {@link assertPlainJson}), with `ERR_INVALID_CLAIMS` naming its path.
    */
   claims?: Readonly<Record<string, unknown>>;
+  /**
+   * Chat user claims: room pattern -> a string or a plain JSON object (serialised with sorted
+   * keys). Each becomes the claim `ably.room.<pattern>`, which Ably Chat copies as `userClaim` onto
+   * the user's messages, presence, typing and reactions in matching rooms (the most specific
+   * pattern wins). Patterns follow the grant rules; each value is at most 1 KiB serialised.
+   * @example
+   * issuer.issue({ clientId: 'alice', grants: { '*': 'all' }, userClaims: { '*': { display_name: 'Alice' }, announcements: { role: 'moderator' } } });
+   */
+  userClaims?: UserClaims;
   /** Lifetime of this token, within the issuer's bounds. Default: the issuer's `ttl`. */
   ttl?: Duration;
 }
@@ -215,6 +226,13 @@ export function assertClientId(clientId: unknown, allowWildcard = false): string
 
 const RESERVED_CLAIMS = new Set(['iat', 'exp', 'nbf', 'kid', 'alg']);
 
+/** `ably.` claim names Ably reads, and where to set them instead. */
+const RESERVED_ABLY_PREFIXES: ReadonlyArray<readonly [string, string]> = [
+  [USER_CLAIM_PREFIX, "Ably Chat's user claims: set them with the userClaims option ({ '<room pattern>': value }), which validates the pattern and the value."],
+  ['ably.channel.', 'Ably Pub/Sub channel claims, which Chat rooms do not use: grant rooms with grants and set per-room data with userClaims.'],
+  ['ably.limits.', "Ably's per-connection limits, which this package does not set: leave them out."],
+];
+
 function assertClaims(claims: unknown): Record<string, unknown> | undefined {
   if (claims === undefined || claims === null) return undefined;
   if (typeof claims !== 'object' || Array.isArray(claims)) {
@@ -227,6 +245,18 @@ function assertClaims(claims: unknown): Record<string, unknown> | undefined {
       throw new AblyChatAuthError(
         'ERR_RESERVED_CLAIM',
         `The claim '${name}' is reserved by Ably; ably-chat-auth sets x-ably-capability, x-ably-clientId and x-ably-revocation-key itself (use grants, the clientId and the revocationKey option).`,
+      );
+    }
+    const lower = name.toLowerCase();
+    const ably = RESERVED_ABLY_PREFIXES.find(([prefix]) => lower.startsWith(prefix));
+    if (ably) {
+      throw new AblyChatAuthError('ERR_RESERVED_CLAIM', `The claim '${name.slice(0, 80)}' is reserved by Ably for ${ably[1]}`, { details: { claim: name.slice(0, 80) } });
+    }
+    if (lower.startsWith('ably.')) {
+      throw new AblyChatAuthError(
+        'ERR_RESERVED_CLAIM',
+        `The claim '${name.slice(0, 80)}' uses Ably's reserved 'ably.' prefix. Set user claims with the userClaims option; name your own claims without the prefix.`,
+        { details: { claim: name.slice(0, 80) } },
       );
     }
     if (RESERVED_CLAIMS.has(name)) {
@@ -311,18 +341,22 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     const { clientId, compiled, ttlSeconds } = common(params);
     const revocationKey = assertRevocationKey(params.revocationKey);
     const claims = assertClaims(params.claims);
+    const userClaims = serialiseUserClaims(params.userClaims);
     const iat = Math.floor(Date.now() / 1000) - backdatingSeconds(resolved.clockSkewSeconds, ttlSeconds);
     const exp = iat + ttlSeconds;
-    // The payload JSON is written here, in this order: the extra claims, iat, exp,
-    // x-ably-capability, x-ably-clientId, x-ably-revocation-key (what JSON.stringify of such an
-    // object gives, without building the object). assertPlainJson and the reserved names already ran;
-    // a claim named `__proto__` stays a claim, as JSON.stringify of a prototype-less copy keeps it.
-    const extra = claims ? JSON.stringify(Object.assign(nullPrototype<unknown>(), claims)).slice(1, -1) : '';
+    // The payload JSON is written here, in this order: the extra claims, the user claims
+    // (`ably.room.<pattern>`, in the order given), iat, exp, x-ably-capability, x-ably-clientId,
+    // x-ably-revocation-key (what JSON.stringify of such an object gives, without building the
+    // object). assertPlainJson and the reserved names already ran, so no extra claim collides with
+    // a user claim; a claim named `__proto__` stays a claim, as JSON.stringify of a prototype-less
+    // copy keeps it.
+    let extra = claims ? JSON.stringify(Object.assign(nullPrototype<unknown>(), claims)).slice(1, -1) : '';
+    for (const [name, value] of userClaims) extra += `${extra ? ',' : ''}${JSON.stringify(name)}:${JSON.stringify(value)}`;
     const payloadJson =
       `{${extra}${extra ? ',' : ''}"iat":${iat},"exp":${exp},"x-ably-capability":${JSON.stringify(compiled.json)},"x-ably-clientId":${JSON.stringify(clientId)}` +
       `${revocationKey !== undefined ? `,"x-ably-revocation-key":${JSON.stringify(revocationKey)}` : ''}}`;
     const token = signHs256(key.keyName, key.hmacKey, payloadJson);
-    if (token.length > resolved.maxTokenBytes) throw tooLarge(token.length, resolved.maxTokenBytes, compiled, claims);
+    if (token.length > resolved.maxTokenBytes) throw tooLarge(token.length, resolved.maxTokenBytes, compiled, claims, userClaims);
     return {
       token,
       clientId,
@@ -361,15 +395,26 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   return issuer;
 }
 
-function tooLarge(bytes: number, limit: number, compiled: CompiledCapability, claims: Record<string, unknown> | undefined): AblyChatAuthError {
+function tooLarge(
+  bytes: number,
+  limit: number,
+  compiled: CompiledCapability,
+  claims: Record<string, unknown> | undefined,
+  userClaims: ReadonlyArray<readonly [string, string]>,
+): AblyChatAuthError {
   const contributions = compiled.rooms
     .map((room) => ({ room, bytes: Math.ceil((JSON.stringify(room).length + JSON.stringify(compiled.capability[room]).length + 2) * 1.37) }))
     .sort((a, b) => b.bytes - a.bytes);
   const top = contributions.slice(0, 5).map((c) => `'${c.room}' (~${c.bytes} B)`);
   const claimBytes = claims ? Math.ceil(JSON.stringify(claims).length * 1.37) : 0;
+  const userClaimContributions = userClaims
+    .map(([name, value]) => ({ pattern: name.slice(USER_CLAIM_PREFIX.length), bytes: Math.ceil((JSON.stringify(name).length + JSON.stringify(value).length + 2) * 1.37) }))
+    .sort((a, b) => b.bytes - a.bytes);
+  const userClaimBytes = userClaimContributions.reduce((sum, c) => sum + c.bytes, 0);
+  const topUserClaims = userClaimContributions.slice(0, 5).map((c) => `'${c.pattern}' (~${c.bytes} B)`);
   return new AblyChatAuthError(
     'ERR_TOKEN_TOO_LARGE',
-    `The token would be ${bytes} bytes; the limit is ${limit}, as tokens travel in URLs and headers. It grants ${compiled.rooms.length} room pattern(s); the largest: ${top.join(', ')}${claimBytes ? `; extra claims ~${claimBytes} B` : ''}. Grant a namespace ('ns:*') instead of listing rooms one by one.`,
-    { details: { bytes, limit, rooms: compiled.rooms.length, largest: contributions.slice(0, 5), claimBytes } },
+    `The token would be ${bytes} bytes; the limit is ${limit}, as tokens travel in URLs and headers. It grants ${compiled.rooms.length} room pattern(s); the largest: ${top.join(', ')}${claimBytes ? `; extra claims ~${claimBytes} B` : ''}${userClaimBytes ? `; ${userClaims.length} user claim(s) ~${userClaimBytes} B, the largest: ${topUserClaims.join(', ')}` : ''}. Grant a namespace ('ns:*') instead of listing rooms one by one${userClaimBytes ? ", and set one user claim for '*' or a namespace rather than one per room" : ''}.`,
+    { details: { bytes, limit, rooms: compiled.rooms.length, largest: contributions.slice(0, 5), claimBytes, userClaimBytes, largestUserClaims: userClaimContributions.slice(0, 5) } },
   );
 }

@@ -3,6 +3,7 @@ import { AblyApiKey } from './api-key.js';
 import { explainCapability, parseCapability, type AblyCapability, type RoomExplanation } from './capability.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
 import { nullPrototype } from './plain-data.js';
+import { pickUserClaim, USER_CLAIM_PREFIX, type AppliedUserClaim } from './user-claims.js';
 
 /** What an Ably JWT says, read without a key. */
 export interface DecodedAblyToken {
@@ -18,6 +19,8 @@ export interface DecodedAblyToken {
   capability: AblyCapability;
   /** Per-room Chat features. */
   rooms: Record<string, RoomExplanation>;
+  /** Chat user claims: room pattern -> value, from the `ably.room.<pattern>` claims that are strings. */
+  userClaims: Record<string, string>;
   /** Every claim as found. */
   claims: Record<string, unknown>;
 }
@@ -50,8 +53,36 @@ function describeToken({ header, payload: claims }: RawToken): DecodedAblyToken 
     revocationKey: typeof claims['x-ably-revocation-key'] === 'string' ? claims['x-ably-revocation-key'] : undefined,
     capability,
     rooms: explainCapability(capability),
+    userClaims: userClaimsOf(claims),
     claims,
   };
+}
+
+function userClaimsOf(claims: Record<string, unknown>): Record<string, string> {
+  const out = nullPrototype<string>();
+  for (const [name, value] of Object.entries(claims)) {
+    if (name.startsWith(USER_CLAIM_PREFIX) && typeof value === 'string') out[name.slice(USER_CLAIM_PREFIX.length)] = value;
+  }
+  return out;
+}
+
+/**
+ * The user claim Ably Chat attaches to what this token's user produces in `room`
+ * (`message.userClaim`, `member.userClaim`...): among the token's `ably.room.<pattern>` claims
+ * whose pattern matches the room, the most specific. An exact name beats any wildcard; among
+ * wildcards the one with more literal leading segments wins (`support:vip:*` over `support:*`);
+ * `*` comes last. Undefined when no claim applies. Takes a token (decoded, not verified) or what
+ * {@link decodeAblyToken} / {@link verifyAblyToken} returned.
+ * @example
+ * const applied = userClaimFor(token, 'support:42');
+ * // { pattern: 'support:*', value: '{"role":"agent"}' }
+ */
+export function userClaimFor(token: string | Pick<DecodedAblyToken, 'userClaims'>, room: string): AppliedUserClaim | undefined {
+  if (typeof room !== 'string' || room.length === 0) {
+    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `userClaimFor needs a room name; got ${describeValue(room)}.`);
+  }
+  const userClaims = typeof token === 'string' ? decodeAblyToken(token).userClaims : token.userClaims;
+  return pickUserClaim(userClaims, room);
 }
 
 /**

@@ -7,6 +7,13 @@ import { resolveLogger, type Logger } from './logger.js';
 import { assertKnownOptions } from './option-names.js';
 import type { ChatPolicy, PolicyFunction } from './policy.js';
 import type { TokenResponseFormat } from './responses.js';
+import type { UserClaims } from './user-claims.js';
+
+/**
+ * Chat user claims per user: room pattern -> a string or plain JSON object, signed as
+ * `ably.room.<pattern>` (sync or async, within the route's `timeout`).
+ */
+export type UserClaimsFunction<User = unknown, Req = unknown> = (user: User, req: Req) => UserClaims | undefined | null | Promise<UserClaims | undefined | null>;
 
 /** Finds the signed-in user for a request; nothing (null, undefined, false, '') means "not signed in" (401). */
 export type UserResolver<User = unknown, Req = unknown> = (req: Req) => User | null | undefined | false | '' | Promise<User | null | undefined | false | ''>;
@@ -39,8 +46,17 @@ export interface TokenRouteOptions<User = unknown, Req = unknown> extends TokenI
   clientId?: (user: User) => string;
   /** Per-user `x-ably-revocation-key` (a team or session id), for bulk revocation. */
   revocationKey?: (user: User, req: Req) => string | undefined | null;
-  /** Extra JWT claims per user. */
+  /** Extra JWT claims per user (not `ably.room.*`: those are `userClaims`). */
   claims?: (user: User, req: Req) => Record<string, unknown> | undefined | null;
+  /**
+   * Chat user claims per user: room pattern -> display data that Ably Chat copies as `userClaim`
+   * onto the user's messages, presence, typing and reactions in matching rooms (the most specific
+   * pattern wins). Sync or async, within `timeout`; a function that throws or returns invalid
+   * claims is a 500 with a log line. JWT-only: refused with `responseFormat: 'token-request'`.
+   * @example
+   * userClaims: (user) => ({ '*': { display_name: user.name }, [room`support:${user.team}:*`]: { role: 'agent' } })
+   */
+  userClaims?: UserClaimsFunction<User, Req>;
   /**
    * `'jwt'` (default): `Content-Type: application/jwt`, the body is the token (works with ably-js
    * `authUrl` and with `@ably-chat-auth/client`). `'token-details'`: JSON TokenDetails
@@ -75,6 +91,7 @@ export const TOKEN_ROUTE_OPTION_NAMES: readonly string[] = [
   'clientId',
   'revocationKey',
   'claims',
+  'userClaims',
   'responseFormat',
   'timeout',
   'hooks',
@@ -98,6 +115,7 @@ export interface RouteSettings<User, Req> {
   toClientId: (user: User) => string;
   revocationKey: ((user: User, req: Req) => string | undefined | null) | undefined;
   claims: ((user: User, req: Req) => Record<string, unknown> | undefined | null) | undefined;
+  userClaims: UserClaimsFunction<User, Req> | undefined;
   responseFormat: TokenResponseFormat;
   timeoutMs: number;
   hooks: TokenRouteHooks<User, Req>;
@@ -151,15 +169,15 @@ export function resolveTokenRouteOptions<User, Req>(
   assertKnownOptions(options, TOKEN_ROUTE_OPTION_NAMES, where);
   if (typeof options.resolveUser !== 'function') throw invalid(`resolveUser must be a function (req) => user | null; got ${describeValue(options.resolveUser)}.`);
   const policy = resolvePolicy<User, Req>(options.policy, 'The static policy', compile);
-  for (const name of ['clientId', 'revocationKey', 'claims'] as const) {
+  for (const name of ['clientId', 'revocationKey', 'claims', 'userClaims'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw invalid(`${name} must be a function of the user; got ${describeValue(options[name])}.`);
   }
   const responseFormat = options.responseFormat ?? 'jwt';
   if (responseFormat !== 'jwt' && responseFormat !== 'token-details' && responseFormat !== 'token-request') {
     throw invalid(`responseFormat must be 'jwt', 'token-details' or 'token-request'; got ${describeValue(responseFormat)}.`);
   }
-  if (responseFormat === 'token-request' && (options.revocationKey || options.claims)) {
-    throw invalid("revocationKey and claims exist only in JWTs; drop them or use responseFormat 'jwt'.");
+  if (responseFormat === 'token-request' && (options.revocationKey || options.claims || options.userClaims)) {
+    throw invalid("revocationKey, claims and userClaims exist only in JWTs; drop them or use responseFormat 'jwt'.");
   }
   const hooks = options.hooks ?? {};
   if (typeof hooks !== 'object' || hooks === null) throw invalid(`hooks must be an object { onTokenIssued?, onDenied?, onError? }; got ${describeValue(hooks)}.`);
@@ -174,6 +192,7 @@ export function resolveTokenRouteOptions<User, Req>(
     toClientId: options.clientId ?? defaultClientId,
     revocationKey: options.revocationKey,
     claims: options.claims,
+    userClaims: options.userClaims,
     responseFormat,
     timeoutMs: parseDurationSeconds(options.timeout ?? 10, { name: 'timeout', code: 'ERR_INVALID_OPTIONS', min: 1, max: 120 }) * 1000,
     hooks,

@@ -15,7 +15,9 @@ import {
   type TokenRouteHooks,
   type TokenRouteOptions,
   type TokenRoutePhase,
+  type UserClaimsFunction,
 } from './token-route-options.js';
+import type { UserClaims } from './user-claims.js';
 
 /** The framework-free description of a token request that adapters build. */
 export interface TokenRouteRequest<Req = unknown> {
@@ -36,6 +38,11 @@ export interface TokenRouteRequest<Req = unknown> {
 export interface TokenRouteCallOptions<User = unknown, Req = unknown> {
   /** Replaces the route's policy for this call (e.g. NestJS's `@ChatGrants`). */
   policy?: ChatPolicy<User, Req>;
+  /**
+   * Replaces the route's `userClaims` for this call: claims (room pattern -> value) or a function
+   * of the user. Invalid claims are a 500 with a log line, as from the route's option.
+   */
+  userClaims?: UserClaims | UserClaimsFunction<User, Req>;
 }
 
 /** A user as a resolver finds it: the user, or nothing (null, undefined, false, ''): not signed in. */
@@ -145,12 +152,24 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     return result instanceof Promise ? result.then(compile) : compile(result);
   }
 
-  function sign(key: AblyApiKey, user: User, req: Req, clientId: string, grants: CompiledCapability): IssuedToken {
+  /** The user claims of this call (the per-call ones, else the route's), awaited within the deadline. */
+  function userClaimsFor(
+    source: UserClaims | UserClaimsFunction<User, Req> | undefined,
+    user: User,
+    req: Req,
+    deadlineAt: number,
+  ): UserClaims | undefined | null | Promise<UserClaims | undefined | null> {
+    if (typeof source !== 'function') return source;
+    return within(source(user, req), deadlineAt, 'userClaims');
+  }
+
+  function sign(key: AblyApiKey, user: User, req: Req, clientId: string, grants: CompiledCapability, userClaims: UserClaims | undefined | null): IssuedToken {
     return issuer.signWith(key, {
       clientId,
       grants,
       revocationKey: settings.revocationKey?.(user, req) ?? undefined,
       claims: settings.claims?.(user, req) ?? undefined,
+      userClaims: userClaims ?? undefined,
     });
   }
 
@@ -159,7 +178,13 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
   }
 
   /** 401, 403, a fault or the token, for a user already resolved (or nothing). */
-  async function answerFor(user: MaybeUser<User>, native: Req, policy: CompiledCapability | PolicyFunction<User, Req>, deadlineAt: number): Promise<TokenRouteResponse> {
+  async function answerFor(
+    user: MaybeUser<User>,
+    native: Req,
+    policy: CompiledCapability | PolicyFunction<User, Req>,
+    userClaimsSource: UserClaims | UserClaimsFunction<User, Req> | undefined,
+    deadlineAt: number,
+  ): Promise<TokenRouteResponse> {
     let phase: TokenRoutePhase = 'clientId';
     try {
       if (user === null || user === undefined || user === false || user === '') {
@@ -179,6 +204,10 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
       const key = resolving instanceof Promise ? await resolving : resolving;
       phase = 'issue';
       if (responseFormat === 'token-request') {
+        // The route's own userClaims were refused at startup; these came with the call.
+        if (userClaimsSource !== undefined) {
+          throw new AblyChatAuthError('ERR_INVALID_OPTIONS', "userClaims exist only in JWTs; this route answers with responseFormat 'token-request'.");
+        }
         const tokenRequest = issuer.tokenRequestWith(key, { clientId, grants });
         if (hooks.onTokenIssued) {
           const timing = { issuedAt: tokenRequest.timestamp, expiresAt: tokenRequest.timestamp + tokenRequest.ttl };
@@ -186,7 +215,9 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
         }
         return tokenRequestResponse(tokenRequest);
       }
-      const issued = sign(key, user, native, clientId, grants);
+      const claiming = userClaimsFor(userClaimsSource, user, native, deadlineAt);
+      const userClaims = claiming instanceof Promise ? await claiming : claiming;
+      const issued = sign(key, user, native, clientId, grants, userClaims);
       if (hooks.onTokenIssued) safeHook('onTokenIssued', issuedEvent(issued, user, native));
       return tokenResponse(issued, responseFormat);
     } catch (error) {
@@ -224,7 +255,12 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
    * The one path every answer takes: the origin and method rules, then `answer` (the user's
    * resolution and the token). `user` is NOT_CHECKED for `handle`, which resolves it.
    */
-  async function serve(request: TokenRouteRequest<Req>, user: MaybeUser<User> | typeof NOT_CHECKED, policy: CompiledCapability | PolicyFunction<User, Req>): Promise<TokenRouteResponse> {
+  async function serve(
+    request: TokenRouteRequest<Req>,
+    user: MaybeUser<User> | typeof NOT_CHECKED,
+    policy: CompiledCapability | PolicyFunction<User, Req>,
+    userClaimsSource: UserClaims | UserClaimsFunction<User, Req> | undefined,
+  ): Promise<TokenRouteResponse> {
     const native = request.native;
     const method = typeof request.method === 'string' ? request.method.toUpperCase() : '';
     let allowedOrigin: string | undefined;
@@ -248,7 +284,7 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
       return withCors(answerOf('crossSite'), undefined);
     }
     const deadlineAt = Date.now() + timeoutMs;
-    if (user !== NOT_CHECKED) return withCors(await answerFor(user, native, policy, deadlineAt), allowedOrigin);
+    if (user !== NOT_CHECKED) return withCors(await answerFor(user, native, policy, userClaimsSource, deadlineAt), allowedOrigin);
     let resolved: MaybeUser<User>;
     try {
       const pending = within(resolveUser(native), deadlineAt, 'resolveUser');
@@ -256,11 +292,11 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     } catch (error) {
       return withCors(fail(error, 'resolveUser', native), allowedOrigin);
     }
-    return withCors(await answerFor(resolved, native, policy, deadlineAt), allowedOrigin);
+    return withCors(await answerFor(resolved, native, policy, userClaimsSource, deadlineAt), allowedOrigin);
   }
 
   const route: TokenRoute<User, Req> = {
-    handle: (request) => serve(request, NOT_CHECKED, settings.policy),
+    handle: (request) => serve(request, NOT_CHECKED, settings.policy, settings.userClaims),
     respond: (user, request, callOptions) => {
       let policy: CompiledCapability | PolicyFunction<User, Req>;
       try {
@@ -268,14 +304,16 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
       } catch (error) {
         return Promise.resolve(fail(error, 'policy', request.native));
       }
-      return serve(request, user, policy);
+      return serve(request, user, policy, callOptions?.userClaims ?? settings.userClaims);
     },
     async issueForUser(user, req, callOptions) {
       const deadlineAt = Date.now() + timeoutMs;
       const grants = await grantsFor(policyOf(callOptions?.policy), user, req, deadlineAt);
       if (!grants) return null;
       const clientId = toClientId(user);
-      return sign(await within(issuer.resolveKey(), deadlineAt, 'apiKey'), user, req, clientId, grants);
+      const key = await within(issuer.resolveKey(), deadlineAt, 'apiKey');
+      const userClaims = await userClaimsFor(callOptions?.userClaims ?? settings.userClaims, user, req, deadlineAt);
+      return sign(key, user, req, clientId, grants, userClaims);
     },
     issuer,
     options: Object.freeze({ responseFormat, timeoutMs, ttlSeconds: issuer.options.ttlSeconds, clockSkewSeconds: issuer.options.clockSkewSeconds }),

@@ -138,7 +138,7 @@ describe('extra claims are plain data', () => {
   });
 
   it('still signs plain nested data', async () => {
-    const issued = await issuer.issue({ clientId: 'alice', grants: { lobby: 'receive' }, claims: { 'ably.room.lobby': '{"role":"host"}', profile: { tags: ['a', 1, true, null] } } });
+    const issued = await issuer.issue({ clientId: 'alice', grants: { lobby: 'receive' }, claims: { 'ably-room': '{"role":"host"}', profile: { tags: ['a', 1, true, null] } } });
     const { payload } = await verifyWithJose(issued.token);
     expect(payload.profile).toEqual({ tags: ['a', 1, true, null] });
     expect(payload['x-ably-clientId']).toBe('alice');

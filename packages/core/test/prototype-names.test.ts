@@ -54,13 +54,15 @@ describe('room names that are Object.prototype properties', () => {
   it.each(PROTOTYPE_NAMES)('signs and decodes a claim named %s', async (name) => {
     const claims: Record<string, unknown> = {};
     Object.defineProperty(claims, name, { value: '{"x":1}', enumerable: true });
-    Object.defineProperty(claims, `ably.room.${name}`, { value: '{"y":2}', enumerable: true });
-    const issued = await issuer.issue({ clientId: 'alice', grants: { lobby: 'send' }, claims });
+    const userClaims: Record<string, string> = {};
+    Object.defineProperty(userClaims, name, { value: '{"y":2}', enumerable: true });
+    const issued = await issuer.issue({ clientId: 'alice', grants: { lobby: 'send' }, claims, userClaims });
     const { payload } = await verifyWithJose(issued.token);
     expect(Object.getOwnPropertyDescriptor(payload, name)?.value).toBe('{"x":1}');
     const decoded = decodeAblyToken(issued.token);
     expect(Object.getOwnPropertyDescriptor(decoded.claims, name)?.value).toBe('{"x":1}');
     expect(Object.getOwnPropertyDescriptor(decoded.claims, `ably.room.${name}`)?.value).toBe('{"y":2}');
+    expect(Object.getOwnPropertyDescriptor(decoded.userClaims, name)?.value).toBe('{"y":2}');
     expect(decoded.claims['x-ably-clientId']).toBe('alice');
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AblyChatAuthError, type ChatPolicy, type IssuedToken, type MaybeUser, type TokenIssuer, type TokenRoute } from '@ably-chat-auth/core';
+import { AblyChatAuthError, type ChatPolicy, type IssuedToken, type MaybeUser, type TokenIssuer, type TokenRoute, type UserClaims, type UserClaimsFunction } from '@ably-chat-auth/core';
 import type { TokenRouteRequest, TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_TOKEN_ROUTE } from './ably-chat-auth.constants.js';
 import { toTokenRouteRequest } from './http-platform.js';
@@ -8,6 +8,8 @@ import { toTokenRouteRequest } from './http-platform.js';
 export interface AblyChatAuthCallOptions<User, Req> {
   /** Replaces the module's policy for this call (what `@ChatGrants` does). */
   policy?: ChatPolicy<User, Req>;
+  /** Replaces the module's `userClaims` for this call: claims (room pattern -> value) or a function of the user. */
+  userClaims?: UserClaims | UserClaimsFunction<User, Req>;
 }
 
 /**

@@ -69,6 +69,17 @@ describe('AblyChatAuthModule.forRoot', () => {
     expect((await service.handle({ method: 'GET', native: { raw: { user: { id: 'dave' } } } })).status).toBe(200);
   });
 
+  it("signs the module's userClaims, and per-call userClaims of respond() and issueForUser() replace them", async () => {
+    const service = await serviceOf([AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, userClaims: (user: AppUser) => ({ '*': { display_name: user.id } }) })]);
+    const fromModule = await service.handle({ method: 'GET', native: { user: { id: 'frank' } } });
+    expect(decodeAblyToken(fromModule.body).userClaims).toEqual({ '*': '{"display_name":"frank"}' });
+    const perCall = await service.respond({ id: 'gina' }, { headers: {} }, { userClaims: { lobby: { role: 'host' } } });
+    expect(perCall.status).toBe(200);
+    expect({ ...decodeAblyToken(perCall.body).userClaims }).toEqual({ lobby: '{"role":"host"}' });
+    const issued = await service.issueForUser({ id: 'hal' }, undefined, { userClaims: (user) => ({ lobby: user.id }) });
+    expect({ ...decodeAblyToken(issued!.token).userClaims }).toEqual({ lobby: 'hal' });
+  });
+
   it('never shows the secret when the service is inspected or serialised', async () => {
     const service = await serviceOf([AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy })]);
     await service.respond({ id: 'erin' }, { headers: {} }, { policy: { lobby: 'all' } });

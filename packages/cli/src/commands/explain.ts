@@ -1,4 +1,4 @@
-import { decodeAblyToken, explainDecision, isAblyChatAuthError, resourceMatches, type AllowsDecision, type AblyOperation, type GrantItem } from '@ably-chat-auth/core';
+import { decodeAblyToken, explainDecision, isAblyChatAuthError, resourceMatches, userClaimFor, type AppliedUserClaim, type AllowsDecision, type AblyOperation, type GrantItem } from '@ably-chat-auth/core';
 import { printJson, type CommandContext } from '../context.js';
 import { CliUsageError, EXIT_NEGATIVE, EXIT_OK, type ExitCode } from '../exit-codes.js';
 import { readClaimTime, relativeExpiry, renderTable, type Cell } from '../format.js';
@@ -25,6 +25,8 @@ export interface ExplainJson {
   missing: AblyOperation[];
   /** True when the token has expired (Ably refuses it whatever its capability); null without `exp`. */
   expired: boolean | null;
+  /** The user claim Ably Chat attaches in this room (the most specific matching pattern); null when none. */
+  userClaim: AppliedUserClaim | null;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function explainCommand(operand: string, options: ExplainOptions, c
   const decision = decide(decoded.capability, options);
   const now = context.now();
   const expired = decoded.expiresAt === undefined ? null : decoded.expiresAt <= now;
+  const userClaim = userClaimFor(decoded, options.room) ?? null;
   if (options.json) {
     const json: ExplainJson = {
       allowed: decision.allowed,
@@ -49,6 +52,7 @@ export async function explainCommand(operand: string, options: ExplainOptions, c
       grantedBy: decision.grantedBy,
       missing: decision.missing,
       expired,
+      userClaim,
     };
     printJson(context, json);
     return decision.allowed ? EXIT_OK : EXIT_NEGATIVE;
@@ -72,6 +76,11 @@ export async function explainCommand(operand: string, options: ExplainOptions, c
       const granted = patterns.map((p) => `'${escapeTerminalText(p)}'`).join(', ') || 'nothing';
       context.stdout.line(dim(`No grant of this token matches room '${escapeTerminalText(options.room)}'. It grants: ${granted}.`));
     }
+  }
+  if (userClaim) {
+    context.stdout.line(`User claim in this room: ${escapeTerminalText(JSON.stringify(userClaim.value))} ${dim(`(from pattern '${escapeTerminalText(userClaim.pattern)}')`)}`);
+  } else if (Object.keys(decoded.userClaims).length > 0) {
+    context.stdout.line(dim(`No user claim of this token applies in room '${escapeTerminalText(options.room)}'.`));
   }
   if (expired) {
     const exp = readClaimTime(decoded.claims.exp);

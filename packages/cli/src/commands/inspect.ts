@@ -23,6 +23,8 @@ export interface InspectJson {
   verificationError: string | null;
   revocationKey: string | null;
   rooms: Record<string, { features: string[]; presets: string[]; capabilities: string[] }>;
+  /** Chat user claims: room pattern -> value as signed. */
+  userClaims: Record<string, string>;
 }
 
 interface Verification {
@@ -76,6 +78,7 @@ function toJson(decoded: DecodedAblyToken, verification: Verification, now: numb
     verificationError: verification.error,
     revocationKey: decoded.revocationKey ?? null,
     rooms,
+    userClaims: decoded.userClaims,
   };
 }
 
@@ -134,6 +137,13 @@ function printHuman(decoded: DecodedAblyToken, verification: Verification, now: 
   context.stdout.line(bold('Capability (raw Ably operations)'));
   for (const line of renderTable(patterns.map((pattern) => [{ text: pattern, paint: bold }, decoded.rooms[pattern]!.operations.join(', ') || '(none)'])))
     context.stdout.line(line);
+  const claimPatterns = Object.keys(decoded.userClaims);
+  if (claimPatterns.length > 0) {
+    context.stdout.line();
+    context.stdout.line(bold('User claims (what others see about this user, by room pattern)'));
+    // renderTable escapes every cell: the values come from the token and may hold anything.
+    for (const line of renderTable(claimPatterns.map((pattern) => [{ text: pattern, paint: bold }, decoded.userClaims[pattern]!]))) context.stdout.line(line);
+  }
 }
 
 /** A claim's raw value for a message, cut short: it comes from the token and may be anything. */

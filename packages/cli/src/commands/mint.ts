@@ -1,12 +1,14 @@
-import { createTokenIssuer, type AblyCapability } from '@ably-chat-auth/core';
+import { createTokenIssuer, decodeAblyToken, type AblyCapability, type UserClaims } from '@ably-chat-auth/core';
 import { printJson, type CommandContext } from '../context.js';
 import { CliUsageError, EXIT_OK, type ExitCode } from '../exit-codes.js';
 import { isoTime } from '../format.js';
-import { parseGrantOptions, requireApiKey } from '../input.js';
+import { parseClaimOptions, parseGrantOptions, requireApiKey } from '../input.js';
 
 export interface MintOptions {
   clientId?: string;
   grant: string[];
+  /** `PATTERN=VALUE` user claims (the first `=` splits; a value starting with `{` is JSON). */
+  claim?: string[];
   ttl?: string;
   key?: string;
   json?: boolean;
@@ -22,6 +24,8 @@ export interface MintJson {
   issuedAt: string;
   expiresAt: string;
   capability: AblyCapability;
+  /** The user claims as signed: room pattern -> string. */
+  userClaims: Record<string, string>;
 }
 
 /**
@@ -31,13 +35,14 @@ export interface MintJson {
 export async function mintCommand(options: MintOptions, context: CommandContext): Promise<ExitCode> {
   if (options.clientId === undefined) throw new CliUsageError("mint needs --client-id, the identity the token carries (e.g. --client-id alice).");
   const grants = parseGrantOptions(options.grant);
+  const userClaims = parseClaimOptions(options.claim ?? []);
   const key = requireApiKey(options.key, context.env);
   const issuer = createTokenIssuer({
     apiKey: key.raw,
     ...(options.ttl !== undefined ? { ttl: options.ttl } : {}),
     ...(options.allowPrivilegedOperations ? { allowPrivilegedOperations: true } : {}),
   });
-  const issued = await issuer.issue({ clientId: options.clientId, grants });
+  const issued = await issuer.issue({ clientId: options.clientId, grants, userClaims: userClaims as UserClaims });
   if (options.json) {
     const json: MintJson = {
       token: issued.token,
@@ -46,6 +51,7 @@ export async function mintCommand(options: MintOptions, context: CommandContext)
       issuedAt: isoTime(issued.issuedAt)!,
       expiresAt: isoTime(issued.expiresAt)!,
       capability: issued.capability,
+      userClaims: decodeAblyToken(issued.token).userClaims,
     };
     printJson(context, json);
   } else {
