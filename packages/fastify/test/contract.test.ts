@@ -1,0 +1,12 @@
+import { describeAdapterContract, type ContractUser } from '@ably-chat-auth/adapter-contract';
+import { ablyChatAuth } from '@ably-chat-auth/fastify';
+import { FASTIFY_VERSIONS, listen } from './helpers';
+
+for (const [name, Fastify, version] of FASTIFY_VERSIONS) {
+  describeAdapterContract(`${name} (${version}) app.register(ablyChatAuth)`, async ({ options, resolveUserFromHeaders }) => {
+    const app = Fastify();
+    await app.register(ablyChatAuth, { ...options, resolveUser: (request) => resolveUserFromHeaders(request.headers) as ContractUser | null });
+    const { baseUrl, close } = await listen(app);
+    return { baseUrl, tokenPath: '/api/ably-token', close };
+  });
+}
