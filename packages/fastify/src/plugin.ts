@@ -97,4 +97,7 @@ const plugin: FastifyPluginAsync<AblyChatAuthOptions> = async (fastify: FastifyI
  *   policy: (user: { id: string }) => ({ lobby: 'all', [room`dms:${user.id}:*`]: ['send', 'receive', 'history'] }),
  * });
  */
-export const ablyChatAuth = fp(plugin, { name: PLUGIN_NAME, fastify: '4.x || 5.x' });
+export const ablyChatAuth = fp(plugin, { name: PLUGIN_NAME, fastify: '4.x || 5.x' }) as AblyChatAuthPlugin;
+
+/** The plugin's type: generic in the user, so `policy: (user: AppUser) => ...` types the route. */
+export type AblyChatAuthPlugin = FastifyPluginAsync<AblyChatAuthOptions> & (<User>(instance: FastifyInstance, options: AblyChatAuthOptions<User>) => Promise<void>);

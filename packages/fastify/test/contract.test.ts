@@ -5,7 +5,7 @@ import { FASTIFY_VERSIONS, listen } from './helpers';
 for (const [name, Fastify, version] of FASTIFY_VERSIONS) {
   describeAdapterContract(`${name} (${version}) app.register(ablyChatAuth)`, async ({ options, resolveUserFromHeaders }) => {
     const app = Fastify();
-    await app.register(ablyChatAuth, { ...options, resolveUser: (request) => resolveUserFromHeaders(request.headers) as ContractUser | null });
+    await app.register(ablyChatAuth<ContractUser>, { ...options, resolveUser: (request) => resolveUserFromHeaders(request.headers) });
     const { baseUrl, close } = await listen(app);
     return { baseUrl, tokenPath: '/api/ably-token', close };
   });
