@@ -99,5 +99,9 @@ const plugin: FastifyPluginAsync<AblyChatAuthOptions> = async (fastify: FastifyI
  */
 export const ablyChatAuth = fp(plugin, { name: PLUGIN_NAME, fastify: '4.x || 5.x' }) as AblyChatAuthPlugin;
 
-/** The plugin's type: generic in the user, so `policy: (user: AppUser) => ...` types the route. */
-export type AblyChatAuthPlugin = FastifyPluginAsync<AblyChatAuthOptions> & (<User>(instance: FastifyInstance, options: AblyChatAuthOptions<User>) => Promise<void>);
+/**
+ * The plugin's type. Called by `app.register(ablyChatAuth, options)`, the user is the one the app
+ * declared on `FastifyRequest['user']` (its last signature, the one `register` infers from);
+ * `app.register(ablyChatAuth<AppUser>, options)` names it explicitly.
+ */
+export type AblyChatAuthPlugin = (<User>(instance: FastifyInstance, options: AblyChatAuthOptions<User>) => Promise<void>) & FastifyPluginAsync<AblyChatAuthOptions>;
