@@ -6,6 +6,7 @@ export {
   respondWithFastify,
   type AblyChatAuthDecoration,
   type AblyChatAuthOptions,
+  type AblyChatAuthPlugin,
   type FastifyRequestUser,
 } from './plugin.js';
 // What a Fastify app needs beside the plugin, so one import does.

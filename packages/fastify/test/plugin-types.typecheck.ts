@@ -48,3 +48,9 @@ export async function typeTests(): Promise<void> {
     return issued?.token;
   });
 }
+
+export async function loggerTypeTest(): Promise<void> {
+  const app = Fastify();
+  // Fastify's pino logger fits the `logger` option.
+  await app.register(ablyChatAuth<AppUser>, { apiKey, policy: { lobby: 'all' }, logger: app.log });
+}

@@ -74,6 +74,21 @@ describe.each(FASTIFY_VERSIONS)('ablyChatAuth on %s', (name, Fastify, version) =
     expect((await request(`${url}/api/ably-token`, { headers: bearer('alice') })).status).toBe(404);
   });
 
+  it("a prefix of the enclosing context applies to the route, and the decoration lives in that context", async () => {
+    const app = Fastify();
+    await app.register(
+      async (v1) => {
+        await v1.register(ablyChatAuth<TestUser>, { apiKey: KEY.apiKey, policy, logger: false, path: '/chat/token', resolveUser: () => ({ id: 'dan' }) });
+        expect(v1.hasDecorator('ablyChatAuth')).toBe(true);
+      },
+      { prefix: '/v1' },
+    );
+    expect(app.hasDecorator('ablyChatAuth')).toBe(false);
+    running = await listen(app);
+    expect((await expectToken(await request(`${running.baseUrl}/v1/chat/token`), KEY))['x-ably-clientId']).toBe('dan');
+    expect((await request(`${running.baseUrl}/chat/token`)).status).toBe(404);
+  });
+
   it('answers PUT/DELETE/HEAD with core 405 and the CORS preflight of an allowed origin with 204', async () => {
     const url = await start({ allowedOrigins: ['https://chat.example'] });
     for (const method of ['PUT', 'DELETE']) {
