@@ -92,9 +92,9 @@ const plugin: FastifyPluginAsync<AblyChatAuthOptions> = async (fastify: FastifyI
  * instance with `app.ablyChatAuth` (`route`, `issueForUser`).
  *
  * @example
- * await app.register(ablyChatAuth, {
+ * await app.register(ablyChatAuth<{ id: string }>, {
  *   apiKey: process.env.ABLY_API_KEY!,
- *   policy: (user: { id: string }) => ({ lobby: 'all', [room`dms:${user.id}:*`]: ['send', 'receive', 'history'] }),
+ *   policy: (user) => ({ lobby: 'all', [room`dms:${user.id}:*`]: ['send', 'receive', 'history'] }),
  * });
  */
 export const ablyChatAuth = fp(plugin, { name: PLUGIN_NAME, fastify: '4.x || 5.x' }) as AblyChatAuthPlugin;
