@@ -1,6 +1,5 @@
 /* Fastify 5, one route per process (see shared.ts): the adapter's plugin
  * (app.register(ablyChatAuth, { path })), or a hand-written Fastify route answering the same kind of path. */
-import type { Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { ablyChatAuth } from '@ably-chat-auth/fastify';
 import { requireFrom } from './deps';
@@ -29,5 +28,5 @@ runBenchServer('fastify', route, async () => {
     referenceRoute(app, ROUTES[route], signerOf(route));
   }
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return app.server as Server;
+  return app.server;
 });

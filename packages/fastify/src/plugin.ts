@@ -75,7 +75,7 @@ const plugin: FastifyPluginAsync<AblyChatAuthOptions> = async (fastify: FastifyI
   // The route sits in its own encapsulated context: there, and only there, every content type is
   // accepted and left unread (core never reads the body), so ably-js's form-encoded POSTs do not
   // get Fastify's 415 and the app's own parsers elsewhere stay as they are.
-  await fastify.register(async (tokenRouteContext) => {
+  await fastify.register((tokenRouteContext, _options, done) => {
     tokenRouteContext.removeAllContentTypeParsers();
     tokenRouteContext.addContentTypeParser('*', (_request: FastifyRequest, _payload: unknown, done: (err: null, body?: unknown) => void) => done(null));
     tokenRouteContext.route({
@@ -83,6 +83,7 @@ const plugin: FastifyPluginAsync<AblyChatAuthOptions> = async (fastify: FastifyI
       url,
       handler: async (request, reply) => respondWithFastify(reply, await route.handle({ method: request.method, headers: request.headers, native: request })),
     });
+    done();
   });
 };
 

@@ -3,9 +3,9 @@ import { ablyChatAuth } from '@ably-chat-auth/fastify';
 import { FASTIFY_VERSIONS, listen } from './helpers';
 
 for (const [name, Fastify, version] of FASTIFY_VERSIONS) {
-  describeAdapterContract(`${name} (${version}) app.register(ablyChatAuth)`, async ({ options, resolveUserFromHeaders }) => {
+  describeAdapterContract(`${name} (${version}) app.register(ablyChatAuth)`, async (setup) => {
     const app = Fastify();
-    await app.register(ablyChatAuth<ContractUser>, { ...options, resolveUser: (request) => resolveUserFromHeaders(request.headers) });
+    await app.register(ablyChatAuth<ContractUser>, { ...setup.options, resolveUser: (request) => setup.resolveUserFromHeaders(request.headers) });
     const { baseUrl, close } = await listen(app);
     return { baseUrl, tokenPath: '/api/ably-token', close };
   });

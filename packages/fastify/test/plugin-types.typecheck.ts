@@ -36,7 +36,7 @@ export async function typeTests(): Promise<void> {
   await app.register(ablyChatAuth, {
     apiKey,
     // @ts-expect-error unknown has no `id`
-    policy: (user) => ({ [room`dms:${user.id}:*`]: 'all' }),
+    policy: (user) => ({ lobby: user.id === 'x' ? 'all' : ['receive'] }),
   });
   // Options written apart keep their user type.
   const options: AblyChatAuthOptions<AppUser> = { apiKey, path: '/auth/ably', policy: (user) => ({ [room`dms:${user.id}:*`]: 'all' }) };

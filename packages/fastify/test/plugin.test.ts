@@ -19,10 +19,11 @@ const bearer = (who: 'alice' | 'mallory') => ({ authorization: `Bearer token-${w
 function bearerAuth(app: FastifyInstance): void {
   // Fastify 5 wants request decorators declared up front, with a null (not reference) value.
   app.decorateRequest('user', null);
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
     const user = match ? USERS[match[1]!] : undefined;
     if (user) (req as FastifyRequest & { user: TestUser | null }).user = user;
+    done();
   });
 }
 
@@ -108,7 +109,7 @@ describe.each(FASTIFY_VERSIONS)('ablyChatAuth on %s', (name, Fastify, version) =
   describe('content types: the route accepts every body unread, the rest of the app keeps its parsers', () => {
     async function startWithEcho(): Promise<string> {
       return start({}, (app) => {
-        app.post('/echo', async (req) => ({ body: req.body }));
+        app.post('/echo', (req, reply) => reply.send({ body: req.body }));
       });
     }
 
@@ -127,7 +128,8 @@ describe.each(FASTIFY_VERSIONS)('ablyChatAuth on %s', (name, Fastify, version) =
       const url = await startWithEcho();
       const rest = new Ably.Rest({ authUrl: `${url}/api/ably-token`, authMethod: 'POST', authHeaders: bearer('alice'), authParams: { clientId: 'mallory' } });
       const token = await rest.auth.requestToken();
-      expect(token.clientId ?? JSON.parse(Buffer.from(token.token.split('.')[1]!, 'base64url').toString())['x-ably-clientId']).toBe('alice');
+      const claims = JSON.parse(Buffer.from(token.token.split('.')[1]!, 'base64url').toString()) as { 'x-ably-clientId'?: string };
+      expect(claims['x-ably-clientId']).toBe('alice');
     });
 
     it("another route still gets Fastify's 415 for a form body and its JSON parser for JSON", async () => {
@@ -136,7 +138,7 @@ describe.each(FASTIFY_VERSIONS)('ablyChatAuth on %s', (name, Fastify, version) =
       expect(form.status).toBe(415);
       expect(JSON.parse(form.body)).toMatchObject({ code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
       const json = await request(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
-      expect({ status: json.status, body: JSON.parse(json.body) }).toEqual({ status: 200, body: { body: { a: 1 } } });
+      expect({ status: json.status, body: JSON.parse(json.body) as unknown }).toEqual({ status: 200, body: { body: { a: 1 } } });
       expect((await request(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{broken' })).status).toBe(400);
     });
   });
@@ -180,7 +182,7 @@ describe.each(FASTIFY_VERSIONS)('ablyChatAuth on %s', (name, Fastify, version) =
   });
 
   it('is a fastify-plugin named @ably-chat-auth/fastify, so other plugins can depend on it', async () => {
-    const dependent = fp(async () => {}, { name: 'needs-ably', dependencies: ['@ably-chat-auth/fastify'] });
+    const dependent = fp((_instance, _options, done) => done(), { name: 'needs-ably', dependencies: ['@ably-chat-auth/fastify'] });
     const withIt = Fastify();
     await withIt.register(ablyChatAuth<TestUser>, { apiKey: KEY.apiKey, policy, logger: false });
     await withIt.register(dependent);
