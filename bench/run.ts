@@ -30,6 +30,7 @@ const ROUND_ORDERS: readonly (readonly RouteName[])[] = [
 const FRAMEWORK_VERSION: Record<FrameworkName, () => string> = {
   express: () => `express ${versionOf('express', 'express')}`,
   koa: () => `koa ${versionOf('koa', 'koa')}`,
+  fastify: () => `fastify ${versionOf('fastify', 'fastify')}`,
   'nestjs-express': () => `@nestjs/core ${versionOf('nestjs', '@nestjs/core')}, platform-express`,
   'nestjs-fastify': () => `@nestjs/core ${versionOf('nestjs', '@nestjs/core')}, platform-fastify`,
 };
@@ -174,6 +175,7 @@ async function main(): Promise<void> {
       versions: {
         express: versionOf('express', 'express'),
         koa: versionOf('koa', 'koa'),
+        fastify: versionOf('fastify', 'fastify'),
         '@nestjs/core': versionOf('nestjs', '@nestjs/core'),
         '@nestjs/platform-fastify': versionOf('nestjs', '@nestjs/platform-fastify'),
         jsonwebtoken: versionOf('core', 'jsonwebtoken'),

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { npmEnv, packPackages } from '../scripts/pack-packages.mjs';
 
-const packages = ['core', 'express', 'koa', 'nestjs', 'cli', 'client'];
+const packages = ['core', 'express', 'koa', 'fastify', 'nestjs', 'cli', 'client'];
 const work = mkdtempSync(join(tmpdir(), 'ably-chat-auth-consumer-'));
 const tarballs = join(work, 'tarballs');
 mkdirSync(tarballs);
@@ -28,6 +28,7 @@ try {
       ...files,
       express: '^5.1.0',
       koa: '^3.0.0',
+      fastify: '^5.0.0',
       '@nestjs/common': '^11.1.0',
       '@nestjs/core': '^11.1.0',
       '@nestjs/platform-express': '^11.1.0',

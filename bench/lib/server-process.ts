@@ -29,6 +29,7 @@ export interface ServerProcess {
 const SERVER_FILES: Record<FrameworkName, [file: string, ...args: string[]]> = {
   express: ['express.ts'],
   koa: ['koa.ts'],
+  fastify: ['fastify.ts'],
   'nestjs-express': ['nestjs.ts', 'express'],
   'nestjs-fastify': ['nestjs.ts', 'fastify'],
 };

@@ -1,7 +1,7 @@
 /* Bench settings, from the environment. Defaults keep the whole `pnpm bench` near 6 minutes on the
  * 2-core dev VM; BENCH_QUICK=1 is a smoke run of about a minute. */
 
-export const FRAMEWORKS = ['express', 'koa', 'nestjs-express', 'nestjs-fastify'] as const;
+export const FRAMEWORKS = ['express', 'koa', 'fastify', 'nestjs-express', 'nestjs-fastify'] as const;
 export type FrameworkName = (typeof FRAMEWORKS)[number];
 
 export interface BenchSettings {

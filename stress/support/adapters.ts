@@ -8,11 +8,13 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import express from 'express';
+import Fastify from 'fastify';
 import Koa from 'koa';
 import { listenOnLoopback } from '@ably-chat-auth/adapter-contract';
 import { createFetchTokenRoute } from '@ably-chat-auth/core/fetch';
 import { listenNestApp } from '@ably-chat-auth/adapter-contract/testing';
 import { createTokenMiddleware as createExpressTokenMiddleware } from '@ably-chat-auth/express';
+import { ablyChatAuth } from '@ably-chat-auth/fastify';
 import { createTokenMiddleware as createKoaTokenMiddleware } from '@ably-chat-auth/koa';
 import { AblyChatAuthModule } from '@ably-chat-auth/nestjs';
 import type { Recorder, StressSetup, StressUser } from './fixture';
@@ -192,6 +194,29 @@ export const STRESS_ADAPTERS: readonly StressAdapter[] = [
       const callback = app.callback();
       const { baseUrl, close } = await listenOnLoopback(createServer((req, res) => void callback(req, res)));
       return { baseUrl, port: portOf(baseUrl), tokenPath: TOKEN_PATH, close };
+    },
+  },
+  {
+    name: 'fastify 5 plugin',
+    traits: {
+      // The token route accepts every body unread (its own catch-all parser); a request for any
+      // other path still meets Fastify's parsers: malformed JSON 400, over 1 MiB 413, no parser 415.
+      bodyParserStatuses: [400, 413, 415],
+      // The plugin routes these seven; Fastify answers any other method on the path 404.
+      routedMethods: ['GET', 'POST', 'OPTIONS', 'HEAD', 'PUT', 'PATCH', 'DELETE'],
+      otherMethodStatuses: { '*': [404] },
+      unbuildableMethods: [],
+      // find-my-way refuses to route a path it cannot decode: FST_ERR_BAD_URL.
+      badPathEscapeStatuses: [400],
+      // Fastify treats QUERY as a method with a body and refuses it without a Content-Type (400).
+      methodStatuses: { QUERY: [400] },
+    },
+    async start(setup) {
+      const app = Fastify({ forceCloseConnections: true });
+      app.addHook('onError', async (_request, _reply, error) => recordFrameworkError(setup.recorder, 'fastify', error));
+      await app.register(ablyChatAuth<StressUser>, { ...setup.options, path: TOKEN_PATH, resolveUser: (request) => setup.resolveUserFromHeaders(request.headers) });
+      const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+      return { baseUrl, port: portOf(baseUrl), tokenPath: TOKEN_PATH, close: () => app.close() };
     },
   },
   {

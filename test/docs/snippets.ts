@@ -63,6 +63,7 @@ const WORKSPACE_PATHS: Record<string, string[]> = {
   '@ably-chat-auth/core/fetch': ['packages/core/src/fetch.ts'],
   '@ably-chat-auth/express': ['packages/express/src/index.ts'],
   '@ably-chat-auth/koa': ['packages/koa/src/index.ts'],
+  '@ably-chat-auth/fastify': ['packages/fastify/src/index.ts'],
   '@ably-chat-auth/nestjs': ['packages/nestjs/src/index.ts'],
   '@ably-chat-auth/client': ['packages/client/src/index.ts'],
   '@ably-chat-auth/cli': ['packages/cli/src/index.ts'],

@@ -1,0 +1,27 @@
+import { ablyChatAuth } from './plugin.js';
+
+export {
+  ablyChatAuth,
+  defaultResolveUser,
+  respondWithFastify,
+  type AblyChatAuthDecoration,
+  type AblyChatAuthOptions,
+  type AblyChatAuthPlugin,
+  type FastifyRequestUser,
+} from './plugin.js';
+// What a Fastify app needs beside the plugin, so one import does.
+export {
+  AblyChatAuthError,
+  DEFAULT_TOKEN_PATH,
+  definePolicy,
+  isAblyChatAuthError,
+  isCrossSiteRequest,
+  room,
+  rooms,
+  type ChatGrants,
+  type ChatPolicy,
+  type IssuedToken,
+  type TokenRoute,
+} from '@ably-chat-auth/core';
+// `import ablyChatAuth from '@ably-chat-auth/fastify'`, as the official @fastify plugins allow.
+export default ablyChatAuth;
