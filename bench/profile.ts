@@ -49,7 +49,9 @@ async function main(): Promise<void> {
     const warmup = await load(server.port, path, { ...options, seconds: 2 }); // in the profile too
     const result = await load(server.port, path, { ...options, seconds: Number(seconds) });
     requests = warmup.ok + result.ok;
-    console.log(`${framework} ${route}: ${result.rps} req/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, server CPU ${result.cpu_us_per_req} us per answer`);
+    console.log(
+      `${framework} ${route}: ${result.rps} req/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, server CPU ${result.cpu_us_per_req} us per answer`,
+    );
   } finally {
     await server.stop();
   }

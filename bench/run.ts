@@ -151,7 +151,10 @@ async function benchFramework(framework: FrameworkName, settings: BenchSettings)
       token_bytes: tokenBytes,
       failures,
       ratio_target_met: ratio >= RATIO_TARGET,
-      memory_target_met: memory.rss_growth_mb === null || memory.heap_growth_mb === null ? null : memory.rss_growth_mb < MEMORY_TARGET_MB && memory.heap_growth_mb < MEMORY_TARGET_MB,
+      memory_target_met:
+        memory.rss_growth_mb === null || memory.heap_growth_mb === null
+          ? null
+          : memory.rss_growth_mb < MEMORY_TARGET_MB && memory.heap_growth_mb < MEMORY_TARGET_MB,
       rounds,
     };
   } finally {
@@ -186,13 +189,16 @@ async function main(): Promise<void> {
       ...settings,
       ratio_target: RATIO_TARGET,
       memory_target_mb: MEMORY_TARGET_MB,
-      runtime: 'one server process per route, one under load at a time; servers run the packages\' TypeScript sources through tsx (bench/tsconfig.json), NODE_ENV=production',
+      runtime:
+        "one server process per route, one under load at a time; servers run the packages' TypeScript sources through tsx (bench/tsconfig.json), NODE_ENV=production",
       load_generator: `autocannon ${versionOf('.', 'autocannon')} (library) in the runner process; no pipelining in the rounds, pipelining ${settings.memoryPipelining} in the memory run`,
     },
     core: null,
     adapters: [],
   };
-  log(`bench: ${report.machine.cpu_model}, ${report.machine.cores} cores, Node ${process.version}, load average ${report.machine.load_average_start.join(' ')}`);
+  log(
+    `bench: ${report.machine.cpu_model}, ${report.machine.cores} cores, Node ${process.version}, load average ${report.machine.load_average_start.join(' ')}`,
+  );
 
   if (settings.core) {
     log('core: packages/core/bench/core.bench.ts');

@@ -38,7 +38,11 @@ async function openPage(
   });
   page.on('response', (response) => {
     const url = response.url();
-    if (url.startsWith(`${app.url}/api/ably-token`) && response.ok()) void response.text().then((body) => tokenBodies.push(body), () => {});
+    if (url.startsWith(`${app.url}/api/ably-token`) && response.ok())
+      void response.text().then(
+        (body) => tokenBodies.push(body),
+        () => {},
+      );
     // The token route's 401/403 are expected answers; anything else from the app failing is not.
     if (url.startsWith(app.url) && !url.startsWith(`${app.url}/api/ably-token`) && !url.endsWith('/login') && response.status() >= 400) {
       problems.push(`${response.status()} ${url}`);
@@ -157,7 +161,11 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
       await login(page, 'admin');
       await page.locator('#token-client-id').filter({ hasText: 'admin' }).waitFor();
       const rows = await page.locator('#token-rooms tr').evaluateAll((trs) =>
-        trs.map((tr) => ({ room: (tr as HTMLElement).dataset.room!, seen: tr.querySelector('td.claim')!.textContent, pattern: (tr.querySelector('td.claim') as HTMLElement).dataset.pattern })),
+        trs.map((tr) => ({
+          room: (tr as HTMLElement).dataset.room!,
+          seen: tr.querySelector('td.claim')!.textContent,
+          pattern: (tr.querySelector('td.claim') as HTMLElement).dataset.pattern,
+        })),
       );
       expect(rows).toEqual([
         { room: 'announcements', seen: 'Admin \u00b7 moderator', pattern: 'announcements' },
@@ -168,7 +176,8 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
       const claims = { '*': 'all', 'support:*': 'support', 'support:vip:*': 'vip', 'support:vip:1': 'one', 'team:*:general': 'general', 'team:*': 'team' };
       const roomNames = ['lobby', 'support:2', 'support:vip:3', 'support:vip:1', 'team:red:general', 'team:red:x', 'team'];
       const inPage = await page.evaluate(
-        ({ c, r }) => r.map((name) => (window as unknown as { chatPageClaims: { userClaimFor(u: object, room: string): unknown } }).chatPageClaims.userClaimFor(c, name)),
+        ({ c, r }) =>
+          r.map((name) => (window as unknown as { chatPageClaims: { userClaimFor(u: object, room: string): unknown } }).chatPageClaims.userClaimFor(c, name)),
         { c: claims, r: roomNames },
       );
       expect(inPage).toEqual(roomNames.map((name) => userClaimFor({ userClaims: claims }, name) ?? null));

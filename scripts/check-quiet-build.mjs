@@ -12,10 +12,13 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const NOISE = [
-  { pattern: /emitDecoratorMetadata|@swc\/core/, fix: 'set "emitDecoratorMetadata": false in that package\'s tsconfig.build.json, or add @swc/core if it really needs metadata' },
+  {
+    pattern: /emitDecoratorMetadata|@swc\/core/,
+    fix: 'set "emitDecoratorMetadata": false in that package\'s tsconfig.build.json, or add @swc/core if it really needs metadata',
+  },
   {
     pattern: /Ignored build scripts|approve-builds/,
-    fix: "list the dependency in pnpm-workspace.yaml (onlyBuiltDependencies to run its script, ignoredBuiltDependencies to skip it); a node_modules installed before that entry keeps warning until reinstalled (rm -rf node_modules && pnpm install)",
+    fix: 'list the dependency in pnpm-workspace.yaml (onlyBuiltDependencies to run its script, ignoredBuiltDependencies to skip it); a node_modules installed before that entry keeps warning until reinstalled (rm -rf node_modules && pnpm install)',
   },
 ];
 

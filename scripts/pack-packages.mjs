@@ -44,7 +44,11 @@ export function assertNoWorkspaceRanges(tarball) {
   const text = JSON.stringify(manifest);
   if (text.includes('workspace:')) {
     const fields = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'];
-    const ranges = fields.flatMap((field) => Object.entries(manifest[field] ?? {}).filter(([, range]) => String(range).startsWith('workspace:')).map(([name, range]) => `${field}.${name}: ${range}`));
+    const ranges = fields.flatMap((field) =>
+      Object.entries(manifest[field] ?? {})
+        .filter(([, range]) => String(range).startsWith('workspace:'))
+        .map(([name, range]) => `${field}.${name}: ${range}`),
+    );
     throw new Error(`${manifest.name}: the packed package.json holds workspace: ranges (${ranges.join(', ') || 'see the manifest'}); pack with pnpm, not npm.`);
   }
   return manifest;

@@ -9,11 +9,25 @@ import { jwtVerify } from 'jose';
 import type { Logger, TokenRouteHooks } from '@ably-chat-auth/core';
 import { STRESS_ADAPTERS, type RunningAdapter, type StressAdapter } from './support/adapters';
 import { expectAblyError as kitExpectAblyError } from '@ably-chat-auth/adapter-contract/testing';
-import { createKey, createSetup, Recorder, SessionStore, signatureProblem, stressPolicy, tokenProblem, type StressKey, type StressRouteOptions, type StressSetup, type StressUser } from './support/fixture';
+import {
+  createKey,
+  createSetup,
+  Recorder,
+  SessionStore,
+  signatureProblem,
+  stressPolicy,
+  tokenProblem,
+  type StressKey,
+  type StressRouteOptions,
+  type StressSetup,
+  type StressUser,
+} from './support/fixture';
 import { watchProcess, type ProcessWatch } from './support/process-watch';
 import { sendRaw, type RawResponse } from './support/raw-http';
 
-const USERS: StressUser[] = ['alice', 'bob', 'hangs-in-resolver', 'hangs-in-policy', 'resolver-throws', 'slow'].map((id) => ({ id, banned: false })).concat({ id: 'banned', banned: true });
+const USERS: StressUser[] = ['alice', 'bob', 'hangs-in-resolver', 'hangs-in-policy', 'resolver-throws', 'slow']
+  .map((id) => ({ id, banned: false }))
+  .concat({ id: 'banned', banned: true });
 const sessions = new SessionStore(USERS);
 /** core's smallest timeout: 1 s. */
 const TIMEOUT_SECONDS = 1;
@@ -81,7 +95,15 @@ async function ablyClient(running: RunningAdapter, userId: string): Promise<Ably
   await once(probe, 'listening');
   const { port } = probe.address() as { port: number };
   await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return new Ably.Rest({ restHost: '127.0.0.1', port, tls: false, fallbackHosts: [], logLevel: 0, authUrl: `${running.baseUrl}${running.tokenPath}`, authHeaders: { cookie: sessions.cookieOf(userId) } });
+  return new Ably.Rest({
+    restHost: '127.0.0.1',
+    port,
+    tls: false,
+    fallbackHosts: [],
+    logLevel: 0,
+    authUrl: `${running.baseUrl}${running.tokenPath}`,
+    authHeaders: { cookie: sessions.cookieOf(userId) },
+  });
 }
 
 /** Starts an adapter with `overrides`, runs `body`, and always closes the server. */
@@ -138,7 +160,12 @@ describe.each(STRESS_ADAPTERS.map((adapter) => [adapter.name, adapter] as const)
       expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_SECONDS * 1000 - 50);
       expect(elapsed).toBeLessThan(TIMEOUT_SECONDS * 1000 + 4000);
     });
-    expect(recorder.errors).toEqual(expect.arrayContaining([{ status: 503, phase: 'resolveUser' }, { status: 503, phase: 'policy' }]));
+    expect(recorder.errors).toEqual(
+      expect.arrayContaining([
+        { status: 503, phase: 'resolveUser' },
+        { status: 503, phase: 'policy' },
+      ]),
+    );
     expect(recorder.errorLines.every((line) => line.source === 'ably-chat-auth' && /timed out/.test(line.message))).toBe(true);
   });
 

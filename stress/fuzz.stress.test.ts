@@ -9,7 +9,10 @@ import { encodeHead, mapConcurrent, sendRaw, type RawOutcome } from './support/r
 import { formatHistogram, histogram } from './support/report';
 
 const RUNS = Number(process.env.STRESS_FUZZ_RUNS ?? 10_000);
-const SEED = process.env.STRESS_SEED !== undefined && process.env.STRESS_SEED !== '' ? Number(process.env.STRESS_SEED) : (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0;
+const SEED =
+  process.env.STRESS_SEED !== undefined && process.env.STRESS_SEED !== ''
+    ? Number(process.env.STRESS_SEED)
+    : (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0;
 const IN_FLIGHT = 20;
 /** Node's default limit on the request line plus headers is 16 KiB; allow 431 from a little under it. */
 const HEADER_LIMIT_SLACK_BYTES = 15 * 1024;
@@ -60,7 +63,7 @@ describe(`fuzz: ${RUNS} generated requests per adapter, seed ${SEED}`, () => {
   });
 
   test.each(STRESS_ADAPTERS.map((adapter) => [adapter.name, adapter] as const))(
-    '%s: only designed answers, no 5xx, no crash, every token the session user\'s',
+    "%s: only designed answers, no 5xx, no crash, every token the session user's",
     async (_name, adapter) => {
       const key = createKey();
       const recorder = new Recorder();
@@ -81,10 +84,15 @@ describe(`fuzz: ${RUNS} generated requests per adapter, seed ${SEED}`, () => {
           const { status, headers, body } = outcome.response;
           const user = sessions.userForCookie(c.cookie);
           const allowed = allowedStatuses(adapter, c, encodeHead(c.request, running.port).length, user);
-          if (!allowed.has(status)) return fail(`status ${status}, designed: ${[...allowed].join('/')} (body ${JSON.stringify(body.subarray(0, 200).toString())})`);
+          if (!allowed.has(status))
+            return fail(`status ${status}, designed: ${[...allowed].join('/')} (body ${JSON.stringify(body.subarray(0, 200).toString())})`);
           const text = body.toString('utf8');
           if (text.includes(key.secret) || JSON.stringify(headers).includes(key.secret)) fail('the key secret is in the answer');
-          const fromCore = c.pathKind !== 'off' && !c.malformedHttp && routeStatuses(adapter, c.request.method, user).includes(status) && [200, 401, 403, 405].includes(status);
+          const fromCore =
+            c.pathKind !== 'off' &&
+            !c.malformedHttp &&
+            routeStatuses(adapter, c.request.method, user).includes(status) &&
+            [200, 401, 403, 405].includes(status);
           if (status === 200) {
             if (fromCore && coreStatus(c.request.method, user) === 200) {
               if (headers['content-type']?.[0] !== 'application/jwt') return fail(`200 with content-type ${String(headers['content-type'])}`);
@@ -108,11 +116,14 @@ describe(`fuzz: ${RUNS} generated requests per adapter, seed ${SEED}`, () => {
 
         // Still serving after all that.
         const after = await sendRaw(running.port, { method: 'GET', target: running.tokenPath, headers: [['Cookie', sessions.cookieOf('alice')]] });
-        if (!after.ok || after.response.status !== 200 || tokenProblem(after.response.body.toString(), 'alice', key.keyName)) problems.push('the server no longer serves a plain token request');
+        if (!after.ok || after.response.status !== 200 || tokenProblem(after.response.body.toString(), 'alice', key.keyName))
+          problems.push('the server no longer serves a plain token request');
 
         // What the frameworks in front of the route refused, and said so (body parsers, Fastify, the bridge).
         const frameworkLogs = histogram(
-          recorder.logs.filter((l) => l.source !== 'ably-chat-auth').map((l) => `${l.source}/${l.level}/${l.message.replace(/[^\x20-\x7e]/g, '?').slice(0, 48)}`),
+          recorder.logs
+            .filter((l) => l.source !== 'ably-chat-auth')
+            .map((l) => `${l.source}/${l.level}/${l.message.replace(/[^\x20-\x7e]/g, '?').slice(0, 48)}`),
         );
         console.log(`[fuzz] ${adapter.name} framework log lines: ${formatHistogram(frameworkLogs, 6)}`);
         const statuses = histogram(outcomes.map((o) => (o.ok ? String(o.response.status) : 'no answer')));

@@ -13,7 +13,12 @@ const config: Config = {
   testTimeout: 120_000,
   // The frameworks are the adapter packages' devDependencies (pnpm keeps them there, not at the
   // root); resolve them from there so the stress suite runs the very copies the adapters test with.
-  modulePaths: ['<rootDir>/../packages/express/node_modules', '<rootDir>/../packages/koa/node_modules', '<rootDir>/../packages/fastify/node_modules', '<rootDir>/../packages/nestjs/node_modules'],
+  modulePaths: [
+    '<rootDir>/../packages/express/node_modules',
+    '<rootDir>/../packages/koa/node_modules',
+    '<rootDir>/../packages/fastify/node_modules',
+    '<rootDir>/../packages/nestjs/node_modules',
+  ],
   moduleNameMapper: {
     '^@ably-chat-auth/core$': '<rootDir>/../packages/core/src/index.ts',
     '^@ably-chat-auth/core/(.*)$': '<rootDir>/../packages/core/src/$1',
@@ -22,7 +27,7 @@ const config: Config = {
     '^@ably-chat-auth/fastify$': '<rootDir>/../packages/fastify/src/index.ts',
     '^@ably-chat-auth/nestjs$': '<rootDir>/../packages/nestjs/src/index.ts',
     '^@ably-chat-auth/adapter-contract$': '<rootDir>/../packages/adapter-contract/src/index.ts',
-  '^@ably-chat-auth/adapter-contract/(.*)$': '<rootDir>/../packages/adapter-contract/src/$1',
+    '^@ably-chat-auth/adapter-contract/(.*)$': '<rootDir>/../packages/adapter-contract/src/$1',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -11,7 +11,10 @@ import { formatHistogram } from './support/report';
 
 const SOAK_SECONDS = Number(process.env.STRESS_SOAK_SECONDS ?? 20);
 const CONNECTIONS = 100;
-const USERS: StressUser[] = [...Array.from({ length: 1000 }, (_, i) => ({ id: `user-${String(i).padStart(4, '0')}`, banned: false })), { id: 'banned', banned: true }];
+const USERS: StressUser[] = [
+  ...Array.from({ length: 1000 }, (_, i) => ({ id: `user-${String(i).padStart(4, '0')}`, banned: false })),
+  { id: 'banned', banned: true },
+];
 /** Every 100th token, and the first 50, get their signature checked with jose. */
 const SIGNATURE_SAMPLE_EVERY = 100;
 
@@ -37,8 +40,10 @@ describe(`soak: ${CONNECTIONS} connections for ${SOAK_SECONDS} s per adapter`, (
       let tokens = 0;
       try {
         // Warm up (JIT, lazy framework setup) so the figures describe the steady state.
-        await mapConcurrent(Array.from({ length: 300 }, (_, i) => USERS[i % 1000]!.id), 20, (userId) =>
-          sendRaw(running.port, { method: 'GET', target: running.tokenPath, headers: [['Cookie', sessions.cookieOf(userId)]] }),
+        await mapConcurrent(
+          Array.from({ length: 300 }, (_, i) => USERS[i % 1000]!.id),
+          20,
+          (userId) => sendRaw(running.port, { method: 'GET', target: running.tokenPath, headers: [['Cookie', sessions.cookieOf(userId)]] }),
         );
         recorder.clear();
         const result = await autocannon({
@@ -62,13 +67,20 @@ describe(`soak: ${CONNECTIONS} connections for ${SOAK_SECONDS} s per adapter`, (
                 if (n % 2 === 0) {
                   return { ...request, method: 'GET', path: `${running.tokenPath}?${params}`, headers, body: undefined };
                 }
-                return { ...request, method: 'POST', path: running.tokenPath, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: params };
+                return {
+                  ...request,
+                  method: 'POST',
+                  path: running.tokenPath,
+                  headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+                  body: params,
+                };
               },
               onResponse: (status, body, context) => {
                 statuses.set(String(status), (statuses.get(String(status)) ?? 0) + 1);
                 const expectation = context.expectation as Expectation;
                 if (status !== expectation.status) {
-                  if (problems.length < 20) problems.push(`status ${status} instead of ${expectation.status} for ${expectation.userId ?? 'nobody'}: ${body.slice(0, 200)}`);
+                  if (problems.length < 20)
+                    problems.push(`status ${status} instead of ${expectation.status} for ${expectation.userId ?? 'nobody'}: ${body.slice(0, 200)}`);
                   return;
                 }
                 if (status !== 200) return;

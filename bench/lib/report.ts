@@ -91,7 +91,9 @@ export interface BenchReport {
 }
 
 const n = (value: number | null | undefined, digits = 0): string =>
-  value === null || value === undefined || Number.isNaN(value) ? 'n/a' : value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  value === null || value === undefined || Number.isNaN(value)
+    ? 'n/a'
+    : value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 export function toMarkdown(report: BenchReport): string {
   const { machine, settings, core } = report;
@@ -105,18 +107,28 @@ export function toMarkdown(report: BenchReport): string {
     `Settings: ${settings.connections} connections, ${settings.rounds} interleaved rounds of ${settings.roundSeconds} s per route (after ${settings.warmupSeconds} s warm-up each), ` +
       `${settings.users} distinct users, memory over ${n(settings.memoryTokens)} tokens (pipelining ${settings.memoryPipelining}); ${settings.runtime}.`,
   );
-  lines.push(`Frameworks: ${Object.entries(machine.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+  lines.push(
+    `Frameworks: ${Object.entries(machine.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+  );
   lines.push('');
   if (core) {
     lines.push(`## Core (in-process signing, ${core.rounds} interleaved rounds of ${core.round_ms} ms, medians)`);
     lines.push('');
-    lines.push('| core (3-room policy compiled per token) | hand-built HS256 (node:crypto) | jsonwebtoken, string secret per call | core / hand-built | core / naive |');
+    lines.push(
+      '| core (3-room policy compiled per token) | hand-built HS256 (node:crypto) | jsonwebtoken, string secret per call | core / hand-built | core / naive |',
+    );
     lines.push('|---:|---:|---:|---:|---:|');
-    lines.push(`| ${n(core.core_ops_per_s)}/s | ${n(core.raw_hs256_ops_per_s)}/s | ${n(core.naive_jsonwebtoken_ops_per_s)}/s | ${core.ratio_core_to_raw.toFixed(2)} | ${core.speedup_vs_naive.toFixed(1)}x |`);
+    lines.push(
+      `| ${n(core.core_ops_per_s)}/s | ${n(core.raw_hs256_ops_per_s)}/s | ${n(core.naive_jsonwebtoken_ops_per_s)}/s | ${core.ratio_core_to_raw.toFixed(2)} | ${core.speedup_vs_naive.toFixed(1)}x |`,
+    );
     lines.push('');
   }
   if (report.adapters.length) {
-    lines.push(`## Token route over HTTP (medians of ${settings.rounds} rounds; target adapter/bare >= ${RATIO_TARGET}, memory growth < ${MEMORY_TARGET_MB} MB)`);
+    lines.push(
+      `## Token route over HTTP (medians of ${settings.rounds} rounds; target adapter/bare >= ${RATIO_TARGET}, memory growth < ${MEMORY_TARGET_MB} MB)`,
+    );
     lines.push('');
     lines.push(
       '| framework | adapter req/s | bare req/s | seed snippet req/s | adapter / bare | vs seed snippet | server CPU µs/req, adapter / bare | CPU ratio | p50 ms | p99 ms | bare p99 ms | RSS growth MB | heap growth MB |',
@@ -134,9 +146,13 @@ export function toMarkdown(report: BenchReport): string {
       );
     }
     lines.push('');
-    lines.push('Memory of each server process after `global.gc()`, before, halfway through and after the tokens (MB; growth in the second half is what a leak would show):');
+    lines.push(
+      'Memory of each server process after `global.gc()`, before, halfway through and after the tokens (MB; growth in the second half is what a leak would show):',
+    );
     lines.push('');
-    lines.push('| framework | tokens | RSS before / mid / after | heap used before / mid / after | heap committed before / after | RSS growth, 2nd half | heap growth, 2nd half | req/s during the run |');
+    lines.push(
+      '| framework | tokens | RSS before / mid / after | heap used before / mid / after | heap committed before / after | RSS growth, 2nd half | heap growth, 2nd half | req/s during the run |',
+    );
     lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const a of report.adapters) {
       lines.push(
@@ -148,7 +164,9 @@ export function toMarkdown(report: BenchReport): string {
     const failures = report.adapters.filter((a) => a.failures > 0);
     if (failures.length) {
       lines.push('');
-      lines.push(`Warning: non-2xx answers or socket errors in ${failures.map((a) => `${a.name} (${a.failures})`).join(', ')}; those runs are not trustworthy.`);
+      lines.push(
+        `Warning: non-2xx answers or socket errors in ${failures.map((a) => `${a.name} (${a.failures})`).join(', ')}; those runs are not trustworthy.`,
+      );
     }
   }
   if (report.duration_s !== undefined) {

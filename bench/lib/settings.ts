@@ -33,7 +33,10 @@ function numberFromEnv(name: string, fallback: number, { min = 0, integer = true
 
 export function readSettings(): BenchSettings {
   const quick = process.env.BENCH_QUICK === '1';
-  const only = (process.env.BENCH_FRAMEWORKS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const only = (process.env.BENCH_FRAMEWORKS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of only) {
     if (!(FRAMEWORKS as readonly string[]).includes(name)) throw new Error(`BENCH_FRAMEWORKS: unknown framework '${name}'; use ${FRAMEWORKS.join(', ')}.`);
   }

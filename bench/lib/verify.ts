@@ -11,11 +11,13 @@ async function tokenFrom(ports: Record<RouteName, number>, route: RouteName, use
   const body = await response.text();
   const where = `${route} route (${ROUTES[route]})`;
   if (response.status !== 200) throw new Error(`${where} answered ${response.status}: ${body.slice(0, 200)}`);
-  if (response.headers.get('content-type')?.split(';')[0] !== 'application/jwt') throw new Error(`${where}: Content-Type ${response.headers.get('content-type')}`);
+  if (response.headers.get('content-type')?.split(';')[0] !== 'application/jwt')
+    throw new Error(`${where}: Content-Type ${response.headers.get('content-type')}`);
   if (response.headers.get('cache-control') !== 'no-store') throw new Error(`${where}: Cache-Control ${response.headers.get('cache-control')}`);
   const { payload, protectedHeader } = await jwtVerify(body, secret, { algorithms: ['HS256'] });
   if (protectedHeader.kid !== KEY_NAME) throw new Error(`${where}: kid ${protectedHeader.kid}`);
-  if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number' || payload.exp - payload.iat < 3500) throw new Error(`${where}: iat/exp ${payload.iat}/${payload.exp}`);
+  if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number' || payload.exp - payload.iat < 3500)
+    throw new Error(`${where}: iat/exp ${payload.iat}/${payload.exp}`);
   return { capability: payload['x-ably-capability'], clientId: payload['x-ably-clientId'], bytes: body.length };
 }
 
@@ -25,9 +27,14 @@ export async function verifyRoutes(ports: Record<RouteName, number>): Promise<Re
   const adapter = await tokenFrom(ports, 'adapter', user);
   const bare = await tokenFrom(ports, 'bare', user);
   const seed = await tokenFrom(ports, 'seed', user);
-  for (const [name, other] of [['bare', bare], ['seed', seed]] as const) {
+  for (const [name, other] of [
+    ['bare', bare],
+    ['seed', seed],
+  ] as const) {
     if (other.capability !== adapter.capability || other.clientId !== adapter.clientId) {
-      throw new Error(`The ${name} route's token differs from the adapter's:\n  adapter ${String(adapter.clientId)} ${String(adapter.capability)}\n  ${name} ${String(other.clientId)} ${String(other.capability)}`);
+      throw new Error(
+        `The ${name} route's token differs from the adapter's:\n  adapter ${String(adapter.clientId)} ${String(adapter.capability)}\n  ${name} ${String(other.clientId)} ${String(other.capability)}`,
+      );
     }
   }
   if (adapter.clientId !== user) throw new Error(`clientId ${String(adapter.clientId)}, expected ${user}`);

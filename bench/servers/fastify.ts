@@ -23,7 +23,13 @@ const route = routeToServe();
 runBenchServer('fastify', route, async () => {
   const app = Fastify({ logger: false });
   if (route === 'adapter') {
-    await app.register(ablyChatAuth<BenchUser>, { path: ROUTES.adapter, apiKey: API_KEY, resolveUser: (request) => userFromHeader(request.headers), policy: chatPolicy, logger: false });
+    await app.register(ablyChatAuth<BenchUser>, {
+      path: ROUTES.adapter,
+      apiKey: API_KEY,
+      resolveUser: (request) => userFromHeader(request.headers),
+      policy: chatPolicy,
+      logger: false,
+    });
   } else {
     referenceRoute(app, ROUTES[route], signerOf(route));
   }

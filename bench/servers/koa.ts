@@ -32,7 +32,13 @@ runBenchServer('koa', route, async () => {
   });
   app.use(
     route === 'adapter'
-      ? (createTokenMiddleware<BenchUser>({ path: ROUTES.adapter, apiKey: API_KEY, resolveUser: (ctx) => userFromHeader(ctx.headers), policy: chatPolicy, logger: false }) as Middleware)
+      ? (createTokenMiddleware<BenchUser>({
+          path: ROUTES.adapter,
+          apiKey: API_KEY,
+          resolveUser: (ctx) => userFromHeader(ctx.headers),
+          policy: chatPolicy,
+          logger: false,
+        }) as Middleware)
       : referenceRoute(ROUTES[route], signerOf(route)),
   );
   return new Promise<Server>((resolve) => {

@@ -127,7 +127,15 @@ export function runBenchServer(framework: string, route: RouteName, start: () =>
           gc();
           gc();
           const m = process.memoryUsage();
-          send({ type: 'memory', id: message.id, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
+          send({
+            type: 'memory',
+            id: message.id,
+            rss: m.rss,
+            heapUsed: m.heapUsed,
+            heapTotal: m.heapTotal,
+            external: m.external,
+            arrayBuffers: m.arrayBuffers,
+          });
         } else if (message.type === 'cpu') {
           const { user, system } = process.cpuUsage();
           send({ type: 'cpu', id: message.id, user, system });

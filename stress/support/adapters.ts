@@ -214,7 +214,11 @@ export const STRESS_ADAPTERS: readonly StressAdapter[] = [
     async start(setup) {
       const app = Fastify({ forceCloseConnections: true });
       app.addHook('onError', async (_request, _reply, error) => recordFrameworkError(setup.recorder, 'fastify', error));
-      await app.register(ablyChatAuth<StressUser>, { ...setup.options, path: TOKEN_PATH, resolveUser: (request) => setup.resolveUserFromHeaders(request.headers) });
+      await app.register(ablyChatAuth<StressUser>, {
+        ...setup.options,
+        path: TOKEN_PATH,
+        resolveUser: (request) => setup.resolveUserFromHeaders(request.headers),
+      });
       const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
       return { baseUrl, port: portOf(baseUrl), tokenPath: TOKEN_PATH, close: () => app.close() };
     },
@@ -263,10 +267,13 @@ export const STRESS_ADAPTERS: readonly StressAdapter[] = [
         new FastifyAdapter(),
         { logger: nestLogger(setup.recorder), abortOnError: false, forceCloseConnections: true },
       );
-      app.getHttpAdapter().getInstance().addHook('onError', (_request, _reply, error, done) => {
-        recordFrameworkError(setup.recorder, 'fastify', error);
-        done();
-      });
+      app
+        .getHttpAdapter()
+        .getInstance()
+        .addHook('onError', (_request, _reply, error, done) => {
+          recordFrameworkError(setup.recorder, 'fastify', error);
+          done();
+        });
       const { baseUrl, close } = await listenNestApp(app);
       return { baseUrl, port: portOf(baseUrl), tokenPath: TOKEN_PATH, close };
     },

@@ -140,12 +140,7 @@ export class Recorder {
 }
 
 /** A setup with a static key, the session store's resolver, the policy and a recorder. */
-export function createSetup(
-  sessions: SessionStore,
-  recorder: Recorder,
-  key: StressKey,
-  overrides: Partial<StressRouteOptions> = {},
-): StressSetup {
+export function createSetup(sessions: SessionStore, recorder: Recorder, key: StressKey, overrides: Partial<StressRouteOptions> = {}): StressSetup {
   return {
     options: { apiKey: key.apiKey, ttl: 600, policy: stressPolicy, hooks: recorder.hooks, logger: recorder.logger, ...overrides },
     resolveUserFromHeaders: (headers) => sessions.userForHeaders(headers),

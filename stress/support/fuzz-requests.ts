@@ -60,12 +60,16 @@ const hostileValue = fc.oneof(
 
 const paramKey = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('clientId', 'capability', 'ttl', 'timestamp', 'rnd', 'keyName', 'nonce', 'mac', 'x-ably-clientId', 'authMethod') },
-  { weight: 2, arbitrary: fc.constantFrom('clientId[]', 'capability[lobby][]', '__proto__[clientId]', 'constructor[prototype][clientId]', '__proto__', 'a[b][c][d][e][f]') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('clientId[]', 'capability[lobby][]', '__proto__[clientId]', 'constructor[prototype][clientId]', '__proto__', 'a[b][c][d][e][f]'),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
 );
 
 /** Percent-encodes a string as a URL would, or leaves malformed escapes in (still ASCII, still valid HTTP). */
-const encodedPart = (value: string, malformed: boolean) => (malformed ? encodeURIComponent(value).replace(/%([0-9A-F])([0-9A-F])/, '%$1z') + '%' : encodeURIComponent(value));
+const encodedPart = (value: string, malformed: boolean) =>
+  malformed ? encodeURIComponent(value).replace(/%([0-9A-F])([0-9A-F])/, '%$1z') + '%' : encodeURIComponent(value);
 
 const query = fc.oneof(
   { weight: 6, arbitrary: fc.constant('') },
@@ -73,7 +77,11 @@ const query = fc.oneof(
     weight: 12,
     arbitrary: fc
       .array(fc.tuple(paramKey, hostileValue, fc.boolean(), fc.integer({ min: 1, max: 3 })), { maxLength: 10 })
-      .map((params) => params.flatMap(([key, value, malformed, times]) => Array<string>(times).fill(`${encodedPart(key, malformed && times === 1)}=${encodedPart(value, false)}`)).join('&')),
+      .map((params) =>
+        params
+          .flatMap(([key, value, malformed, times]) => Array<string>(times).fill(`${encodedPart(key, malformed && times === 1)}=${encodedPart(value, false)}`))
+          .join('&'),
+      ),
   },
   // One hostile parameter repeated many times (framework parameter limits), sometimes past 16 KiB.
   {
@@ -83,7 +91,10 @@ const query = fc.oneof(
       .map(([pair, times]) => Array(times).fill(pair).join('&')),
   },
   // One huge value, around the 16 KiB header limit.
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('clientId', 'capability', 'rnd'), fc.integer({ min: 8_000, max: 24_000 })).map(([key, n]) => `${key}=${'x'.repeat(n)}`) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.constantFrom('clientId', 'capability', 'rnd'), fc.integer({ min: 8_000, max: 24_000 })).map(([key, n]) => `${key}=${'x'.repeat(n)}`),
+  },
 );
 
 type PathChoice = { path: string; kind: PathKind };
@@ -106,8 +117,22 @@ const variantPath = fc
   .map((path): PathChoice => ({ path, kind: 'variant' }));
 const offPath = fc
   .oneof(
-    fc.constantFrom('/', '/api', '/api/', '/api/ably-tokens', '/api/ably-token/extra', '/api/ably-token/..%2F..', '/ably-token', '*', '/%', '/%zz', '/favicon.ico'),
-    fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 16 }), { minLength: 1, maxLength: 5 }).map((segments) => `/${segments.map((s) => encodeURIComponent(s)).join('/')}`),
+    fc.constantFrom(
+      '/',
+      '/api',
+      '/api/',
+      '/api/ably-tokens',
+      '/api/ably-token/extra',
+      '/api/ably-token/..%2F..',
+      '/ably-token',
+      '*',
+      '/%',
+      '/%zz',
+      '/favicon.ico',
+    ),
+    fc
+      .array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 16 }), { minLength: 1, maxLength: 5 })
+      .map((segments) => `/${segments.map((s) => encodeURIComponent(s)).join('/')}`),
   )
   .map((path): PathChoice => ({ path, kind: 'off' }));
 const pathArb = fc.oneof({ weight: 14, arbitrary: tokenPath }, { weight: 2, arbitrary: variantPath }, { weight: 4, arbitrary: offPath });
@@ -135,7 +160,12 @@ const CONTENT_TYPES = [
 ] as const;
 
 const jsonHostile = fc
-  .record({ clientId: hostileValue, capability: fc.constantFrom(...HOSTILE_CAPABILITIES.map((c) => JSON.parse(c === '*' ? '"*"' : c) as unknown)), ttl: fc.integer(), extra: fc.jsonValue({ maxDepth: 3 }) })
+  .record({
+    clientId: hostileValue,
+    capability: fc.constantFrom(...HOSTILE_CAPABILITIES.map((c) => JSON.parse(c === '*' ? '"*"' : c) as unknown)),
+    ttl: fc.integer(),
+    extra: fc.jsonValue({ maxDepth: 3 }),
+  })
   .map((value) => JSON.stringify(value));
 
 const BODIES: fc.Arbitrary<Buffer> = fc.oneof(
@@ -173,7 +203,9 @@ const BODIES: fc.Arbitrary<Buffer> = fc.oneof(
   // Oversized: past express's 100 kB and Fastify's 1 MiB limits.
   {
     weight: 1,
-    arbitrary: fc.oneof({ weight: 4, arbitrary: fc.constant(150_000) }, { weight: 1, arbitrary: fc.constant(1_100_000) }).map((size) => Buffer.from(`{"clientId":"${'a'.repeat(size)}"}`)),
+    arbitrary: fc
+      .oneof({ weight: 4, arbitrary: fc.constant(150_000) }, { weight: 1, arbitrary: fc.constant(1_100_000) })
+      .map((size) => Buffer.from(`{"clientId":"${'a'.repeat(size)}"}`)),
   },
 );
 
@@ -224,10 +256,18 @@ function cookieLines(sessions: SessionStore): fc.Arbitrary<string[]> {
   return fc.oneof(
     { weight: 3, arbitrary: fc.constant<string[]>([]) },
     { weight: 8, arbitrary: valid.map((c): string[] => [c]) },
-    { weight: 1, arbitrary: fc.constantFrom('session=sid-forged', 'session=alice', 'session=', 'session=*', 'SESSION=x', 'sessionid=1').map((c): string[] => [c]) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('session=sid-forged', 'session=alice', 'session=', 'session=*', 'SESSION=x', 'sessionid=1').map((c): string[] => [c]),
+    },
     // Several session cookies on one line, or several Cookie lines: the first `session=` wins.
     { weight: 1, arbitrary: fc.tuple(valid, valid, fc.boolean()).map(([a, b, sameLine]) => (sameLine ? [`${a}; ${b}`] : [a, b])) },
-    { weight: 1, arbitrary: fc.tuple(fc.string({ unit: 'grapheme', maxLength: 40 }), valid).map(([junk, c]) => [`${junk.replace(CONTROL_CHARACTERS_OR_SEMICOLON, '')}; ${c}`]) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.string({ unit: 'grapheme', maxLength: 40 }), valid)
+        .map(([junk, c]) => [`${junk.replace(CONTROL_CHARACTERS_OR_SEMICOLON, '')}; ${c}`]),
+    },
   );
 }
 
@@ -272,10 +312,18 @@ export function fuzzCaseArbitrary(sessions: SessionStore): fc.Arbitrary<FuzzCase
       if (plan.hostileHeaders.length % 2 === 1) headers.reverse();
       const target = plan.rawTarget ?? (plan.query ? `${plan.path.path}?${plan.query}` : plan.path.path);
       const pathKind: PathKind = plan.rawTarget !== null ? 'off' : plan.path.kind;
-      const malformedHttp = (INVALID_METHODS as readonly string[]).includes(plan.method) || plan.rawTarget !== null || plan.controlCharHeader === true || plan.omitHost === true;
+      const malformedHttp =
+        (INVALID_METHODS as readonly string[]).includes(plan.method) || plan.rawTarget !== null || plan.controlCharHeader === true || plan.omitHost === true;
       const cookieLinesSent = headers.filter(([name]) => name === 'Cookie').map(([, value]) => value);
       return {
-        request: { method: plan.method, target, headers, ...(body !== undefined ? { body } : {}), framing: plan.chunked ? 'chunked' : 'length', omitHost: plan.omitHost === true },
+        request: {
+          method: plan.method,
+          target,
+          headers,
+          ...(body !== undefined ? { body } : {}),
+          framing: plan.chunked ? 'chunked' : 'length',
+          omitHost: plan.omitHost === true,
+        },
         pathKind,
         malformedHttp,
         badPathEscape: !decodes(target.split('?')[0]!),
@@ -290,6 +338,9 @@ export function describeCase(c: FuzzCase): string {
   const { request } = c;
   const target = request.target.length > 160 ? `${request.target.slice(0, 160)}... (${request.target.length} chars)` : request.target;
   const headers = request.headers.length > 12 ? `${request.headers.length} headers` : JSON.stringify(request.headers).slice(0, 400);
-  const body = request.body === undefined ? 'no body' : `${request.body.length}-byte ${request.framing} body ${JSON.stringify(request.body.subarray(0, 60).toString('latin1'))}`;
+  const body =
+    request.body === undefined
+      ? 'no body'
+      : `${request.body.length}-byte ${request.framing} body ${JSON.stringify(request.body.subarray(0, 60).toString('latin1'))}`;
   return `${request.method} ${JSON.stringify(target)} [${c.pathKind}${c.malformedHttp ? ', malformed' : ''}${request.omitHost ? ', no Host' : ''}] ${headers} ${body}`;
 }

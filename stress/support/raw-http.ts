@@ -84,7 +84,8 @@ function parseResponse(data: Buffer, method: string, ended: boolean): Parsed {
         const lineEnd = data.indexOf('\r\n', at);
         if (lineEnd < 0) return { done: false };
         const size = parseInt(data.subarray(at, lineEnd).toString('latin1'), 16);
-        if (size === 0) return data.indexOf('\r\n', lineEnd + 2) >= 0 ? { done: true, response: { status, headers, body: Buffer.concat(chunks) } } : { done: false };
+        if (size === 0)
+          return data.indexOf('\r\n', lineEnd + 2) >= 0 ? { done: true, response: { status, headers, body: Buffer.concat(chunks) } } : { done: false };
         if (data.length < lineEnd + 2 + size + 2) return { done: false };
         chunks.push(data.subarray(lineEnd + 2, lineEnd + 2 + size));
         at = lineEnd + 2 + size + 2;
@@ -116,7 +117,8 @@ export function sendRaw(port: number, request: RawRequest, timeoutMs = 15_000): 
       try {
         const parsed = parseResponse(data, request.method, ended);
         if (parsed.done) finish({ ok: true, response: parsed.response });
-        else if (ended) finish({ ok: false, error: data.length ? `connection closed mid-answer (${data.length} bytes)` : 'connection closed without an answer' });
+        else if (ended)
+          finish({ ok: false, error: data.length ? `connection closed mid-answer (${data.length} bytes)` : 'connection closed without an answer' });
       } catch (error) {
         finish({ ok: false, error: (error as Error).message });
       }

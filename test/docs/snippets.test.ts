@@ -21,7 +21,25 @@ test.each(snippets.map((s) => [`${s.file}:${s.line}`, s] as const))('%s compiles
 });
 
 test('extracts ts and typescript fences (also indented and tilde ones) with their Markdown line, and nothing else', () => {
-  const md = ['# t', '```ts', 'const a = 1;', '```', '', '```sh', 'echo', '```', '  ```typescript', '  const b: string = "x";', '  ```', '~~~ts', 'let c', '~~~', '```js', 'x', '```'].join('\n');
+  const md = [
+    '# t',
+    '```ts',
+    'const a = 1;',
+    '```',
+    '',
+    '```sh',
+    'echo',
+    '```',
+    '  ```typescript',
+    '  const b: string = "x";',
+    '  ```',
+    '~~~ts',
+    'let c',
+    '~~~',
+    '```js',
+    'x',
+    '```',
+  ].join('\n');
   expect(extractSnippets(md, 'x.md')).toEqual([
     { file: 'x.md', line: 3, code: 'const a = 1;' },
     { file: 'x.md', line: 10, code: 'const b: string = "x";' },
@@ -39,7 +57,9 @@ test('a broken snippet fails with file:line and the diagnostic; snippets do not 
     "docs/example.md:42: TS2304 Cannot find name 'undeclaredApp'.",
   ]);
   expect(result.get(twin)).toEqual([]);
-  expect(result.get(strict)).toEqual(["docs/example.md:61: TS2322 Type 'string | undefined' is not assignable to type 'string'.\n  Type 'undefined' is not assignable to type 'string'."]);
+  expect(result.get(strict)).toEqual([
+    "docs/example.md:61: TS2322 Type 'string | undefined' is not assignable to type 'string'.\n  Type 'undefined' is not assignable to type 'string'.",
+  ]);
 }, 180_000);
 
 test('no document recommends handing a bare Error to the authCallback (ably-js reads it as 401: a banned user retries forever)', () => {

@@ -95,32 +95,29 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
     legacyHeaders: false,
     handler: (req, res) => {
       const seconds = retryAfterSeconds(req);
-      writeTokenRouteResponse(res, ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }));
+      writeTokenRouteResponse(
+        res,
+        ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }),
+      );
     },
   });
 
-  app.post(
-    DEMO_ROUTES.login,
-    loginLimit,
-    express.json({ limit: '1kb' }),
-    express.urlencoded({ extended: false, limit: '1kb' }),
-    (req, res, next) => {
-      const check = validateUsername((req.body as { username?: unknown } | undefined)?.username);
-      if (!check.ok) {
-        res.status(400).json({ error: check.error });
-        return;
-      }
-      // A new session id at login, so a session id planted before login is worthless.
-      req.session.regenerate((regenerateError) => {
-        if (regenerateError) return next(regenerateError);
-        req.session.user = { username: check.username };
-        req.session.save((saveError) => {
-          if (saveError) return next(saveError);
-          res.json({ username: check.username });
-        });
+  app.post(DEMO_ROUTES.login, loginLimit, express.json({ limit: '1kb' }), express.urlencoded({ extended: false, limit: '1kb' }), (req, res, next) => {
+    const check = validateUsername((req.body as { username?: unknown } | undefined)?.username);
+    if (!check.ok) {
+      res.status(400).json({ error: check.error });
+      return;
+    }
+    // A new session id at login, so a session id planted before login is worthless.
+    req.session.regenerate((regenerateError) => {
+      if (regenerateError) return next(regenerateError);
+      req.session.user = { username: check.username };
+      req.session.save((saveError) => {
+        if (saveError) return next(saveError);
+        res.json({ username: check.username });
       });
-    },
-  );
+    });
+  });
 
   app.post(DEMO_ROUTES.logout, (req, res, next) => {
     req.session.destroy((error) => {

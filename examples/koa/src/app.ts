@@ -72,12 +72,7 @@ export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): 
   app.use(sameSiteOnly.routes());
   // Session data stays on the server (the cookie holds a random id), so logout really ends it.
   // In production use a shared store and `secure: true`.
-  app.use(
-    session(
-      { key: SESSION_COOKIE, store: createMemorySessionStore(), maxAge: 8 * 60 * 60 * 1000, httpOnly: true, sameSite: 'lax', signed: true },
-      app,
-    ),
-  );
+  app.use(session({ key: SESSION_COOKIE, store: createMemorySessionStore(), maxAge: 8 * 60 * 60 * 1000, httpOnly: true, sameSite: 'lax', signed: true }, app));
 
   const router = new Router<DefaultState, DemoContext>();
 
@@ -104,27 +99,25 @@ export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): 
 
   // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
   const tokenLimit = limitPerIp(config.tokenRateLimitPerMinute, 'token', (ctx, seconds) => {
-    respondWithKoa(ctx, ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }));
+    respondWithKoa(
+      ctx,
+      ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }),
+    );
   });
 
-  router.post(
-    DEMO_ROUTES.login,
-    loginLimit,
-    bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '1kb', formLimit: '1kb' }),
-    async (ctx) => {
-      const check = validateUsername((ctx.request.body as { username?: unknown } | undefined)?.username);
-      if (!check.ok) {
-        ctx.status = 400;
-        ctx.body = { error: check.error };
-        return;
-      }
-      const current = requireSession(ctx);
-      current.user = { username: check.username };
-      // A new session id at login, so a session id planted before login is worthless.
-      await current.regenerate();
-      ctx.body = { username: check.username };
-    },
-  );
+  router.post(DEMO_ROUTES.login, loginLimit, bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '1kb', formLimit: '1kb' }), async (ctx) => {
+    const check = validateUsername((ctx.request.body as { username?: unknown } | undefined)?.username);
+    if (!check.ok) {
+      ctx.status = 400;
+      ctx.body = { error: check.error };
+      return;
+    }
+    const current = requireSession(ctx);
+    current.user = { username: check.username };
+    // A new session id at login, so a session id planted before login is worthless.
+    await current.regenerate();
+    ctx.body = { username: check.username };
+  });
 
   router.post(DEMO_ROUTES.logout, (ctx) => {
     // koa-session destroys the stored session and expires the cookie when the response is sent.

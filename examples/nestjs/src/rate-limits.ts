@@ -41,7 +41,10 @@ export function demoThrottlerOptions(config: DemoConfig): ThrottlerModuleOptions
 @Injectable()
 export class DemoThrottlerGuard extends ThrottlerGuard {
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfterSeconds(detail)));
+    context
+      .switchToHttp()
+      .getResponse<Response>()
+      .setHeader('Retry-After', String(retryAfterSeconds(detail)));
     return super.throwThrottlingException(context, detail);
   }
 }

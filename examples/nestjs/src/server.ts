@@ -11,7 +11,9 @@ async function main(): Promise<void> {
     await app.listen(config.port);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    console.error(code === 'EADDRINUSE' ? `Port ${config.port} is in use: set PORT to another port.` : `Could not start the server: ${(error as Error).message}`);
+    console.error(
+      code === 'EADDRINUSE' ? `Port ${config.port} is in use: set PORT to another port.` : `Could not start the server: ${(error as Error).message}`,
+    );
     process.exit(1);
   }
   const address = app.getHttpServer().address();

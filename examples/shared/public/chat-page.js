@@ -192,8 +192,7 @@
     var renderExpiry = function () {
       var seconds = Math.round((token.expiresAt - Date.now()) / 1000);
       var when = new Date(token.expiresAt).toLocaleTimeString();
-      $('token-expiry').textContent =
-        seconds > 0 ? when + ' (in ' + formatDuration(seconds) + '; the SDK renews it before then)' : when + ' (expired)';
+      $('token-expiry').textContent = seconds > 0 ? when + ' (in ' + formatDuration(seconds) + '; the SDK renews it before then)' : when + ' (expired)';
     };
     renderExpiry();
     expiryTimer = setInterval(renderExpiry, 1000);
@@ -389,8 +388,7 @@
     var others = clientIds.filter(function (id) {
       return !session || id !== session.clientId;
     });
-    $('typing').textContent =
-      others.length === 0 ? '' : others.join(', ') + (others.length === 1 ? ' is typing\u2026' : ' are typing\u2026');
+    $('typing').textContent = others.length === 0 ? '' : others.join(', ') + (others.length === 1 ? ' is typing\u2026' : ' are typing\u2026');
   }
 
   // ---------------------------------------------------------------- chat
@@ -407,7 +405,8 @@
       if (current.ended) return;
       showConnection(change.current, change.reason, change.retryIn);
       if (change.current === 'failed' && !$('refusal').hidden && change.reason) {
-        $('refusal').textContent += ' Connection failed: ' + change.reason.message + ' (Ably error ' + change.reason.code + ', status ' + change.reason.statusCode + ').';
+        $('refusal').textContent +=
+          ' Connection failed: ' + change.reason.message + ' (Ably error ' + change.reason.code + ', status ' + change.reason.statusCode + ').';
       }
       if (change.current === 'connected') {
         current.clientId = realtime.auth.clientId;

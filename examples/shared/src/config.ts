@@ -107,7 +107,7 @@ export function createDemoConfig(input: DemoConfigInput = {}): DemoConfig {
 export function devKeyBanner(): string {
   const lines = [
     'ABLY_API_KEY is not set: tokens are signed with an embedded development key (devApp.devKey).',
-    'Login, the token route and the page\'s token panel work, but Ably will REJECT these tokens,',
+    "Login, the token route and the page's token panel work, but Ably will REJECT these tokens,",
     'so the chat cannot connect until you set a real key:',
     '  ABLY_API_KEY=appId.keyId:secret   (Ably dashboard > your app > API Keys)',
   ];
@@ -164,9 +164,7 @@ function trustProxyHops(raw: string | number | undefined): number {
   const text = typeof raw === 'number' ? String(raw) : raw.trim();
   const value = Number(text);
   if (/^\d+$/.test(text) && value <= MAX_TRUST_PROXY_HOPS) return value;
-  const hint = /^(true|false|yes|no|on|off)$/i.test(text)
-    ? ` It counts proxies rather than switching trust on: for one proxy, set TRUST_PROXY_HOPS=1.`
-    : '';
+  const hint = /^(true|false|yes|no|on|off)$/i.test(text) ? ` It counts proxies rather than switching trust on: for one proxy, set TRUST_PROXY_HOPS=1.` : '';
   throw new DemoConfigError(
     'TRUST_PROXY_HOPS',
     `TRUST_PROXY_HOPS must be a whole number from 0 to ${MAX_TRUST_PROXY_HOPS}, ${HOPS_MEANING}; got ${JSON.stringify(text.slice(0, 20))}.${hint}`,

@@ -41,19 +41,21 @@ const CLIENT_IIFE = join(dirname(require.resolve('@ably-chat-auth/client/package
  * @example
  * for (const asset of chatPageAssets) app.get(asset.path, (req, res) => res.type(asset.contentType).sendFile(asset.file));
  */
-export const chatPageAssets: readonly StaticAsset[] = Object.freeze([
-  { path: '/assets/chat-page.css', file: join(PUBLIC_DIR, 'chat-page.css'), contentType: 'text/css; charset=utf-8' },
-  { path: '/assets/chat-page.js', file: join(PUBLIC_DIR, 'chat-page.js'), contentType: JS },
-  // `ably` resolves to build/ably-node.js under Node; the browser build sits beside it.
-  { path: '/vendor/ably.min.js', file: join(dirname(require.resolve('ably')), 'ably.min.js'), contentType: JS },
-  { path: '/vendor/ably-chat.umd.js', file: join(dirname(require.resolve('@ably/chat')), 'ably-chat.umd.cjs'), contentType: JS },
-  { path: '/vendor/ably-chat-auth.js', file: CLIENT_IIFE, contentType: JS },
-].map((asset) => {
-  if (!existsSync(asset.file)) {
-    throw new Error(`The chat page asset ${asset.path} is missing at ${asset.file}; run pnpm install${asset.file === CLIENT_IIFE ? ' and pnpm build' : ''}.`);
-  }
-  return Object.freeze(asset);
-}));
+export const chatPageAssets: readonly StaticAsset[] = Object.freeze(
+  [
+    { path: '/assets/chat-page.css', file: join(PUBLIC_DIR, 'chat-page.css'), contentType: 'text/css; charset=utf-8' },
+    { path: '/assets/chat-page.js', file: join(PUBLIC_DIR, 'chat-page.js'), contentType: JS },
+    // `ably` resolves to build/ably-node.js under Node; the browser build sits beside it.
+    { path: '/vendor/ably.min.js', file: join(dirname(require.resolve('ably')), 'ably.min.js'), contentType: JS },
+    { path: '/vendor/ably-chat.umd.js', file: join(dirname(require.resolve('@ably/chat')), 'ably-chat.umd.cjs'), contentType: JS },
+    { path: '/vendor/ably-chat-auth.js', file: CLIENT_IIFE, contentType: JS },
+  ].map((asset) => {
+    if (!existsSync(asset.file)) {
+      throw new Error(`The chat page asset ${asset.path} is missing at ${asset.file}; run pnpm install${asset.file === CLIENT_IIFE ? ' and pnpm build' : ''}.`);
+    }
+    return Object.freeze(asset);
+  }),
+);
 
 /**
  * Headers for the HTML page: scripts and styles only from the app itself; the Ably SDK may

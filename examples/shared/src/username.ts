@@ -20,7 +20,10 @@ export function validateUsername(value: unknown): UsernameCheck {
   const username = value.trim();
   if (username.length > 32) return { ok: false, error: `That username has ${username.length} characters; the limit is 32. ${RULE}` };
   if (!USERNAME_PATTERN.test(username)) {
-    return { ok: false, error: `That username contains characters that are not allowed${/[A-Z]/.test(username) ? ', such as uppercase letters' : ''}. ${RULE}` };
+    return {
+      ok: false,
+      error: `That username contains characters that are not allowed${/[A-Z]/.test(username) ? ', such as uppercase letters' : ''}. ${RULE}`,
+    };
   }
   return { ok: true, username };
 }

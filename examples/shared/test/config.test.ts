@@ -1,5 +1,14 @@
 import { inspect } from 'node:util';
-import { DEV_API_KEY, DemoConfigError, MAX_TRUST_PROXY_HOPS, createDemoConfig, devKeyBanner, loadDemoConfig, loadDemoConfigOrExit, startupNotices } from '../src/index';
+import {
+  DEV_API_KEY,
+  DemoConfigError,
+  MAX_TRUST_PROXY_HOPS,
+  createDemoConfig,
+  devKeyBanner,
+  loadDemoConfig,
+  loadDemoConfigOrExit,
+  startupNotices,
+} from '../src/index';
 
 const REAL_LOOKING_KEY = 'appAbc.keyXyz:SuperSecretValue123';
 
@@ -119,7 +128,9 @@ describe('loadDemoConfig', () => {
   });
 
   test.each(['true', 'TRUE', 'false', 'yes'])('TRUST_PROXY_HOPS=%j (a switch, not a count) fails saying to give the number of proxies', (value) => {
-    expect(() => loadDemoConfig({ TRUST_PROXY_HOPS: value })).toThrow(/^TRUST_PROXY_HOPS must be a whole number .* It counts proxies rather than switching trust on: for one proxy, set TRUST_PROXY_HOPS=1\.$/);
+    expect(() => loadDemoConfig({ TRUST_PROXY_HOPS: value })).toThrow(
+      /^TRUST_PROXY_HOPS must be a whole number .* It counts proxies rather than switching trust on: for one proxy, set TRUST_PROXY_HOPS=1\.$/,
+    );
   });
 
   test('createDemoConfig applies the same defaults and checks to values given in code', () => {

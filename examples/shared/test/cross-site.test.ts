@@ -4,7 +4,10 @@ import { crossSiteRefusal } from '../src/index';
 describe('crossSiteRefusal', () => {
   test.each([
     ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site', host: 'chat.example.com' }],
-    ['Sec-Fetch-Site: cross-site, even with a matching Origin', { 'sec-fetch-site': 'Cross-Site', origin: 'https://chat.example.com', host: 'chat.example.com' }],
+    [
+      'Sec-Fetch-Site: cross-site, even with a matching Origin',
+      { 'sec-fetch-site': 'Cross-Site', origin: 'https://chat.example.com', host: 'chat.example.com' },
+    ],
     ['an Origin of another host', { origin: 'https://evil.test', host: 'chat.example.com' }],
     ['an Origin of another port', { origin: 'http://chat.example.com:8080', host: 'chat.example.com' }],
     ['Origin: null', { origin: 'null', host: 'chat.example.com' }],

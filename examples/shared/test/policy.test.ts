@@ -1,4 +1,13 @@
-import { CHAT_PRESETS, allows, compileGrants, createTokenIssuer, explainCapability, isAblyChatAuthError, userClaimFor, type AblyCapability } from '@ably-chat-auth/core';
+import {
+  CHAT_PRESETS,
+  allows,
+  compileGrants,
+  createTokenIssuer,
+  explainCapability,
+  isAblyChatAuthError,
+  userClaimFor,
+  type AblyCapability,
+} from '@ably-chat-auth/core';
 import { DEMO_ADMIN, DEMO_BANNED, DEV_API_KEY, demoClientId, demoDisplayName, demoPolicy, demoUserClaims } from '../src/index';
 
 function capabilityOf(username: string): AblyCapability {
@@ -80,7 +89,8 @@ describe('demoUserClaims', () => {
       expect(JSON.parse(userClaimFor(token, 'lobby')!.value)).toEqual({ display_name: name });
       expect(JSON.parse(userClaimFor(token, `dms:${username}:bob`)!.value)).toEqual({ display_name: name });
       const announcements = userClaimFor(token, 'announcements')!;
-      if (username === DEMO_ADMIN) expect(announcements).toEqual({ pattern: 'announcements', value: JSON.stringify({ display_name: 'Admin', role: 'moderator' }) });
+      if (username === DEMO_ADMIN)
+        expect(announcements).toEqual({ pattern: 'announcements', value: JSON.stringify({ display_name: 'Admin', role: 'moderator' }) });
       else expect(announcements.pattern).toBe('*');
     }
     expect(demoDisplayName({ username: 'alice' })).toBe('Alice');

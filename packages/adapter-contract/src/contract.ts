@@ -35,7 +35,6 @@ interface VerifiedToken {
   payload: JWTPayload & { 'x-ably-capability'?: unknown; 'x-ably-clientId'?: unknown };
 }
 
-
 /**
  * What a browser concludes from an answer to a credentialed cross-origin request (the CORS check
  * of the Fetch standard): it lets the page read the answer only when `Access-Control-Allow-Origin`
@@ -51,7 +50,11 @@ function browserLetsPageRead(answer: ContractAnswer, origin: string): boolean {
  */
 function browserAcceptsPreflight(answer: ContractAnswer, origin: string, method: string, requestHeaders: readonly string[]): boolean {
   if (answer.status < 200 || answer.status > 299 || !browserLetsPageRead(answer, origin)) return false;
-  const list = (name: string) => (answer.headers.get(name) ?? '').split(',').map((item) => item.trim().toLowerCase()).filter(Boolean);
+  const list = (name: string) =>
+    (answer.headers.get(name) ?? '')
+      .split(',')
+      .map((item) => item.trim().toLowerCase())
+      .filter(Boolean);
   const methods = list('access-control-allow-methods');
   const headers = list('access-control-allow-headers');
   const methodOk = methods.includes(method.toLowerCase()) || ['get', 'head', 'post'].includes(method.toLowerCase());
@@ -135,7 +138,8 @@ export function describeAdapterContract(name: string, start: StartAdapter, contr
       assertNoSecret(answer, what);
       answersInspected += 1;
       const cacheControl = answer.headers.get('cache-control');
-      if (!cacheControl?.includes('no-store')) throw new Error(`The answer to ${what} (${answer.status}) lacks Cache-Control: no-store (got ${String(cacheControl)}).`);
+      if (!cacheControl?.includes('no-store'))
+        throw new Error(`The answer to ${what} (${answer.status}) lacks Cache-Control: no-store (got ${String(cacheControl)}).`);
       return answer;
     }
 
@@ -185,7 +189,9 @@ export function describeAdapterContract(name: string, start: StartAdapter, contr
         const answer = await call({ headers: sessionCookie('alice') });
         await expectJwtAnswer(answer, 'alice');
         const issued = newEvents(from).filter((e) => e.hook === 'onTokenIssued');
-        expect(issued).toEqual([expect.objectContaining({ clientId: 'alice', keyName: fixture.keyName, rooms: expect.arrayContaining(['lobby', 'dms:alice:*']) })]);
+        expect(issued).toEqual([
+          expect.objectContaining({ clientId: 'alice', keyName: fixture.keyName, rooms: expect.arrayContaining(['lobby', 'dms:alice:*']) }),
+        ]);
         // The framework's request reaches core as `native` (hooks, resolver and policy see it).
         expect(typeof issued[0]!.request).toBe('object');
         expect(issued[0]!.request).not.toBeNull();
@@ -380,7 +386,14 @@ export function describeAdapterContract(name: string, start: StartAdapter, contr
       });
 
       it.each(['GET', 'POST'] as const)('authUrl with authMethod %s gets the server-chosen token, whatever tokenParams ask', async (authMethod) => {
-        const client = new Ably.Rest({ ...restHost, logLevel: 0, authUrl: tokenUrl, authMethod, authHeaders: sessionCookie('erin'), authParams: { clientId: 'mallory' } });
+        const client = new Ably.Rest({
+          ...restHost,
+          logLevel: 0,
+          authUrl: tokenUrl,
+          authMethod,
+          authHeaders: sessionCookie('erin'),
+          authParams: { clientId: 'mallory' },
+        });
         const details = await client.auth.requestToken({ clientId: 'mallory', capability: { '*': ['*'] }, ttl: 86_400_000 });
         await expectTokenFor(details.token, 'erin');
       });
@@ -415,7 +428,13 @@ export function describeAdapterContract(name: string, start: StartAdapter, contr
       });
 
       it('a Realtime client of a user with no grants goes to FAILED (403: no retry)', async () => {
-        const client = new Ably.Realtime({ ...restHost, logLevel: 0, autoConnect: false, authUrl: tokenUrl, authHeaders: sessionCookie(CONTRACT_USERS.banned) });
+        const client = new Ably.Realtime({
+          ...restHost,
+          logLevel: 0,
+          autoConnect: false,
+          authUrl: tokenUrl,
+          authHeaders: sessionCookie(CONTRACT_USERS.banned),
+        });
         try {
           const failed = waitForState(client, 'failed', 10_000);
           client.connect();
@@ -473,7 +492,9 @@ export function describeAdapterContract(name: string, start: StartAdapter, contr
       it("never sent the API key's secret in any answer, nor logged it", () => {
         expect(answersInspected).toBeGreaterThan(0);
         expect(fixture.logs.length).toBeGreaterThan(0);
-        const logged = JSON.stringify(fixture.logs, (_key, value: unknown) => (value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value));
+        const logged = JSON.stringify(fixture.logs, (_key, value: unknown) =>
+          value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value,
+        );
         expect(logged).not.toContain(fixture.secret);
       });
     });

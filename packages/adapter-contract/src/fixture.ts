@@ -154,7 +154,13 @@ export function createContractFixture(): ContractFixture {
           events.push({ hook: 'onTokenIssued', clientId: e.clientId, rooms: e.rooms, keyName: e.keyName, request: e.request });
         },
         onDenied: (e) => {
-          events.push({ hook: 'onDenied', status: e.status, reason: e.reason, ...(e.clientId !== undefined ? { clientId: e.clientId } : {}), request: e.request });
+          events.push({
+            hook: 'onDenied',
+            status: e.status,
+            reason: e.reason,
+            ...(e.clientId !== undefined ? { clientId: e.clientId } : {}),
+            request: e.request,
+          });
         },
         onError: (e) => {
           events.push({ hook: 'onError', status: e.status, phase: e.phase, request: e.request });
@@ -179,4 +185,3 @@ export function createContractFixture(): ContractFixture {
 export function sessionCookie(userId: string): { cookie: string } {
   return { cookie: `session=${encodeURIComponent(userId)}` };
 }
-

@@ -12,7 +12,6 @@ import type { TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 export { ALL_CHAT_OPERATIONS } from './chat-operations.js';
 export { listenOnLoopback } from './listen.js';
 
-
 /** An HTTP answer as a test sees it: status, Fetch `Headers` (case-insensitive) and the body text. */
 export interface Answer {
   status: number;
@@ -141,7 +140,8 @@ export interface Recorder {
 export function createRecorder(): Recorder {
   const logs: Recorder['logs'] = [];
   const events: Recorder['events'] = [];
-  const log = (level: string) => (message: string, meta?: Record<string, unknown>) => void logs.push({ kind: 'log', level, message, ...(meta ? { meta } : {}) });
+  const log = (level: string) => (message: string, meta?: Record<string, unknown>) =>
+    void logs.push({ kind: 'log', level, message, ...(meta ? { meta } : {}) });
   const hook = (name: 'onTokenIssued' | 'onDenied' | 'onError') => (event: object) => void events.push({ kind: 'hook', hook: name, event: { ...event } });
   return {
     logger: { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug') },

@@ -97,7 +97,9 @@ export function parseGrantOptions(values: readonly string[]): Record<string, Gra
       .map((feature) => feature.trim())
       .filter((feature) => feature.length > 0);
     if (features.length === 0) {
-      throw new CliUsageError(`--grant ${JSON.stringify(value)} lists no features after '='. Write e.g. '${pattern || 'lobby'}=all' or '${pattern || 'lobby'}=send,receive'.`);
+      throw new CliUsageError(
+        `--grant ${JSON.stringify(value)} lists no features after '='. Write e.g. '${pattern || 'lobby'}=all' or '${pattern || 'lobby'}=send,receive'.`,
+      );
     }
     const list = grants[pattern] ?? (grants[pattern] = []);
     for (const feature of features) if (!list.includes(feature as GrantItem)) list.push(feature as GrantItem);

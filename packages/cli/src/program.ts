@@ -84,7 +84,7 @@ Examples:
     .description('sign a token with the API key through core, with the same rules as the token route')
     .addOption(new Option('-c, --client-id <id>', 'the identity the token carries (x-ably-clientId); * is refused'))
     .addOption(
-      new Option('-g, --grant <pattern=features>', "a room pattern and its comma-separated features, presets or op:<operation>; repeatable")
+      new Option('-g, --grant <pattern=features>', 'a room pattern and its comma-separated features, presets or op:<operation>; repeatable')
         .argParser(collect)
         .default([], 'none'),
     )
@@ -119,13 +119,21 @@ Examples:
   $ ably-chat-auth mint -c bob -g 'announcements=receive,history' --ttl 15m --json
   $ ably-chat-auth mint -c carol -g 'support:*=all' --claim 'support:*={"role":"agent"}' --claim '*=Carol'`,
     )
-    .action(async (options: { clientId?: string; grant: string[]; claim: string[]; ttl?: string; key?: string; json?: boolean; allowPrivilegedOperations?: boolean }) =>
-      setExitCode(await mintCommand(options, context)),
+    .action(
+      async (options: {
+        clientId?: string;
+        grant: string[];
+        claim: string[];
+        ttl?: string;
+        key?: string;
+        json?: boolean;
+        allowPrivilegedOperations?: boolean;
+      }) => setExitCode(await mintCommand(options, context)),
     );
 
   program
     .command('explain')
-    .description("say whether a token allows a Chat feature in a room, and which grant decides (exit 0 allowed, 1 denied)")
+    .description('say whether a token allows a Chat feature in a room, and which grant decides (exit 0 allowed, 1 denied)')
     .argument('<jwt>', "the token, or '-' to read it from stdin")
     .addOption(new Option('-r, --room <room>', 'the concrete room name, e.g. dms:alice:bob').makeOptionMandatory())
     .addOption(new Option('-f, --feature <feature>', 'a Chat feature (send, history, ...), a preset (all, moderator) or op:<operation>').makeOptionMandatory())

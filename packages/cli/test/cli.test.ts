@@ -95,7 +95,7 @@ describe('mint', () => {
       lobby: ALL_CHAT_OPERATIONS,
     });
     // Core's default: 1 h, iat back-dated 30 s for clock skew.
-    expect(payload.exp! as number - (payload.iat as number)).toBe(3600);
+    expect((payload.exp! as number) - (payload.iat as number)).toBe(3600);
     expect(payload.iat as number).toBeGreaterThanOrEqual(before - 31);
     expect(payload.iat as number).toBeLessThanOrEqual(nowSeconds() - 29);
   });
@@ -181,7 +181,12 @@ describe('inspect', () => {
     expect(result.stdout).toContain('Signature  not checked (pass --key or set ABLY_API_KEY to verify)');
     const header = lines.find((line) => line.trim().startsWith('feature'))!;
     expect(header.trim().split(/\s+/)).toEqual(['feature', 'dms:alice:*', 'lobby']);
-    const row = (feature: string) => lines.find((line) => line.trim().split(/\s+/)[0] === feature)!.trim().split(/\s+/).slice(1);
+    const row = (feature: string) =>
+      lines
+        .find((line) => line.trim().split(/\s+/)[0] === feature)!
+        .trim()
+        .split(/\s+/)
+        .slice(1);
     expect(row('send')).toEqual(['✓', '✓']);
     expect(row('presence')).toEqual(['·', '✓']);
     expect(row('history')).toEqual(['✓', '✓']);
@@ -253,7 +258,11 @@ describe('inspect', () => {
     const tampered = [head, Buffer.from(JSON.stringify({ ...claims, 'x-ably-clientId': 'mallory' })).toString('base64url'), signature].join('.');
     const result = await runCli(['inspect', tampered, '--json'], WITH_KEY);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout)).toMatchObject({ clientId: 'mallory', verified: false, verificationError: expect.stringMatching(/invalid signature/) as unknown });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      clientId: 'mallory',
+      verified: false,
+      verificationError: expect.stringMatching(/invalid signature/) as unknown,
+    });
   });
 
   it.concurrent('shows an expired token as expired, and still verifies its signature', async () => {

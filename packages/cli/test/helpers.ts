@@ -88,7 +88,9 @@ export function buildCli(): void {
     if (stale(path.join(CORE_DIR, 'dist/index.js'), [path.join(CORE_DIR, 'src'), path.join(CORE_DIR, 'package.json')])) {
       execFileSync(TSUP, [], { cwd: CORE_DIR, stdio: 'pipe' });
     }
-    if (stale(CLI, [path.join(CLI_DIR, 'src'), path.join(CLI_DIR, 'package.json'), path.join(CLI_DIR, 'tsup.config.ts'), path.join(CORE_DIR, 'dist/index.js')])) {
+    if (
+      stale(CLI, [path.join(CLI_DIR, 'src'), path.join(CLI_DIR, 'package.json'), path.join(CLI_DIR, 'tsup.config.ts'), path.join(CORE_DIR, 'dist/index.js')])
+    ) {
       execFileSync(TSUP, [], { cwd: CLI_DIR, stdio: 'pipe' });
     }
   } finally {
@@ -147,11 +149,15 @@ export function runCli(args: readonly string[], { env = {}, input }: RunOptions 
  * ANSI escape or any other character a terminal acts on.
  */
 export function assertClean(result: CliResult, args: readonly string[], { tty = false } = {}): void {
-  for (const [stream, text] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
+  for (const [stream, text] of [
+    ['stdout', result.stdout],
+    ['stderr', result.stderr],
+  ] as const) {
     const run = SECRET_RUNS.find((part) => text.includes(part));
     if (run !== undefined) throw new Error(`a run of a secret (${JSON.stringify(run)}) leaked on ${stream} of: ably-chat-auth ${args.join(' ')}\n${text}`);
     if (!tty && ANSI.test(text)) throw new Error(`ANSI escapes in piped ${stream} of: ably-chat-auth ${args.join(' ')}`);
-    if (!tty && UNSAFE_CHARACTER.test(text)) throw new Error(`a raw control character on ${stream} of: ably-chat-auth ${args.join(' ')}\n${JSON.stringify(text)}`);
+    if (!tty && UNSAFE_CHARACTER.test(text))
+      throw new Error(`a raw control character on ${stream} of: ably-chat-auth ${args.join(' ')}\n${JSON.stringify(text)}`);
   }
 }
 

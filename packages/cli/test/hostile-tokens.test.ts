@@ -83,7 +83,13 @@ describe('a token forged with control characters', () => {
   it.concurrent('keeps --json exact: every field parses back to the forged value, with no raw control character', async () => {
     const inspect = await runCli(['inspect', token, '--json'], { env: { ABLY_API_KEY: KEY } });
     expectNoRawControl(inspect);
-    const json = JSON.parse(inspect.stdout) as { clientId: string; keyName: string; revocationKey: string; verificationError: string; rooms: Record<string, unknown> };
+    const json = JSON.parse(inspect.stdout) as {
+      clientId: string;
+      keyName: string;
+      revocationKey: string;
+      verificationError: string;
+      rooms: Record<string, unknown>;
+    };
     expect(json.clientId).toBe(clientId);
     expect(json.keyName).toBe(kid);
     expect(json.revocationKey).toBe(revocationKey);

@@ -17,7 +17,9 @@ describe('mint and privileged operations', () => {
   });
 
   it('mints it with the flag', async () => {
-    const result = await runCli(['mint', '--client-id', 'alice', '--grant', 'lobby=op:push-admin', '--allow-privileged-operations'], { env: { ABLY_API_KEY: KEY } });
+    const result = await runCli(['mint', '--client-id', 'alice', '--grant', 'lobby=op:push-admin', '--allow-privileged-operations'], {
+      env: { ABLY_API_KEY: KEY },
+    });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const { payload } = await verifyWithJose(result.stdout.trimEnd());
     expect(JSON.parse(payload['x-ably-capability'] as string)).toEqual({ lobby: ['push-admin'] });

@@ -13,7 +13,11 @@ interface HelpOption {
 
 function parseOptions(help: string): HelpOption[] {
   const section = help.split(/^Options:$/m)[1]?.split(/^\S/m)[0] ?? '';
-  return [...section.matchAll(/^ {2}(?:(-\w), )?(--[\w-]+)( <[^>]+>)?/gm)].map(([, short, long, value]) => ({ short, long: long!, takesValue: value !== undefined }));
+  return [...section.matchAll(/^ {2}(?:(-\w), )?(--[\w-]+)( <[^>]+>)?/gm)].map(([, short, long, value]) => ({
+    short,
+    long: long!,
+    takesValue: value !== undefined,
+  }));
 }
 
 /** The values a user might paste for a key: the key, malformed keys, a key with noise around it. */
@@ -62,7 +66,16 @@ beforeAll(async () => {
 
 it('reads every command and option from --help', () => {
   expect(Object.keys(commands).sort()).toEqual(Object.keys(baseArgs).sort());
-  expect(commands.mint!.map((option) => option.long).sort()).toEqual(['--allow-privileged-operations', '--claim', '--client-id', '--grant', '--help', '--json', '--key', '--ttl']);
+  expect(commands.mint!.map((option) => option.long).sort()).toEqual([
+    '--allow-privileged-operations',
+    '--claim',
+    '--client-id',
+    '--grant',
+    '--help',
+    '--json',
+    '--key',
+    '--ttl',
+  ]);
 });
 
 it('never prints 8 characters of the secret, whichever option of whichever command gets the key', async () => {

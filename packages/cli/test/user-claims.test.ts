@@ -80,13 +80,19 @@ describe('inspect and explain show user claims', () => {
   });
 
   it.concurrent('escapes terminal controls in claim values and patterns from a forged token', async () => {
-    const forged = await signWithJose({
-      'x-ably-capability': '{"*":["publish"]}',
-      'x-ably-clientId': 'mallory',
-      'ably.room.*': 'Mallory\u001b[2J\u202eadmin',
-      'ably.room.evil\u001b[31m': 'x',
-    }, { iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 });
-    for (const args of [['inspect', forged], ['explain', forged, '-r', 'lobby', '-f', 'send']]) {
+    const forged = await signWithJose(
+      {
+        'x-ably-capability': '{"*":["publish"]}',
+        'x-ably-clientId': 'mallory',
+        'ably.room.*': 'Mallory\u001b[2J\u202eadmin',
+        'ably.room.evil\u001b[31m': 'x',
+      },
+      { iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 },
+    );
+    for (const args of [
+      ['inspect', forged],
+      ['explain', forged, '-r', 'lobby', '-f', 'send'],
+    ]) {
       const result = await runCli(args);
       expect(result.stdout).not.toMatch(UNSAFE_CHARACTER);
       expect(result.stdout).toContain('\\u001b[2J\\u202eadmin');

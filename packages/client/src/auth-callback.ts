@@ -77,7 +77,8 @@ async function requestToken(url: string, options: ResolvedAuthCallbackOptions): 
 function refusal(response: Response, type: string, body: string, options: ResolvedAuthCallbackOptions): TokenRouteError {
   const status = response.status;
   const ably = type === 'application/json' ? (parse(body) as { error?: { message?: unknown; code?: unknown } } | undefined)?.error : undefined;
-  const message = typeof ably?.message === 'string' ? ably.message : `The token route answered ${status}${response.statusText ? ` ${response.statusText}` : ''}.`;
+  const message =
+    typeof ably?.message === 'string' ? ably.message : `The token route answered ${status}${response.statusText ? ` ${response.statusText}` : ''}.`;
   const code = typeof ably?.code === 'number' ? ably.code : status * 100;
   const error = tokenRouteError(message, code, status);
   if (status === 403) notify(options.onForbidden, error);

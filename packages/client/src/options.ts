@@ -49,7 +49,8 @@ export function resolveOptions(url: unknown, options: AuthCallbackOptions = {}):
     }
   }
   // setTimeout's limit; a larger value would fire at once.
-  if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= 2_147_483_647)) fail('timeout is milliseconds: a number from 1 to 2147483647 (default 10000).');
+  if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= 2_147_483_647))
+    fail('timeout is milliseconds: a number from 1 to 2147483647 (default 10000).');
   if (!options.fetch && typeof fetch !== 'function') fail('there is no global fetch here; pass options.fetch.');
   return {
     ...options,

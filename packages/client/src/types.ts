@@ -38,10 +38,7 @@ export interface TokenRouteError extends Error {
 }
 
 /** The function ably's `authCallback` option takes. */
-export type AuthCallback = (
-  tokenParams: unknown,
-  callback: (error: TokenRouteError | null, tokenOrDetails: AuthToken | null) => void,
-) => void;
+export type AuthCallback = (tokenParams: unknown, callback: (error: TokenRouteError | null, tokenOrDetails: AuthToken | null) => void) => void;
 
 /** Headers sent with every token request, or a function that returns them (called each time). */
 export type AuthHeaders = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);

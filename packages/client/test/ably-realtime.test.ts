@@ -151,7 +151,10 @@ test("the headers function's header reaches the route on every request", async (
   await reach(client, 'disconnected');
   const before = server.headers('/401').length;
   await watch(client, '/401');
-  const sent = server.headers('/401').slice(before - 1).map((h) => h.authorization);
+  const sent = server
+    .headers('/401')
+    .slice(before - 1)
+    .map((h) => h.authorization);
   expect(sent.length).toBeGreaterThanOrEqual(2);
   expect(new Set(sent).size).toBe(sent.length);
   for (const value of sent) expect(value).toMatch(/^Bearer session-\d+$/);

@@ -2,7 +2,10 @@ import { isAblyChatAuthError } from '@ably-chat-auth/core';
 import { createAuthCallback, type AuthCallbackOptions } from '@ably-chat-auth/client';
 
 /** Creates with options that the types would refuse, as plain-JS callers can. */
-const create = (options: unknown, url: unknown = '/api/ably-token') => () => createAuthCallback(url as string, options as AuthCallbackOptions);
+const create =
+  (options: unknown, url: unknown = '/api/ably-token') =>
+  () =>
+    createAuthCallback(url as string, options as AuthCallbackOptions);
 
 describe('createAuthCallback options', () => {
   test('valid options and no options create a callback', () => {

@@ -79,7 +79,7 @@ describe('a refusal', () => {
     });
   });
 
-  test("onForbidden and onUnauthenticated are told once per refusal, and a hook that throws changes nothing", async () => {
+  test('onForbidden and onUnauthenticated are told once per refusal, and a hook that throws changes nothing', async () => {
     const forbidden: TokenRouteError[] = [];
     const unauthenticated: TokenRouteError[] = [];
     const options = {

@@ -41,7 +41,10 @@ export interface AdapterRouteSetup<User, Req> {
 export function createAdapterTokenRoute<User, Req>(options: TokenRouteAdapterOptions<User, Req>, setup: AdapterRouteSetup<User, Req>): TokenRoute<User, Req> {
   const { factoryName, defaultResolveUser, adapterOptionNames = [] } = setup;
   if (typeof options !== 'object' || options === null) {
-    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `${factoryName} needs an options object with apiKey and policy (resolveUser is optional); got ${describeValue(options)}.`);
+    throw new AblyChatAuthError(
+      'ERR_INVALID_OPTIONS',
+      `${factoryName} needs an options object with apiKey and policy (resolveUser is optional); got ${describeValue(options)}.`,
+    );
   }
   assertKnownOptions(options, [...TOKEN_ROUTE_OPTION_NAMES, ...adapterOptionNames], factoryName);
   const coreOptions: Record<string, unknown> = {};

@@ -1,13 +1,7 @@
 /**
  * `@ably-chat-auth/core/adapter`: what authors of framework adapters need. Apps import the root.
  */
-export {
-  createAdapterTokenRoute,
-  resolveTokenPath,
-  DEFAULT_TOKEN_PATH,
-  type AdapterRouteSetup,
-  type TokenRouteAdapterOptions,
-} from './adapter-route.js';
+export { createAdapterTokenRoute, resolveTokenPath, DEFAULT_TOKEN_PATH, type AdapterRouteSetup, type TokenRouteAdapterOptions } from './adapter-route.js';
 export { readHeader, type RequestHeaders } from './cross-site.js';
 export { resolveLogger } from './logger.js';
 export { handleNodeRequest, writeTokenRouteResponse } from './node-http.js';

@@ -74,12 +74,15 @@ export function resolveAllowedOrigins(value: unknown): OriginCheck | undefined {
         "allowedOrigins: '*' would let every website read a signed-in user's token (the browser sends the user's cookies). List the origins that may, e.g. ['https://app.example.com'], or pass a function.",
       );
     }
-    if (typeof entry !== 'string') throw invalidOrigins(`allowedOrigins[${index}] must be a string such as 'https://app.example.com'; got ${describeValue(entry)}.`);
+    if (typeof entry !== 'string')
+      throw invalidOrigins(`allowedOrigins[${index}] must be a string such as 'https://app.example.com'; got ${describeValue(entry)}.`);
     let origin: string;
     try {
       origin = new URL(entry).origin;
     } catch {
-      throw invalidOrigins(`allowedOrigins[${index}] (${JSON.stringify(entry)}) is not an origin; write scheme, host and port, e.g. 'https://app.example.com'.`);
+      throw invalidOrigins(
+        `allowedOrigins[${index}] (${JSON.stringify(entry)}) is not an origin; write scheme, host and port, e.g. 'https://app.example.com'.`,
+      );
     }
     if (origin === 'null' || origin !== entry) {
       throw invalidOrigins(

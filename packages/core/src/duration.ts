@@ -15,7 +15,10 @@ export function parseDurationSeconds(
   } else if (typeof value === 'string') {
     const parsed = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) * 1000 : (ms as (v: string) => number | undefined)(value);
     if (typeof parsed !== 'number' || !Number.isFinite(parsed)) {
-      throw new AblyChatAuthError(code, `${name} ${JSON.stringify(value.slice(0, 32))} is not a duration. Use seconds (3600) or a string like '15m', '1h' or '30s'.`);
+      throw new AblyChatAuthError(
+        code,
+        `${name} ${JSON.stringify(value.slice(0, 32))} is not a duration. Use seconds (3600) or a string like '15m', '1h' or '30s'.`,
+      );
     }
     seconds = parsed / 1000;
   } else {

@@ -40,11 +40,7 @@ export class AblyChatAuthError extends Error {
   /** Where this code is explained, e.g. `@ably-chat-auth/core/ERRORS.md#err_unknown_option`. */
   readonly help: string;
 
-  constructor(
-    code: AblyChatAuthErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
+  constructor(code: AblyChatAuthErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = options.details;

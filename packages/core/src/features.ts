@@ -103,7 +103,7 @@ export const PRIVILEGED_OPERATIONS = ['*', 'push-admin', 'privileged-headers'] a
 export const PRIVILEGED_OPERATION_RISKS: Readonly<Record<(typeof PRIVILEGED_OPERATIONS)[number], string>> = {
   '*': 'it grants every operation, push-admin and privileged-headers included',
   'push-admin': 'it lets the client manage push registrations and send push notifications to any device',
-  'privileged-headers': "it lets the client set the message extras Ably reserves for trusted servers",
+  'privileged-headers': 'it lets the client set the message extras Ably reserves for trusted servers',
 };
 
 /** A named preset. */

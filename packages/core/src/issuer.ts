@@ -1,6 +1,13 @@
 import { inspect } from 'node:util';
 import { ApiKeyResolver, type AblyApiKey, type ApiKeySource } from './api-key.js';
-import { compileGrants, grantsPrivilegedOperations, isCompiledCapability, type AblyCapability, type ChatGrants, type CompiledCapability } from './capability.js';
+import {
+  compileGrants,
+  grantsPrivilegedOperations,
+  isCompiledCapability,
+  type AblyCapability,
+  type ChatGrants,
+  type CompiledCapability,
+} from './capability.js';
 import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
 import { invisibleCharacterProblem } from './invisible-characters.js';
@@ -57,7 +64,15 @@ export interface TokenIssuerOptions {
 }
 
 /** The option names {@link createTokenIssuer} reads; any other name is refused. */
-export const TOKEN_ISSUER_OPTION_NAMES: readonly string[] = ['apiKey', 'ttl', 'revocableTokens', 'clockSkew', 'allowWildcardClientId', 'maxTokenBytes', 'allowPrivilegedOperations'];
+export const TOKEN_ISSUER_OPTION_NAMES: readonly string[] = [
+  'apiKey',
+  'ttl',
+  'revocableTokens',
+  'clockSkew',
+  'allowWildcardClientId',
+  'maxTokenBytes',
+  'allowPrivilegedOperations',
+];
 
 /** The resolved, validated form of {@link TokenIssuerOptions}. */
 export interface ResolvedTokenIssuerOptions {
@@ -250,7 +265,9 @@ function assertClaims(claims: unknown): Record<string, unknown> | undefined {
     const lower = name.toLowerCase();
     const ably = RESERVED_ABLY_PREFIXES.find(([prefix]) => lower.startsWith(prefix));
     if (ably) {
-      throw new AblyChatAuthError('ERR_RESERVED_CLAIM', `The claim '${name.slice(0, 80)}' is reserved by Ably for ${ably[1]}`, { details: { claim: name.slice(0, 80) } });
+      throw new AblyChatAuthError('ERR_RESERVED_CLAIM', `The claim '${name.slice(0, 80)}' is reserved by Ably for ${ably[1]}`, {
+        details: { claim: name.slice(0, 80) },
+      });
     }
     if (lower.startsWith('ably.')) {
       throw new AblyChatAuthError(
@@ -284,7 +301,11 @@ function compileAsGrants(grants: unknown, allowPrivilegedOperations: boolean): C
   try {
     return compileGrants(grants, { allowPrivilegedOperations });
   } catch (cause) {
-    const shaped = typeof grants === 'object' && grants !== null && typeof (grants as { json?: unknown }).json === 'string' && Array.isArray((grants as { rooms?: unknown }).rooms);
+    const shaped =
+      typeof grants === 'object' &&
+      grants !== null &&
+      typeof (grants as { json?: unknown }).json === 'string' &&
+      Array.isArray((grants as { rooms?: unknown }).rooms);
     if (!shaped) throw cause;
     throw new AblyChatAuthError(
       'ERR_INVALID_GRANTS',
@@ -408,13 +429,26 @@ function tooLarge(
   const top = contributions.slice(0, 5).map((c) => `'${c.room}' (~${c.bytes} B)`);
   const claimBytes = claims ? Math.ceil(JSON.stringify(claims).length * 1.37) : 0;
   const userClaimContributions = userClaims
-    .map(([name, value]) => ({ pattern: name.slice(USER_CLAIM_PREFIX.length), bytes: Math.ceil((JSON.stringify(name).length + JSON.stringify(value).length + 2) * 1.37) }))
+    .map(([name, value]) => ({
+      pattern: name.slice(USER_CLAIM_PREFIX.length),
+      bytes: Math.ceil((JSON.stringify(name).length + JSON.stringify(value).length + 2) * 1.37),
+    }))
     .sort((a, b) => b.bytes - a.bytes);
   const userClaimBytes = userClaimContributions.reduce((sum, c) => sum + c.bytes, 0);
   const topUserClaims = userClaimContributions.slice(0, 5).map((c) => `'${c.pattern}' (~${c.bytes} B)`);
   return new AblyChatAuthError(
     'ERR_TOKEN_TOO_LARGE',
     `The token would be ${bytes} bytes; the limit is ${limit}, as tokens travel in URLs and headers. It grants ${compiled.rooms.length} room pattern(s); the largest: ${top.join(', ')}${claimBytes ? `; extra claims ~${claimBytes} B` : ''}${userClaimBytes ? `; ${userClaims.length} user claim(s) ~${userClaimBytes} B, the largest: ${topUserClaims.join(', ')}` : ''}. Grant a namespace ('ns:*') instead of listing rooms one by one${userClaimBytes ? ", and set one user claim for '*' or a namespace rather than one per room" : ''}.`,
-    { details: { bytes, limit, rooms: compiled.rooms.length, largest: contributions.slice(0, 5), claimBytes, userClaimBytes, largestUserClaims: userClaimContributions.slice(0, 5) } },
+    {
+      details: {
+        bytes,
+        limit,
+        rooms: compiled.rooms.length,
+        largest: contributions.slice(0, 5),
+        claimBytes,
+        userClaimBytes,
+        largestUserClaims: userClaimContributions.slice(0, 5),
+      },
+    },
   );
 }

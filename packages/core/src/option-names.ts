@@ -26,12 +26,7 @@ export function closestName(input: string, candidates: Iterable<string>): string
  * @example
  * assertKnownOptions(options, ['apiKey', 'ttl'], 'createTokenIssuer');
  */
-export function assertKnownOptions(
-  options: object,
-  known: readonly string[],
-  where: string,
-  misplaced: Readonly<Record<string, string>> = {},
-): void {
+export function assertKnownOptions(options: object, known: readonly string[], where: string, misplaced: Readonly<Record<string, string>> = {}): void {
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
     const elsewhere = Object.prototype.hasOwnProperty.call(misplaced, name) ? misplaced[name] : undefined;

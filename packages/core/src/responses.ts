@@ -106,7 +106,13 @@ export function tokenResponse(issued: IssuedToken, format: 'jwt' | 'token-detail
   return {
     status: 200,
     headers: { ...NO_STORE_HEADERS, 'Content-Type': JSON_TYPE },
-    body: JSON.stringify({ token: issued.token, issued: issued.issuedAt, expires: issued.expiresAt, capability: issued.capabilityJson, clientId: issued.clientId }),
+    body: JSON.stringify({
+      token: issued.token,
+      issued: issued.issuedAt,
+      expires: issued.expiresAt,
+      capability: issued.capabilityJson,
+      clientId: issued.clientId,
+    }),
   };
 }
 

@@ -36,7 +36,8 @@ const BATCH = 100;
 function targetString(target: RevocationTarget, index: number): string {
   if (typeof target === 'object' && target !== null) {
     if ('clientId' in target && typeof target.clientId === 'string' && target.clientId.length > 0) return `clientId:${target.clientId}`;
-    if ('revocationKey' in target && typeof target.revocationKey === 'string' && target.revocationKey.length > 0) return `revocationKey:${target.revocationKey}`;
+    if ('revocationKey' in target && typeof target.revocationKey === 'string' && target.revocationKey.length > 0)
+      return `revocationKey:${target.revocationKey}`;
   }
   throw new AblyChatAuthError(
     'ERR_INVALID_OPTIONS',

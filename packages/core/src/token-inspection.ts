@@ -135,7 +135,8 @@ function assertCapabilityClaim(value: unknown): void {
     throw new AblyChatAuthError('ERR_INVALID_TOKEN', `The token's x-ably-capability ${why}`, cause === undefined ? {} : { cause });
   };
   if (value === undefined) refuse('claim is missing, so it is not an Ably token.');
-  if (typeof value !== 'string') refuse(`must be a JSON string; got ${describeValue(value)}. Ably reads the capability from a string such as '{"lobby":["publish"]}'.`);
+  if (typeof value !== 'string')
+    refuse(`must be a JSON string; got ${describeValue(value)}. Ably reads the capability from a string such as '{"lobby":["publish"]}'.`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(value as string);

@@ -13,7 +13,10 @@ import type { UserClaims } from './user-claims.js';
  * Chat user claims per user: room pattern -> a string or plain JSON object, signed as
  * `ably.room.<pattern>` (sync or async, within the route's `timeout`).
  */
-export type UserClaimsFunction<User = unknown, Req = unknown> = (user: User, req: Req) => UserClaims | undefined | null | Promise<UserClaims | undefined | null>;
+export type UserClaimsFunction<User = unknown, Req = unknown> = (
+  user: User,
+  req: Req,
+) => UserClaims | undefined | null | Promise<UserClaims | undefined | null>;
 
 /** Finds the signed-in user for a request; nothing (null, undefined, false, '') means "not signed in" (401). */
 export type UserResolver<User = unknown, Req = unknown> = (req: Req) => User | null | undefined | false | '' | Promise<User | null | undefined | false | ''>;
@@ -24,7 +27,15 @@ export type TokenRoutePhase = 'origin' | 'resolveUser' | 'clientId' | 'policy' |
 /** Events for audit and metrics. Hooks never receive the token or the key; a hook that throws is logged and ignored. */
 export interface TokenRouteHooks<User = unknown, Req = unknown> {
   /** A token was issued. */
-  onTokenIssued?(event: { clientId: string; rooms: readonly string[]; issuedAt: number; expiresAt: number; keyName: string; user: User; request: Req }): void | Promise<void>;
+  onTokenIssued?(event: {
+    clientId: string;
+    rooms: readonly string[];
+    issuedAt: number;
+    expiresAt: number;
+    keyName: string;
+    user: User;
+    request: Req;
+  }): void | Promise<void>;
   /** The route refused: 401 (not signed in), 403 (no grants, or a cross-site request from an origin not allowed) or 405 (wrong method). */
   onDenied?(event: {
     status: 401 | 403 | 405;
@@ -131,7 +142,11 @@ function invalid(message: string): AblyChatAuthError {
  * Checks a policy: a function is kept, a static grants object is compiled now (so a typo fails at
  * startup), anything else is refused. `where` names the option for the message.
  */
-export function resolvePolicy<User, Req>(policy: unknown, label: string, compile: (grants: unknown) => CompiledCapability | null = compileGrants): CompiledCapability | PolicyFunction<User, Req> {
+export function resolvePolicy<User, Req>(
+  policy: unknown,
+  label: string,
+  compile: (grants: unknown) => CompiledCapability | null = compileGrants,
+): CompiledCapability | PolicyFunction<User, Req> {
   if (typeof policy === 'function') return policy as PolicyFunction<User, Req>;
   if (typeof policy === 'object' && policy !== null && !Array.isArray(policy)) {
     const compiled = compile(policy);
@@ -167,10 +182,12 @@ export function resolveTokenRouteOptions<User, Req>(
   compile: (grants: unknown) => CompiledCapability | null,
 ): RouteSettings<User, Req> {
   assertKnownOptions(options, TOKEN_ROUTE_OPTION_NAMES, where);
-  if (typeof options.resolveUser !== 'function') throw invalid(`resolveUser must be a function (req) => user | null; got ${describeValue(options.resolveUser)}.`);
+  if (typeof options.resolveUser !== 'function')
+    throw invalid(`resolveUser must be a function (req) => user | null; got ${describeValue(options.resolveUser)}.`);
   const policy = resolvePolicy<User, Req>(options.policy, 'The static policy', compile);
   for (const name of ['clientId', 'revocationKey', 'claims', 'userClaims'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') throw invalid(`${name} must be a function of the user; got ${describeValue(options[name])}.`);
+    if (options[name] !== undefined && typeof options[name] !== 'function')
+      throw invalid(`${name} must be a function of the user; got ${describeValue(options[name])}.`);
   }
   const responseFormat = options.responseFormat ?? 'jwt';
   if (responseFormat !== 'jwt' && responseFormat !== 'token-details' && responseFormat !== 'token-request') {
@@ -180,7 +197,8 @@ export function resolveTokenRouteOptions<User, Req>(
     throw invalid("revocationKey, claims and userClaims exist only in JWTs; drop them or use responseFormat 'jwt'.");
   }
   const hooks = options.hooks ?? {};
-  if (typeof hooks !== 'object' || hooks === null) throw invalid(`hooks must be an object { onTokenIssued?, onDenied?, onError? }; got ${describeValue(hooks)}.`);
+  if (typeof hooks !== 'object' || hooks === null)
+    throw invalid(`hooks must be an object { onTokenIssued?, onDenied?, onError? }; got ${describeValue(hooks)}.`);
   assertKnownOptions(hooks, ['onTokenIssued', 'onDenied', 'onError'], `${where} hooks`);
   const logger = resolveLogger(options.logger);
   if (typeof logger !== 'object' || logger === null || typeof logger.error !== 'function' || typeof logger.warn !== 'function') {

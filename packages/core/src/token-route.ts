@@ -92,10 +92,14 @@ function pick(options: object, names: readonly string[]): Record<string, unknown
  */
 export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRouteOptions<User, Req>): TokenRoute<User, Req> {
   if (typeof options !== 'object' || options === null) {
-    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `createTokenRoute needs an options object with apiKey, resolveUser and policy; got ${describeValue(options)}.`);
+    throw new AblyChatAuthError(
+      'ERR_INVALID_OPTIONS',
+      `createTokenRoute needs an options object with apiKey, resolveUser and policy; got ${describeValue(options)}.`,
+    );
   }
   const issuer = createTokenIssuer(pick(options, TOKEN_ISSUER_OPTION_NAMES) as unknown as TokenIssuerOptions);
-  const compile = (grants: unknown): CompiledCapability | null => compileGrants(grants, { allowPrivilegedOperations: issuer.options.allowPrivilegedOperations });
+  const compile = (grants: unknown): CompiledCapability | null =>
+    compileGrants(grants, { allowPrivilegedOperations: issuer.options.allowPrivilegedOperations });
   const settings: RouteSettings<User, Req> = resolveTokenRouteOptions(options, 'createTokenRoute', compile);
   const { resolveUser, toClientId, responseFormat, timeoutMs, hooks, logger, originCheck } = settings;
   // Per-call policies (respond's options.policy) that are grants objects are compiled once each.
@@ -125,7 +129,11 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     const timedOut = error instanceof DeadlineError;
     const unavailable = timedOut || (phase === 'apiKey' && isAblyChatAuthError(error));
     const status = unavailable ? 503 : 500;
-    safeLog('error', timedOut ? `Token route timed out in ${phase} after ${timeoutMs} ms.` : `Token route failed in ${phase}.`, { phase, status, error: errorSummary(error) });
+    safeLog('error', timedOut ? `Token route timed out in ${phase} after ${timeoutMs} ms.` : `Token route failed in ${phase}.`, {
+      phase,
+      status,
+      error: errorSummary(error),
+    });
     safeHook('onError', { status, error, phase, request });
     return answerOf(timedOut ? 'timeout' : unavailable ? 'unavailable' : 'internal');
   }
@@ -318,7 +326,9 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     issuer,
     options: Object.freeze({ responseFormat, timeoutMs, ttlSeconds: issuer.options.ttlSeconds, clockSkewSeconds: issuer.options.clockSkewSeconds }),
   };
-  Object.defineProperty(route, inspect.custom, { value: () => `TokenRoute { keyName: ${issuer.keyName ? `'${issuer.keyName}'` : '[provider]'}, format: ${responseFormat} }` });
+  Object.defineProperty(route, inspect.custom, {
+    value: () => `TokenRoute { keyName: ${issuer.keyName ? `'${issuer.keyName}'` : '[provider]'}, format: ${responseFormat} }`,
+  });
   return route;
 }
 

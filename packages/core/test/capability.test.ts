@@ -86,7 +86,7 @@ describe('compileGrants', () => {
   it('property: the result does not depend on input order', () => {
     fc.assert(
       fc.property(grantsArb, fc.integer(), (entries, seed) => {
-        const shuffle = <T,>(list: T[]) =>
+        const shuffle = <T>(list: T[]) =>
           list
             .map((v, i) => ({ v, k: Math.sin(seed + i * 7919) }))
             .sort((a, b) => a.k - b.k)

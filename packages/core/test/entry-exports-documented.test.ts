@@ -4,7 +4,9 @@ import path from 'node:path';
 // docs/core.md lists what each entry exports; this keeps the list exact as the entries change.
 function exportedNames(file: string): string[] {
   // Comments out: a JSDoc example may show an `export { ... }` of its own.
-  const source = readFileSync(path.resolve(__dirname, '../src', file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const source = readFileSync(path.resolve(__dirname, '../src', file), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
   const names = [...source.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) =>
     m[1]!
       .split(',')
@@ -33,7 +35,15 @@ describe('docs/core.md lists exactly what each entry exports', () => {
 
   it('keeps adapter plumbing out of the root entry', () => {
     const root = exportedNames('index.ts');
-    for (const name of ['createAdapterTokenRoute', 'writeTokenRouteResponse', 'internalErrorResponse', 'ablyErrorResponse', 'ApiKeyResolver', 'parseDurationSeconds', 'resolveTokenIssuerOptions']) {
+    for (const name of [
+      'createAdapterTokenRoute',
+      'writeTokenRouteResponse',
+      'internalErrorResponse',
+      'ablyErrorResponse',
+      'ApiKeyResolver',
+      'parseDurationSeconds',
+      'resolveTokenIssuerOptions',
+    ]) {
       expect(root).not.toContain(name);
     }
   });

@@ -1,5 +1,14 @@
 import { ALL_CHAT_OPERATIONS } from '@ably-chat-auth/adapter-contract/testing';
-import { CHAT_FEATURES, CHAT_PRESETS, ABLY_OPERATIONS, compileGrants, featuresOfOperations, operation, operationsOfGrantItem, isAblyChatAuthError } from '../src/index';
+import {
+  CHAT_FEATURES,
+  CHAT_PRESETS,
+  ABLY_OPERATIONS,
+  compileGrants,
+  featuresOfOperations,
+  operation,
+  operationsOfGrantItem,
+  isAblyChatAuthError,
+} from '../src/index';
 
 // Ably's Chat capability table, as written on the seed page.
 const SEED_TABLE: Record<string, string[][]> = {

@@ -22,7 +22,13 @@ describe('createFetchTokenRoute', () => {
   });
 
   it('gives Ably-shaped refusals', async () => {
-    const forbidden = await handler(new Request('http://app.test/t', { method: 'POST', body: 'clientId=alice', headers: { cookie: 'session=banned', 'content-type': 'application/x-www-form-urlencoded' } }));
+    const forbidden = await handler(
+      new Request('http://app.test/t', {
+        method: 'POST',
+        body: 'clientId=alice',
+        headers: { cookie: 'session=banned', 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    );
     expect(forbidden.status).toBe(403);
     expect(forbidden.headers.get('x-ably-errorcode')).toBe('40300');
     expect(await forbidden.json()).toEqual({ error: { message: expect.any(String), code: 40300, statusCode: 403 } });

@@ -13,12 +13,35 @@ const FEATURES = ['send', 'receive', 'history', 'presence', 'typing', 'occupancy
 // eslint-disable-next-line no-control-regex -- the generator must leave out the control characters core refuses
 const SAFE = /^[^:*[\]\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\s]+$/u;
 const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((s) => SAFE.test(s) && !/\p{Cs}/u.test(s));
-const pattern = fc.oneof(text, text.map((s) => `${s}:*`), fc.tuple(text, text).map(([a, b]) => `${a}:${b}`), fc.constant('*'));
+const pattern = fc.oneof(
+  text,
+  text.map((s) => `${s}:*`),
+  fc.tuple(text, text).map(([a, b]) => `${a}:${b}`),
+  fc.constant('*'),
+);
 const grants: fc.Arbitrary<ChatGrants> = fc.dictionary(pattern, fc.subarray([...FEATURES], { minLength: 1 }), { minKeys: 1, maxKeys: 4 });
-const claims = fc.option(fc.dictionary(text.filter((k) => !/^(x-ably-|iat$|exp$|nbf$|kid$|alg$|ably\.)/i.test(k)), fc.oneof(fc.string(), fc.integer(), fc.boolean()), { maxKeys: 3 }), { nil: undefined });
+const claims = fc.option(
+  fc.dictionary(
+    text.filter((k) => !/^(x-ably-|iat$|exp$|nbf$|kid$|alg$|ably\.)/i.test(k)),
+    fc.oneof(fc.string(), fc.integer(), fc.boolean()),
+    { maxKeys: 3 },
+  ),
+  { nil: undefined },
+);
 
 // User claims: a string, or a JSON object (nested, keys in any order) that is signed with sorted keys.
-const claimObject = fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 8 }), { maxKeys: 3 })), { maxKeys: 4 });
+const claimObject = fc.dictionary(
+  fc.string({ maxLength: 8 }),
+  fc.oneof(
+    fc.string({ maxLength: 20 }),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.integer(), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
+  ),
+  { maxKeys: 4 },
+);
 const userClaims = fc.option(fc.dictionary(pattern, fc.oneof(fc.string({ maxLength: 40 }), claimObject), { maxKeys: 3 }), { nil: undefined });
 
 const keyObject = createSecretKey(Buffer.from(TEST_SECRET, 'utf8'));
@@ -27,34 +50,42 @@ describe('the HS256 signer is byte-identical to jsonwebtoken', () => {
   it('for generated clientIds, grants, claims, user claims, revocation keys and TTLs', async () => {
     const issuer = createTokenIssuer({ apiKey: TEST_KEY, clockSkew: 0 });
     await fc.assert(
-      fc.asyncProperty(text, grants, claims, userClaims, fc.option(text, { nil: undefined }), fc.integer({ min: 10, max: 24 * 3600 }), async (clientId, g, extra, user, revocationKey, ttl) => {
-        const issued = await issuer.issue({ clientId, grants: g, claims: extra, userClaims: user, revocationKey, ttl });
-        const payloadText = Buffer.from(issued.token.split('.')[1]!, 'base64url').toString('utf8');
-        const payload = JSON.parse(payloadText) as Record<string, unknown>;
-        // The oracle signs the same claims, in the same order, with the same iat. jsonwebtoken's
-        // object path throws on claim names such as `constructor`; for those it signs the text.
-        const objectSafe = Object.keys(payload).every((name) => !(name in Object.prototype));
-        const oracle = objectSafe
-          ? jwt.sign(payload, keyObject, { algorithm: 'HS256', keyid: TEST_KEY_NAME })
-          : jwt.sign(payloadText, keyObject, { algorithm: 'HS256', keyid: TEST_KEY_NAME, header: { alg: 'HS256', typ: 'JWT' } });
-        expect(issued.token).toBe(oracle);
-        // Our payload text is exactly JSON.stringify of those claims in that order.
-        expect(payloadText).toBe(JSON.stringify(Object.assign(Object.create(null) as Record<string, unknown>, payload)));
-        if (objectSafe) expect(jwt.verify(issued.token, keyObject, { algorithms: ['HS256'] })).toEqual(payload);
-        const { payload: verified, protectedHeader } = await jwtVerify(issued.token, new TextEncoder().encode(TEST_SECRET), { algorithms: ['HS256'] });
-        expect(protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT', kid: TEST_KEY_NAME });
-        expect(verified['x-ably-clientId']).toBe(clientId);
-        expect(verified.exp! - verified.iat!).toBe(ttl);
-        // Each user claim is a string claim `ably.room.<pattern>`; an object parses back equal.
-        const expectedNames = Object.keys(user ?? {}).map((p) => `ably.room.${p}`);
-        expect(Object.keys(verified).filter((name) => name.startsWith('ably.room.'))).toEqual(expectedNames);
-        for (const [p, value] of Object.entries(user ?? {})) {
-          const signed = verified[`ably.room.${p}`];
-          expect(typeof signed).toBe('string');
-          if (typeof value === 'string') expect(signed).toBe(value);
-          else expect(JSON.parse(signed as string)).toEqual(value);
-        }
-      }),
+      fc.asyncProperty(
+        text,
+        grants,
+        claims,
+        userClaims,
+        fc.option(text, { nil: undefined }),
+        fc.integer({ min: 10, max: 24 * 3600 }),
+        async (clientId, g, extra, user, revocationKey, ttl) => {
+          const issued = await issuer.issue({ clientId, grants: g, claims: extra, userClaims: user, revocationKey, ttl });
+          const payloadText = Buffer.from(issued.token.split('.')[1]!, 'base64url').toString('utf8');
+          const payload = JSON.parse(payloadText) as Record<string, unknown>;
+          // The oracle signs the same claims, in the same order, with the same iat. jsonwebtoken's
+          // object path throws on claim names such as `constructor`; for those it signs the text.
+          const objectSafe = Object.keys(payload).every((name) => !(name in Object.prototype));
+          const oracle = objectSafe
+            ? jwt.sign(payload, keyObject, { algorithm: 'HS256', keyid: TEST_KEY_NAME })
+            : jwt.sign(payloadText, keyObject, { algorithm: 'HS256', keyid: TEST_KEY_NAME, header: { alg: 'HS256', typ: 'JWT' } });
+          expect(issued.token).toBe(oracle);
+          // Our payload text is exactly JSON.stringify of those claims in that order.
+          expect(payloadText).toBe(JSON.stringify(Object.assign(Object.create(null) as Record<string, unknown>, payload)));
+          if (objectSafe) expect(jwt.verify(issued.token, keyObject, { algorithms: ['HS256'] })).toEqual(payload);
+          const { payload: verified, protectedHeader } = await jwtVerify(issued.token, new TextEncoder().encode(TEST_SECRET), { algorithms: ['HS256'] });
+          expect(protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT', kid: TEST_KEY_NAME });
+          expect(verified['x-ably-clientId']).toBe(clientId);
+          expect(verified.exp! - verified.iat!).toBe(ttl);
+          // Each user claim is a string claim `ably.room.<pattern>`; an object parses back equal.
+          const expectedNames = Object.keys(user ?? {}).map((p) => `ably.room.${p}`);
+          expect(Object.keys(verified).filter((name) => name.startsWith('ably.room.'))).toEqual(expectedNames);
+          for (const [p, value] of Object.entries(user ?? {})) {
+            const signed = verified[`ably.room.${p}`];
+            expect(typeof signed).toBe('string');
+            if (typeof value === 'string') expect(signed).toBe(value);
+            else expect(JSON.parse(signed as string)).toEqual(value);
+          }
+        },
+      ),
       { numRuns: 300, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) },
     );
   });
@@ -68,6 +99,15 @@ describe('the HS256 signer is byte-identical to jsonwebtoken', () => {
       revocationKey: 'team-blue',
     });
     const payload = JSON.parse(Buffer.from(issued.token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-    expect(Object.keys(payload)).toEqual(['team', 'ably.room.lobby', 'ably.room.*', 'iat', 'exp', 'x-ably-capability', 'x-ably-clientId', 'x-ably-revocation-key']);
+    expect(Object.keys(payload)).toEqual([
+      'team',
+      'ably.room.lobby',
+      'ably.room.*',
+      'iat',
+      'exp',
+      'x-ably-capability',
+      'x-ably-clientId',
+      'x-ably-revocation-key',
+    ]);
   });
 });

@@ -42,11 +42,14 @@ const CHECKS: Array<[string, (value: string) => unknown, AblyChatAuthErrorCode]>
 
 describe('invisible and direction-changing characters', () => {
   describe.each(CHECKS)('%s', (_label, check, code) => {
-    it.each(NAMED.map(([codePoint, name]) => [hex(codePoint), name, codePoint] as const))('refuses %s %s, naming it and its position', (_hex, name, codePoint) => {
-      const result = failure(() => check(`adm${String.fromCodePoint(codePoint)}in`));
-      expect(result?.code).toBe(code);
-      expect(result?.message).toContain(`${hex(codePoint)} ${name} at position 3`);
-    });
+    it.each(NAMED.map(([codePoint, name]) => [hex(codePoint), name, codePoint] as const))(
+      'refuses %s %s, naming it and its position',
+      (_hex, name, codePoint) => {
+        const result = failure(() => check(`adm${String.fromCodePoint(codePoint)}in`));
+        expect(result?.code).toBe(code);
+        expect(result?.message).toContain(`${hex(codePoint)} ${name} at position 3`);
+      },
+    );
 
     it.each([
       ['\ud800', 'U+D800', 0],
@@ -84,7 +87,7 @@ describe('invisible and direction-changing characters', () => {
         const value = parts.join('');
         // Only what this rule is about: leave out what other rules refuse.
         // eslint-disable-next-line no-control-regex -- leaves out control characters: other rules refuse them
-      fc.pre(!/[\u0000-\u001f\u007f-\u009f\u2028\u2029:*[\]]/.test(value) && value.trim() === value && value.length > 0);
+        fc.pre(!/[\u0000-\u001f\u007f-\u009f\u2028\u2029:*[\]]/.test(value) && value.trim() === value && value.length > 0);
         const bad = /\p{Cs}/u.test(value) || [...value].some((ch) => invisible.has(ch.codePointAt(0)!));
         expect(failure(() => assertClientId(value)) !== undefined).toBe(bad);
         expect(failure(() => rooms.exact(value)) !== undefined).toBe(bad);

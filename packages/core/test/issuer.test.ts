@@ -1,5 +1,13 @@
 import { inspect } from 'node:util';
-import { createTokenIssuer, decodeAblyToken, verifyAblyToken, compileGrants, isAblyChatAuthError, MAX_TOKEN_BYTES, type AblyChatAuthErrorCode } from '../src/index';
+import {
+  createTokenIssuer,
+  decodeAblyToken,
+  verifyAblyToken,
+  compileGrants,
+  isAblyChatAuthError,
+  MAX_TOKEN_BYTES,
+  type AblyChatAuthErrorCode,
+} from '../src/index';
 import { TEST_KEY, TEST_KEY_NAME, TEST_SECRET, verifyWithJose } from './helpers';
 
 function codeOf(fn: () => unknown): AblyChatAuthErrorCode | undefined {
@@ -87,7 +95,9 @@ describe('createTokenIssuer', () => {
     const { payload } = await verifyWithJose(issued.token);
     expect(payload['x-ably-revocation-key']).toBe('team-7');
     expect(payload.team).toBe('seven');
-    expect(await rejectionCode(issuer.issue({ clientId: 'a', grants: { r: 'send' }, claims: { 'ably.room.lobby': '{"role":"host"}' } }))).toBe('ERR_RESERVED_CLAIM');
+    expect(await rejectionCode(issuer.issue({ clientId: 'a', grants: { r: 'send' }, claims: { 'ably.room.lobby': '{"role":"host"}' } }))).toBe(
+      'ERR_RESERVED_CLAIM',
+    );
     expect(await rejectionCode(issuer.issue({ clientId: 'a', grants: { r: 'send' }, claims: { 'x-ably-capability': '{}' } }))).toBe('ERR_RESERVED_CLAIM');
     expect(await rejectionCode(issuer.issue({ clientId: 'a', grants: { r: 'send' }, claims: { 'X-Ably-ClientId': 'eve' } }))).toBe('ERR_RESERVED_CLAIM');
     expect(await rejectionCode(issuer.issue({ clientId: 'a', grants: { r: 'send' }, claims: { exp: 1 } }))).toBe('ERR_RESERVED_CLAIM');
@@ -142,7 +152,14 @@ describe('decodeAblyToken / verifyAblyToken', () => {
   it('round-trips what the issuer wrote', async () => {
     const issued = await createTokenIssuer({ apiKey: TEST_KEY }).issue({ clientId: 'bob', grants: { lobby: ['send', 'receive'] }, revocationKey: 'rk' });
     const decoded = verifyAblyToken(issued.token, TEST_KEY);
-    expect(decoded).toMatchObject({ clientId: 'bob', keyName: TEST_KEY_NAME, algorithm: 'HS256', revocationKey: 'rk', issuedAt: issued.issuedAt, expiresAt: issued.expiresAt });
+    expect(decoded).toMatchObject({
+      clientId: 'bob',
+      keyName: TEST_KEY_NAME,
+      algorithm: 'HS256',
+      revocationKey: 'rk',
+      issuedAt: issued.issuedAt,
+      expiresAt: issued.expiresAt,
+    });
     expect(decoded.rooms.lobby!.features).toEqual(['send', 'receive', 'typing', 'room-reactions']);
   });
 

@@ -37,7 +37,16 @@ const BAD: Array<[label: string, make: () => unknown, suffix: string, message: R
   ['NaN', () => NaN, '', /NaN/],
   ['Infinity', () => Infinity, '', /Infinity/],
   ['-Infinity', () => -Infinity, '', /Infinity/],
-  ['a getter', () => ({ get live() { return 1; } }), '.live', /getter/],
+  [
+    'a getter',
+    () => ({
+      get live() {
+        return 1;
+      },
+    }),
+    '.live',
+    /getter/,
+  ],
   ['a symbol-keyed property', () => ({ [Symbol('k')]: 1 }), '', /symbol/],
   ['an array hole', () => [1, , 3], '[1]', /hole/], // eslint-disable-line no-sparse-arrays
   ['an array with a named property', () => Object.assign([1], { extra: 2 }), '.extra', /not an index/],
@@ -62,7 +71,9 @@ describe('assertPlainJson', () => {
   it('accepts prototype-less objects, shared (acyclic) references and keys named like Object.prototype', () => {
     const shared = { a: 1 };
     const keys = JSON.parse('{"__proto__":1,"constructor":2,"toString":[3]}') as unknown;
-    expect(failure(() => assertPlainJson({ x: shared, y: [shared, shared], z: Object.assign(Object.create(null) as object, { k: 'v' }), keys }, 'claims'))).toBeUndefined();
+    expect(
+      failure(() => assertPlainJson({ x: shared, y: [shared, shared], z: Object.assign(Object.create(null) as object, { k: 'v' }), keys }, 'claims')),
+    ).toBeUndefined();
   });
 
   it.each(BAD)('refuses %s, naming its path', (_label, make, suffix, message) => {
@@ -132,13 +143,23 @@ describe('extra claims are plain data', () => {
       [{ profile: { score: NaN } }, 'claims.profile.score'],
     ];
     for (const [claims, path] of cases) {
-      await expect(issuer.issue({ clientId: 'alice', grants: { lobby: 'receive' }, claims })).rejects.toMatchObject({ code: 'ERR_INVALID_CLAIMS', details: { path } });
+      await expect(issuer.issue({ clientId: 'alice', grants: { lobby: 'receive' }, claims })).rejects.toMatchObject({
+        code: 'ERR_INVALID_CLAIMS',
+        details: { path },
+      });
     }
-    await expect(issuer.issue({ clientId: 'alice', grants: { lobby: 'receive' }, claims: new Profile('x') as never })).rejects.toMatchObject({ code: 'ERR_INVALID_CLAIMS', details: { path: 'claims' } });
+    await expect(issuer.issue({ clientId: 'alice', grants: { lobby: 'receive' }, claims: new Profile('x') as never })).rejects.toMatchObject({
+      code: 'ERR_INVALID_CLAIMS',
+      details: { path: 'claims' },
+    });
   });
 
   it('still signs plain nested data', async () => {
-    const issued = await issuer.issue({ clientId: 'alice', grants: { lobby: 'receive' }, claims: { 'ably-room': '{"role":"host"}', profile: { tags: ['a', 1, true, null] } } });
+    const issued = await issuer.issue({
+      clientId: 'alice',
+      grants: { lobby: 'receive' },
+      claims: { 'ably-room': '{"role":"host"}', profile: { tags: ['a', 1, true, null] } },
+    });
     const { payload } = await verifyWithJose(issued.token);
     expect(payload.profile).toEqual({ tags: ['a', 1, true, null] });
     expect(payload['x-ably-clientId']).toBe('alice');

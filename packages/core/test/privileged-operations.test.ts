@@ -59,7 +59,9 @@ describe('privileged operations need an explicit opt-in', () => {
 
   it('an issuer without the option refuses a capability compiled with it', async () => {
     const compiled = compileGrants({ lobby: 'op:privileged-headers' }, { allowPrivilegedOperations: true })!;
-    await expect(createTokenIssuer({ apiKey: TEST_KEY }).issue({ clientId: 'a', grants: compiled })).rejects.toMatchObject({ code: 'ERR_PRIVILEGED_OPERATION' });
+    await expect(createTokenIssuer({ apiKey: TEST_KEY }).issue({ clientId: 'a', grants: compiled })).rejects.toMatchObject({
+      code: 'ERR_PRIVILEGED_OPERATION',
+    });
     const issued = await createTokenIssuer({ apiKey: TEST_KEY, allowPrivilegedOperations: true }).issue({ clientId: 'a', grants: compiled });
     expect(issued.capabilityJson).toBe(compiled.json);
   });

@@ -31,7 +31,8 @@ describe('room names that are Object.prototype properties', () => {
         }
         for (const view of [decoded.rooms, explainCapability(issued.capabilityJson)]) {
           expect(Object.keys(view).sort()).toEqual(expected);
-          for (const name of names) expect((Object.getOwnPropertyDescriptor(view, name)?.value as { features: string[] } | undefined)?.features).toEqual(['send']);
+          for (const name of names)
+            expect((Object.getOwnPropertyDescriptor(view, name)?.value as { features: string[] } | undefined)?.features).toEqual(['send']);
         }
         for (const name of names) expect(explainDecision(issued.capabilityJson, name, 'send').grantedBy.publish).toBeDefined();
       }),

@@ -38,7 +38,13 @@ describe('revokeTokens', () => {
   });
 
   it('posts the targets with basic auth, issuedBefore and allowReauthMargin', async () => {
-    const result = await revokeTokens({ apiKey: TEST_KEY, baseUrl, targets: [{ clientId: 'mallory' }, { revocationKey: 'team-7' }], issuedBefore: new Date(1_700_000_000_000), allowReauthMargin: true });
+    const result = await revokeTokens({
+      apiKey: TEST_KEY,
+      baseUrl,
+      targets: [{ clientId: 'mallory' }, { revocationKey: 'team-7' }],
+      issuedBefore: new Date(1_700_000_000_000),
+      allowReauthMargin: true,
+    });
     expect(seen).toEqual([
       {
         method: 'POST',
@@ -48,7 +54,12 @@ describe('revokeTokens', () => {
         body: { targets: ['clientId:mallory', 'revocationKey:team-7'], issuedBefore: 1_700_000_000_000, allowReauthMargin: true },
       },
     ]);
-    expect(result).toEqual([{ targets: ['clientId:mallory', 'revocationKey:team-7'], response: [expect.objectContaining({ target: 'clientId:mallory' }), expect.objectContaining({ target: 'revocationKey:team-7' })] }]);
+    expect(result).toEqual([
+      {
+        targets: ['clientId:mallory', 'revocationKey:team-7'],
+        response: [expect.objectContaining({ target: 'clientId:mallory' }), expect.objectContaining({ target: 'revocationKey:team-7' })],
+      },
+    ]);
   });
 
   it('sends at most 100 targets per call', async () => {

@@ -61,7 +61,9 @@ describe('unknown option names are refused at creation, with a did-you-mean', ()
 
   it('an adapter names itself and may read options of its own that core never sees', () => {
     const setup = { factoryName: 'createThing', defaultResolveUser: (req: Req) => req.user, adapterOptionNames: ['path'] };
-    expect(caught(() => createAdapterTokenRoute({ ...base, pth: '/x' } as never, setup)).message).toMatch(/^createThing: unknown option "pth"\. Did you mean 'path'\?/);
+    expect(caught(() => createAdapterTokenRoute({ ...base, pth: '/x' } as never, setup)).message).toMatch(
+      /^createThing: unknown option "pth"\. Did you mean 'path'\?/,
+    );
     const route = createAdapterTokenRoute({ apiKey: TEST_KEY, policy: { lobby: 'all' }, logger: false, path: '/x' } as never, setup);
     expect(route.options.responseFormat).toBe('jwt');
   });

@@ -27,7 +27,15 @@ describe('TokenRequest', () => {
       const nonce = `nonce-${clientId}-0123456789abcdef`;
       const theirs = await rest.auth.createTokenRequest({ clientId, capability: compiled.json, ttl, timestamp, nonce }, { key: TEST_KEY, queryTime: false });
       const ours = signTokenRequest(AblyApiKey.parse(TEST_KEY), { clientId, capability: compiled.json, ttl, timestamp, nonce });
-      expect(ours).toEqual({ keyName: theirs.keyName, ttl: theirs.ttl, capability: theirs.capability, clientId: theirs.clientId, timestamp: theirs.timestamp, nonce: theirs.nonce, mac: theirs.mac });
+      expect(ours).toEqual({
+        keyName: theirs.keyName,
+        ttl: theirs.ttl,
+        capability: theirs.capability,
+        clientId: theirs.clientId,
+        timestamp: theirs.timestamp,
+        nonce: theirs.nonce,
+        mac: theirs.mac,
+      });
     }
   });
 
@@ -43,7 +51,9 @@ describe('TokenRequest', () => {
   });
 
   it('refuses JWT-only options with the token-request format', () => {
-    expect(() => createTokenRoute({ apiKey: TEST_KEY, resolveUser: () => ({ id: 'a' }), policy: { lobby: 'all' }, responseFormat: 'token-request', claims: () => ({}) })).toThrow(/exist only in JWTs/);
+    expect(() =>
+      createTokenRoute({ apiKey: TEST_KEY, resolveUser: () => ({ id: 'a' }), policy: { lobby: 'all' }, responseFormat: 'token-request', claims: () => ({}) }),
+    ).toThrow(/exist only in JWTs/);
   });
 
   describe('served by the route to the real ably client', () => {
@@ -57,20 +67,30 @@ describe('TokenRequest', () => {
 
     beforeAll(async () => {
       // Stands in for Ably's REST endpoint: checks the MAC the way Ably does and answers TokenDetails.
-      fakeAbly = createServer((req, res) => void (async () => {
-        const body = JSON.parse(await readBody(req)) as SignedTokenRequest;
-        received = { path: req.url, body };
-        const text = `${body.keyName}\n${body.ttl}\n${body.capability}\n${body.clientId}\n${body.timestamp}\n${body.nonce}\n`;
-        const ok = createHmac('sha256', TEST_SECRET).update(text).digest('base64') === body.mac;
-        res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify(
-            ok
-              ? { token: 'token-from-ably', issued: body.timestamp, expires: body.timestamp + body.ttl, capability: body.capability, clientId: body.clientId, keyName: body.keyName }
-              : { error: { message: 'bad mac', code: 40101, statusCode: 401 } },
-          ),
-        );
-      })());
+      fakeAbly = createServer(
+        (req, res) =>
+          void (async () => {
+            const body = JSON.parse(await readBody(req)) as SignedTokenRequest;
+            received = { path: req.url, body };
+            const text = `${body.keyName}\n${body.ttl}\n${body.capability}\n${body.clientId}\n${body.timestamp}\n${body.nonce}\n`;
+            const ok = createHmac('sha256', TEST_SECRET).update(text).digest('base64') === body.mac;
+            res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+            res.end(
+              JSON.stringify(
+                ok
+                  ? {
+                      token: 'token-from-ably',
+                      issued: body.timestamp,
+                      expires: body.timestamp + body.ttl,
+                      capability: body.capability,
+                      clientId: body.clientId,
+                      keyName: body.keyName,
+                    }
+                  : { error: { message: 'bad mac', code: 40101, statusCode: 401 } },
+              ),
+            );
+          })(),
+      );
       ablyPort = await listen(fakeAbly);
       const tokenRoute = createTokenRoute<{ id: string }, IncomingMessage>({
         apiKey: TEST_KEY,
@@ -79,7 +99,9 @@ describe('TokenRequest', () => {
         resolveUser: (req) => (req.headers.cookie === 'session=alice' ? { id: 'alice' } : null),
         policy: { lobby: 'all' },
       });
-      route = createServer((req, res) => void tokenRoute.handle({ method: req.method ?? 'GET', native: req }).then((answer) => writeTokenRouteResponse(res, answer)));
+      route = createServer(
+        (req, res) => void tokenRoute.handle({ method: req.method ?? 'GET', native: req }).then((answer) => writeTokenRouteResponse(res, answer)),
+      );
       authUrl = `http://127.0.0.1:${await listen(route)}/api/ably-token`;
     });
 

@@ -63,7 +63,11 @@ describe('token route: success', () => {
   it('ignores the clientId, capability, ttl and timestamp the client sends', async () => {
     const { route } = makeRoute({ ttl: '10m' });
     const hostile = { clientId: 'admin', capability: '{"*":["*"]}', ttl: '86400000', timestamp: '1' };
-    const response = await route.handle({ method: 'POST', headers: { 'x-ably-clientid': 'admin' }, native: { ...alice, query: hostile, body: hostile } as Req });
+    const response = await route.handle({
+      method: 'POST',
+      headers: { 'x-ably-clientid': 'admin' },
+      native: { ...alice, query: hostile, body: hostile } as Req,
+    });
     const { payload } = await verifyWithJose(response.body);
     expect(payload['x-ably-clientId']).toBe('alice');
     expect(payload['x-ably-capability']).not.toContain('"*"');
@@ -84,12 +88,23 @@ describe('token route: success', () => {
   });
 
   it('maps the user to a clientId: clientId, then id, numbers as strings, or a custom function', async () => {
-    const route = createTokenRoute<Record<string, unknown>, Record<string, unknown>>({ apiKey: TEST_KEY, resolveUser: (req) => req, policy: { lobby: 'all' }, logger: false });
-    const idOf = async (user: Record<string, unknown>) => (await verifyWithJose((await route.handle({ method: 'GET', native: user })).body)).payload['x-ably-clientId'];
+    const route = createTokenRoute<Record<string, unknown>, Record<string, unknown>>({
+      apiKey: TEST_KEY,
+      resolveUser: (req) => req,
+      policy: { lobby: 'all' },
+      logger: false,
+    });
+    const idOf = async (user: Record<string, unknown>) =>
+      (await verifyWithJose((await route.handle({ method: 'GET', native: user })).body)).payload['x-ably-clientId'];
     expect(await idOf({ id: 'u1', clientId: 'c1' })).toBe('c1');
     expect(await idOf({ id: 'u1' })).toBe('u1');
     expect(await idOf({ id: 42 })).toBe('42');
-    const custom = createTokenRoute<{ email: string }, unknown>({ apiKey: TEST_KEY, resolveUser: () => ({ email: 'e@x.io' }), policy: { lobby: 'all' }, clientId: (u) => u.email });
+    const custom = createTokenRoute<{ email: string }, unknown>({
+      apiKey: TEST_KEY,
+      resolveUser: () => ({ email: 'e@x.io' }),
+      policy: { lobby: 'all' },
+      clientId: (u) => u.email,
+    });
     expect((await verifyWithJose((await custom.handle({ method: 'GET', native: {} })).body)).payload['x-ably-clientId']).toBe('e@x.io');
   });
 
@@ -152,7 +167,12 @@ describe('token route: faults', () => {
     const error = expectAblyError(response, 500, 50000);
     expect(response.body).not.toMatch(/session store|10\.0\.0\.5|at .*\.ts/);
     expect(error.message).toMatch(/logged the cause/);
-    expect(lines).toEqual([expect.objectContaining({ level: 'error', meta: expect.objectContaining({ phase: 'resolveUser', error: expect.objectContaining({ message: 'session store unreachable at 10.0.0.5' }) }) })]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        meta: expect.objectContaining({ phase: 'resolveUser', error: expect.objectContaining({ message: 'session store unreachable at 10.0.0.5' }) }),
+      }),
+    ]);
     expect(errors).toEqual([[500, 'resolveUser']]);
   });
 
@@ -285,7 +305,15 @@ describe('secrets', () => {
       route.handle({ method: 'GET', native: { user: { id: 'x', role: 'banned' } } }),
       route.handle({ method: 'GET', native: { user: { id: '*' } } }),
     ]);
-    const everything = [JSON.stringify(answers), JSON.stringify(lines), inspect(lines, { depth: 10 }), ...seen, inspect(route, { depth: 10, showHidden: true }), JSON.stringify(route), inspect(route.issuer, { depth: 10 })].join('\n');
+    const everything = [
+      JSON.stringify(answers),
+      JSON.stringify(lines),
+      inspect(lines, { depth: 10 }),
+      ...seen,
+      inspect(route, { depth: 10, showHidden: true }),
+      JSON.stringify(route),
+      inspect(route.issuer, { depth: 10 }),
+    ].join('\n');
     expect(everything).not.toContain(TEST_SECRET);
   });
 });

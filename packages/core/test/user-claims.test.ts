@@ -53,9 +53,23 @@ describe('issue({ userClaims })', () => {
   it('property: any plain JSON object round-trips through the token, and its text does not depend on key order', async () => {
     // A copy with every object's keys inserted in reverse order (integer-like keys aside, which JS always lists first).
     const reverseDeep = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(reverseDeep) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).reverse().map((k) => [k, reverseDeep((v as Record<string, unknown>)[k])])) : v;
+      Array.isArray(v)
+        ? v.map(reverseDeep)
+        : v !== null && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.keys(v)
+                .reverse()
+                .map((k) => [k, reverseDeep((v as Record<string, unknown>)[k])]),
+            )
+          : v;
     const json = fc.jsonValue({ maxDepth: 3 }).filter((v) => !JSON.stringify(v).includes('"__proto__"'));
-    const object = fc.dictionary(fc.string({ maxLength: 6 }).filter((k) => k !== '__proto__'), json, { maxKeys: 4 }).filter((o) => Buffer.byteLength(stableJson(o as never)) <= MAX_USER_CLAIM_BYTES);
+    const object = fc
+      .dictionary(
+        fc.string({ maxLength: 6 }).filter((k) => k !== '__proto__'),
+        json,
+        { maxKeys: 4 },
+      )
+      .filter((o) => Buffer.byteLength(stableJson(o as never)) <= MAX_USER_CLAIM_BYTES);
     await fc.assert(
       fc.asyncProperty(object, async (value) => {
         const text = stableJson(value as never);

@@ -66,7 +66,7 @@ export function createTokenHandler<User = Express.User>(options: ExpressTokenHan
 }
 
 const ROOT_MOUNT_WARNING =
-  "createTokenMiddleware is mounted at the app root (app.use(middleware) without a path) and was given no `path`: there it would answer " +
+  'createTokenMiddleware is mounted at the app root (app.use(middleware) without a path) and was given no `path`: there it would answer ' +
   "GET / (your home page) and every other request for '/' with a token. It answers nothing there and passes every request on with next(). " +
   "Mount it with app.use('/api/ably-token', createTokenMiddleware(...)), or pass path: '/api/ably-token'; as a route handler " +
   '(app.get/post/all) use createTokenHandler. This warning is logged once.';

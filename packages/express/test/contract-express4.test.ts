@@ -10,12 +10,15 @@ describeAdapterContract('express 4, app.use(path, middleware) without body parse
   return { baseUrl, tokenPath: '/api/ably-token', close };
 });
 
-describeAdapterContract('express 4, app.all(path, auth, middleware) with express.json() and express.urlencoded()', async ({ options, resolveUserFromHeaders }) => {
-  const app = express();
-  app.use(express.json());
-  app.use(express.urlencoded({ extended: false }));
-  const passThroughAuth: express.RequestHandler = (_req, _res, next) => next();
-  app.all('/auth/ably', passThroughAuth, createTokenHandler<ContractUser>({ ...options, resolveUser: (req) => resolveUserFromHeaders(req.headers) }));
-  const { baseUrl, close } = await listenOnLoopback(createServer(app));
-  return { baseUrl, tokenPath: '/auth/ably', close };
-});
+describeAdapterContract(
+  'express 4, app.all(path, auth, middleware) with express.json() and express.urlencoded()',
+  async ({ options, resolveUserFromHeaders }) => {
+    const app = express();
+    app.use(express.json());
+    app.use(express.urlencoded({ extended: false }));
+    const passThroughAuth: express.RequestHandler = (_req, _res, next) => next();
+    app.all('/auth/ably', passThroughAuth, createTokenHandler<ContractUser>({ ...options, resolveUser: (req) => resolveUserFromHeaders(req.headers) }));
+    const { baseUrl, close } = await listenOnLoopback(createServer(app));
+    return { baseUrl, tokenPath: '/auth/ably', close };
+  },
+);

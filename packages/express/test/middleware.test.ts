@@ -35,7 +35,10 @@ function errorRecorder(): { errors: unknown[]; handler: ErrorRequestHandler } {
     errors,
     handler: (error, _req, res, _next) => {
       errors.push(error);
-      res.status(599).type('text/plain').send(`error handler: ${(error as Error).message}`);
+      res
+        .status(599)
+        .type('text/plain')
+        .send(`error handler: ${(error as Error).message}`);
     },
   };
 }
@@ -66,7 +69,9 @@ describe('createTokenMiddleware: options', () => {
   });
 
   it('validates at creation: no options, a policy that grants nothing, a resolver that is not a function', () => {
-    expect(() => createTokenMiddleware(undefined as unknown as ExpressTokenMiddlewareOptions)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTIONS' }));
+    expect(() => createTokenMiddleware(undefined as unknown as ExpressTokenMiddlewareOptions)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTIONS' }),
+    );
     expect(() => createTokenMiddleware({ apiKey: API_KEY, policy: { lobby: [] } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_GRANTS' }));
     expect(() => createTokenMiddleware({ apiKey: API_KEY, policy: { lobby: 'all' }, resolveUser: 'req.user' as never })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_OPTIONS' }),
@@ -152,11 +157,14 @@ describe.each([
       expect(clientIdOf(answer.body)).toBe('alice');
     });
 
-    it.each(['/api/ably-token/x', '/api/ably-token/x/y', '/api/ably-token/.well-known'])('app.use(path): passes the sub-path %s on with next()', async (path) => {
-      const answer = await text(await fetch(server.url(path), { headers: bearer('alice') }));
-      expect(answer).toEqual({ status: 404, body: 'not found', type: expect.stringMatching(/^text\/plain/) });
-      expect(reachedFallback).toContain(path);
-    });
+    it.each(['/api/ably-token/x', '/api/ably-token/x/y', '/api/ably-token/.well-known'])(
+      'app.use(path): passes the sub-path %s on with next()',
+      async (path) => {
+        const answer = await text(await fetch(server.url(path), { headers: bearer('alice') }));
+        expect(answer).toEqual({ status: 404, body: 'not found', type: expect.stringMatching(/^text\/plain/) });
+        expect(reachedFallback).toContain(path);
+      },
+    );
 
     it('app.get(path, requireLogin, middleware): behind an auth middleware', async () => {
       const refused = await fetch(server.url('/route/get'));
@@ -203,9 +211,17 @@ describe.each([
         expect(home).toEqual({ status: 200, body: '<h1>home</h1>', type: expect.stringMatching(/^text\/html/) });
         const again = await text(await fetch(server.url('/?x=1'), { headers: bearer('alice') }));
         expect(again.body).toBe('<h1>home</h1>');
-        for (const [path, method] of [['/', 'POST'], ['/api/ably-token', 'GET']] as const) {
+        for (const [path, method] of [
+          ['/', 'POST'],
+          ['/api/ably-token', 'GET'],
+        ] as const) {
           const answer = await fetch(server.url(path), { method, headers: bearer('alice') });
-          expect({ path, status: answer.status, body: await answer.text(), errorCode: answer.headers.get('x-ably-errorcode') }).toEqual({ path, status: 404, body: 'not found', errorCode: null });
+          expect({ path, status: answer.status, body: await answer.text(), errorCode: answer.headers.get('x-ably-errorcode') }).toEqual({
+            path,
+            status: 404,
+            body: 'not found',
+            errorCode: null,
+          });
         }
         expect(warnings).toHaveLength(1);
         expect(warnings[0]).toContain("app.use('/api/ably-token', createTokenMiddleware(...))");
@@ -308,7 +324,9 @@ describe.each([
         expect([clientIdOf(form.body), clientIdOf(json.body)]).toEqual(['alice', 'alice']);
         expect(decodeAblyToken(json.body).capability).not.toHaveProperty('*');
         // The parsers really ran (or really did not): the forged fields were there to ignore.
-        expect(seenBodies).toEqual(parsers ? [expect.objectContaining({ clientId: 'mallory' }), expect.objectContaining({ clientId: 'mallory' })] : [undefined, undefined]);
+        expect(seenBodies).toEqual(
+          parsers ? [expect.objectContaining({ clientId: 'mallory' }), expect.objectContaining({ clientId: 'mallory' })] : [undefined, undefined],
+        );
       } finally {
         await server.close();
       }

@@ -105,4 +105,5 @@ export const ablyChatAuth = fp(plugin, { name: PLUGIN_NAME, fastify: '4.x || 5.x
  * declared on `FastifyRequest['user']` (its last signature, the one `register` infers from);
  * `app.register(ablyChatAuth<AppUser>, options)` names it explicitly.
  */
-export type AblyChatAuthPlugin = (<User>(instance: FastifyInstance, options: AblyChatAuthOptions<User>) => Promise<void>) & FastifyPluginAsync<AblyChatAuthOptions>;
+export type AblyChatAuthPlugin = (<User>(instance: FastifyInstance, options: AblyChatAuthOptions<User>) => Promise<void>) &
+  FastifyPluginAsync<AblyChatAuthOptions>;

@@ -75,7 +75,7 @@ describe.each(FASTIFY_VERSIONS)('ablyChatAuth on %s', (name, Fastify, version) =
     expect((await request(`${url}/api/ably-token`, { headers: bearer('alice') })).status).toBe(404);
   });
 
-  it("a prefix of the enclosing context applies to the route, and the decoration lives in that context", async () => {
+  it('a prefix of the enclosing context applies to the route, and the decoration lives in that context', async () => {
     const app = Fastify();
     await app.register(
       async (v1) => {
@@ -176,7 +176,14 @@ describe.each(FASTIFY_VERSIONS)('ablyChatAuth on %s', (name, Fastify, version) =
     expect(app.hasDecorator('ablyChatAuth')).toBe(true);
     expect(app.ablyChatAuth.route.options.ttlSeconds).toBeGreaterThan(0);
     const { token } = JSON.parse((await request(`${running.baseUrl}/chat-token`)).body) as { token: string };
-    const claims = await expectToken({ status: 200, headers: new Headers({ 'content-type': 'application/jwt', 'cache-control': 'no-store', pragma: 'no-cache', 'x-content-type-options': 'nosniff' }), body: token }, KEY);
+    const claims = await expectToken(
+      {
+        status: 200,
+        headers: new Headers({ 'content-type': 'application/jwt', 'cache-control': 'no-store', pragma: 'no-cache', 'x-content-type-options': 'nosniff' }),
+        body: token,
+      },
+      KEY,
+    );
     expect(claims['x-ably-clientId']).toBe('carol');
     expect(JSON.parse((await request(`${running.baseUrl}/banned-token`)).body)).toEqual({ token: null });
   });
@@ -212,7 +219,7 @@ describe.each(FASTIFY_VERSIONS)('ablyChatAuth on %s', (name, Fastify, version) =
       expect(String((error as Error).message)).not.toContain('SECRET-VALUE');
     });
 
-    it("an unknown option: ERR_UNKNOWN_OPTION with a did-you-mean, naming the plugin", async () => {
+    it('an unknown option: ERR_UNKNOWN_OPTION with a did-you-mean, naming the plugin', async () => {
       const error = await readyError({ apiKey: KEY.apiKey, policy, pth: '/x' });
       expect(isAblyChatAuthError(error) && error.code).toBe('ERR_UNKNOWN_OPTION');
       expect((error as Error).message).toMatch(/^ablyChatAuth: .*Did you mean 'path'\?/);

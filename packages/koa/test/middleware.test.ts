@@ -3,7 +3,19 @@ import { bodyParser } from '@koa/bodyparser';
 import * as Ably from 'ably';
 import type Koa from 'koa';
 import { createTokenMiddleware, isAblyChatAuthError, type KoaTokenMiddlewareOptions } from '@ably-chat-auth/koa';
-import { API_KEY, KOA_VERSIONS, SECRET, bearer, bearerAuth, expectAblyError, expectNoStore, serve, verifyAblyJwt, type Running, type TestUser } from './helpers';
+import {
+  API_KEY,
+  KOA_VERSIONS,
+  SECRET,
+  bearer,
+  bearerAuth,
+  expectAblyError,
+  expectNoStore,
+  serve,
+  verifyAblyJwt,
+  type Running,
+  type TestUser,
+} from './helpers';
 
 const policy = (user: TestUser) => (user.banned ? null : { lobby: ['send', 'receive'] as const, [`dms:${user.id}:*`]: 'all' as const });
 
@@ -41,7 +53,7 @@ describe.each(KOA_VERSIONS)('createTokenMiddleware on %s', (name, KoaApp, versio
     expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(token)));
     const claims = await verifyAblyJwt(token);
     expect(claims['x-ably-clientId']).toBe('alice');
-    expect((JSON.parse(claims['x-ably-capability']!) as Record<string, unknown>)).toEqual({
+    expect(JSON.parse(claims['x-ably-capability']!) as Record<string, unknown>).toEqual({
       lobby: ['publish', 'subscribe'],
       'dms:alice:*': expect.arrayContaining(['publish', 'subscribe', 'presence', 'history']),
     });
@@ -126,7 +138,7 @@ describe.each(KOA_VERSIONS)('createTokenMiddleware on %s', (name, KoaApp, versio
     expect(res.status).toBe(200);
     const claims = await verifyAblyJwt(await res.text());
     expect(claims['x-ably-clientId']).toBe('alice');
-    expect(Object.keys((JSON.parse(claims['x-ably-capability']!) as Record<string, unknown>))).toEqual(expect.arrayContaining(['lobby', 'dms:alice:*']));
+    expect(Object.keys(JSON.parse(claims['x-ably-capability']!) as Record<string, unknown>)).toEqual(expect.arrayContaining(['lobby', 'dms:alice:*']));
     expect(claims.exp! - claims.iat!).toBeLessThanOrEqual(3600 + 60);
   });
 
@@ -156,7 +168,7 @@ describe.each(KOA_VERSIONS)('createTokenMiddleware on %s', (name, KoaApp, versio
     expect(seen.resolver).toBe(seen.upstream);
     expect(seen.policy).toBe(seen.upstream);
     const claims = await verifyAblyJwt(await res.text());
-    expect(Object.keys((JSON.parse(claims['x-ably-capability']!) as Record<string, unknown>)).sort()).toEqual(['support:t42', 'user:alice']);
+    expect(Object.keys(JSON.parse(claims['x-ably-capability']!) as Record<string, unknown>).sort()).toEqual(['support:t42', 'user:alice']);
   });
 
   it('writes through Koa, so upstream logging and CORS middleware see and keep the answer', async () => {
@@ -230,7 +242,7 @@ describe.each(KOA_VERSIONS)('createTokenMiddleware on %s', (name, KoaApp, versio
       for (const token of [await viaForm.text(), await viaJson.text()]) {
         const claims = await verifyAblyJwt(token);
         expect(claims['x-ably-clientId']).toBe('alice');
-        expect((JSON.parse(claims['x-ably-capability']!) as Record<string, unknown>)).not.toHaveProperty('*');
+        expect(JSON.parse(claims['x-ably-capability']!) as Record<string, unknown>).not.toHaveProperty('*');
       }
       const get = await fetch(`${url}/api/ably-token`, { headers: bearer('alice') });
       expect(get.status).toBe(200);
@@ -272,7 +284,9 @@ describe('createTokenMiddleware options', () => {
   });
 
   it('refuses a missing options object, naming the factory', () => {
-    expect(() => createTokenMiddleware(undefined as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTIONS', message: expect.stringContaining('createTokenMiddleware') }));
+    expect(() => createTokenMiddleware(undefined as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTIONS', message: expect.stringContaining('createTokenMiddleware') }),
+    );
   });
 
   it("fails at creation on core's checks, never echoing the key", () => {

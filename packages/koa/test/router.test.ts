@@ -66,10 +66,9 @@ describe.each(KOA_VERSIONS)('createTokenHandler with @koa/router on %s', (_name,
       if (!ctx.state.user) ctx.throw(401, 'login first');
       await next();
     };
-    const url = await start(
-      (router, handler) => router.get('/teams/:team/ably-token', requireUser, handler),
-      { policy: (user, ctx) => (user.banned ? null : { [`team:${(ctx.params as Record<string, string>).team}:*`]: ['send', 'receive', 'history'] }) },
-    );
+    const url = await start((router, handler) => router.get('/teams/:team/ably-token', requireUser, handler), {
+      policy: (user, ctx) => (user.banned ? null : { [`team:${(ctx.params as Record<string, string>).team}:*`]: ['send', 'receive', 'history'] }),
+    });
     const res = await fetch(`${url}/teams/red/ably-token`, { headers: bearer('alice') });
     expect(res.status).toBe(200);
     const claims = await verifyAblyJwt(await res.text());
@@ -92,7 +91,9 @@ describe.each(KOA_VERSIONS)('createTokenHandler with @koa/router on %s', (_name,
 
 describe('createTokenHandler options', () => {
   it('refuses a missing options object, naming the factory', () => {
-    expect(() => createTokenHandler(null as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTIONS', message: expect.stringContaining('createTokenHandler') }));
+    expect(() => createTokenHandler(null as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTIONS', message: expect.stringContaining('createTokenHandler') }),
+    );
   });
 
   it("fails at creation on core's checks", () => {

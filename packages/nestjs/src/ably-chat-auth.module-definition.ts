@@ -74,19 +74,21 @@ function resolveExtras(extras: AblyChatAuthModuleExtras): Required<AblyChatAuthM
   return { isGlobal, path, guards, mountRoute };
 }
 
-export const { ConfigurableModuleClass: ConfigurableAblyChatAuthModule } = // `any` only inside: AblyChatAuthModule's own forRoot/forRootAsync are generic over the user type.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-new ConfigurableModuleBuilder<AblyChatAuthModuleOptions<any>>({
-  moduleName: 'AblyChatAuth',
-  optionsInjectionToken: ABLY_CHAT_AUTH_OPTIONS,
-})
-  .setClassMethodName('forRoot')
-  .setFactoryMethodName('createAblyChatAuthOptions')
-  .setExtras<AblyChatAuthModuleExtras>(DEFAULT_EXTRAS, (definition, extras): DynamicModule => {
-    const { isGlobal, path, guards, mountRoute } = resolveExtras(extras);
-    return { ...definition, global: isGlobal, controllers: mountRoute ? [createTokenRouteController(path, guards)] : [] };
+export const {
+  ConfigurableModuleClass: ConfigurableAblyChatAuthModule,
+} = // `any` only inside: AblyChatAuthModule's own forRoot/forRootAsync are generic over the user type.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  new ConfigurableModuleBuilder<AblyChatAuthModuleOptions<any>>({
+    moduleName: 'AblyChatAuth',
+    optionsInjectionToken: ABLY_CHAT_AUTH_OPTIONS,
   })
-  .build();
+    .setClassMethodName('forRoot')
+    .setFactoryMethodName('createAblyChatAuthOptions')
+    .setExtras<AblyChatAuthModuleExtras>(DEFAULT_EXTRAS, (definition, extras): DynamicModule => {
+      const { isGlobal, path, guards, mountRoute } = resolveExtras(extras);
+      return { ...definition, global: isGlobal, controllers: mountRoute ? [createTokenRouteController(path, guards)] : [] };
+    })
+    .build();
 
 /**
  * What `AblyChatAuthModule.forRoot()` takes: the options and the module's extras, side by side.
@@ -112,7 +114,10 @@ export type AblyChatAuthModuleRootOptions<User = unknown, Req = any> = AblyChatA
  * };
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- public API: `Req` defaults to `any` so an app reads its platform's request without a cast
-export type AblyChatAuthModuleAsyncOptions<User = unknown, Req = any> = ConfigurableModuleAsyncOptions<AblyChatAuthModuleOptions<User, Req>, 'createAblyChatAuthOptions'> &
+export type AblyChatAuthModuleAsyncOptions<User = unknown, Req = any> = ConfigurableModuleAsyncOptions<
+  AblyChatAuthModuleOptions<User, Req>,
+  'createAblyChatAuthOptions'
+> &
   AblyChatAuthModuleExtras;
 
 /**

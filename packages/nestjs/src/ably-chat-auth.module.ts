@@ -77,7 +77,7 @@ export class AblyChatAuthModule extends ConfigurableAblyChatAuthModule {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   static override forRootAsync<User = unknown, Req = any>(options: AblyChatAuthModuleAsyncOptions<User, NotInferred<Req>>): DynamicModule {
-    requireObject(options, 'forRootAsync', "forRootAsync({ inject: [ConfigService], useFactory: (config) => ({ apiKey, policy }) })");
+    requireObject(options, 'forRootAsync', 'forRootAsync({ inject: [ConfigService], useFactory: (config) => ({ apiKey, policy }) })');
     checkAsyncOptionNames(options);
     return super.forRootAsync(options);
   }

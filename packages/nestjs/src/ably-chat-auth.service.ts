@@ -1,5 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AblyChatAuthError, type ChatPolicy, type IssuedToken, type MaybeUser, type TokenIssuer, type TokenRoute, type UserClaims, type UserClaimsFunction } from '@ably-chat-auth/core';
+import {
+  AblyChatAuthError,
+  type ChatPolicy,
+  type IssuedToken,
+  type MaybeUser,
+  type TokenIssuer,
+  type TokenRoute,
+  type UserClaims,
+  type UserClaimsFunction,
+} from '@ably-chat-auth/core';
 import type { TokenRouteRequest, TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_TOKEN_ROUTE } from './ably-chat-auth.constants.js';
 import { toTokenRouteRequest } from './http-platform.js';

@@ -26,7 +26,10 @@ export function checkAsyncOptionNames(options: object): void {
     options,
     [...ASYNC_PROVIDER_NAMES, ...MODULE_EXTRA_NAMES],
     'AblyChatAuthModule.forRootAsync',
-    each(TOKEN_ROUTE_OPTION_NAMES, () => 'it is a token route option, ignored beside useFactory: return it from the factory (or createAblyChatAuthOptions()) instead.'),
+    each(
+      TOKEN_ROUTE_OPTION_NAMES,
+      () => 'it is a token route option, ignored beside useFactory: return it from the factory (or createAblyChatAuthOptions()) instead.',
+    ),
   );
 }
 

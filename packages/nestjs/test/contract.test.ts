@@ -28,6 +28,9 @@ describeAdapterContract(
     // no parser (Nest's adapter registers JSON and form parsers: what Ably clients send). The
     // contract POSTs an octet-stream body; an app that wants every body through adds a catch-all
     // parser, as here. This one never reads the body, which is the contract's point.
-    (app as NestFastifyApplication).getHttpAdapter().getInstance().addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    (app as NestFastifyApplication)
+      .getHttpAdapter()
+      .getInstance()
+      .addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
   }),
 );

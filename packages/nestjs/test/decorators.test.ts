@@ -143,7 +143,9 @@ describe.each(PLATFORMS)('@AblyTokenRoute() and @ChatGrants() on %s', (platform)
     expect(capabilityOf(await expectToken(await request(`${server.baseUrl}/chat/agents`, { headers: { 'x-user': 'mia' } })))).toEqual({
       'support:*': expect.arrayContaining(['message-delete-any', 'publish', 'subscribe']),
     });
-    expect(Object.keys(capabilityOf(await expectToken(await request(`${server.baseUrl}/chat/agents`, { headers: { 'x-user': 'sam' } }))))).toEqual(['support:sam']);
+    expect(Object.keys(capabilityOf(await expectToken(await request(`${server.baseUrl}/chat/agents`, { headers: { 'x-user': 'sam' } }))))).toEqual([
+      'support:sam',
+    ]);
   });
 
   it('@ChatGrants returning nothing: 403, which the real Ably client sees as 40300', async () => {
@@ -153,7 +155,9 @@ describe.each(PLATFORMS)('@AblyTokenRoute() and @ChatGrants() on %s', (platform)
   });
 
   it('@ChatGrants on the class applies to its methods; the method’s own wins', async () => {
-    expect(Object.keys(capabilityOf(await expectToken(await request(`${server.baseUrl}/help/token`, { headers: { 'x-user': 'tom' } }))))).toEqual(['help-desk']);
+    expect(Object.keys(capabilityOf(await expectToken(await request(`${server.baseUrl}/help/token`, { headers: { 'x-user': 'tom' } }))))).toEqual([
+      'help-desk',
+    ]);
     expect(Object.keys(capabilityOf(await expectToken(await request(`${server.baseUrl}/help/token/vip`, { headers: { 'x-user': 'tom' } })))).sort()).toEqual([
       'help-desk',
       'vip',

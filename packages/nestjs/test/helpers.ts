@@ -25,7 +25,10 @@ export interface TestApp {
  */
 export async function startApp(platform: Platform, metadata: ModuleMetadata, configure?: (app: INestApplication) => void): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
-  const app = moduleRef.createNestApplication(platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false, forceCloseConnections: true });
+  const app = moduleRef.createNestApplication(platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), {
+    logger: false,
+    forceCloseConnections: true,
+  });
   configure?.(app);
   return { app, ...(await listenNestApp(app)) };
 }

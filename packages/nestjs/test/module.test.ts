@@ -51,7 +51,9 @@ describe('AblyChatAuthModule.forRoot', () => {
   });
 
   it('runs the policy per user and returns null when it grants nothing', async () => {
-    const service = await serviceOf([AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy: (user: AppUser) => (user.id === 'banned' ? null : { lobby: 'all' }) })]);
+    const service = await serviceOf([
+      AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy: (user: AppUser) => (user.id === 'banned' ? null : { lobby: 'all' }) }),
+    ]);
     expect(await service.issueForUser({ id: 'banned' })).toBeNull();
     const issued = await service.issueForUser({ id: 'bob' });
     expect(issued?.rooms).toEqual(['lobby']);
@@ -70,7 +72,9 @@ describe('AblyChatAuthModule.forRoot', () => {
   });
 
   it("signs the module's userClaims, and per-call userClaims of respond() and issueForUser() replace them", async () => {
-    const service = await serviceOf([AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, userClaims: (user: AppUser) => ({ '*': { display_name: user.id } }) })]);
+    const service = await serviceOf([
+      AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, userClaims: (user: AppUser) => ({ '*': { display_name: user.id } }) }),
+    ]);
     const fromModule = await service.handle({ method: 'GET', native: { user: { id: 'frank' } } });
     expect(decodeAblyToken(fromModule.body).userClaims).toEqual({ '*': '{"display_name":"frank"}' });
     const perCall = await service.respond({ id: 'gina' }, { headers: {} }, { userClaims: { lobby: { role: 'host' } } });
@@ -95,7 +99,10 @@ describe('builds without emitDecoratorMetadata (esbuild, SWC)', () => {
     for (const type of [AblyChatAuthService, AblyTokenRouteInterceptor, AblyChatAuthExceptionFilter, controller]) {
       // Nest's record of `@Inject()` parameters ('self:paramtypes'); emitted 'design:paramtypes' would be ignored here.
       const declared = (Reflect.getMetadata('self:paramtypes', type) ?? []) as { index: number; param: unknown }[];
-      expect({ type: type.name, injected: declared.map((d) => d.index).sort() }).toEqual({ type: type.name, injected: Array.from({ length: type.length }, (_, i) => i) });
+      expect({ type: type.name, injected: declared.map((d) => d.index).sort() }).toEqual({
+        type: type.name,
+        injected: Array.from({ length: type.length }, (_, i) => i),
+      });
       expect(declared.every((d) => typeof d.param === 'string' || typeof d.param === 'function')).toBe(true);
     }
   });
@@ -180,7 +187,9 @@ describe('isGlobal', () => {
   class ChatFeatureModule {}
 
   it('true: a module that does not import AblyChatAuthModule can inject the service', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, isGlobal: true }), ChatFeatureModule] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, isGlobal: true }), ChatFeatureModule],
+    }).compile();
     await expectWorkingService(moduleRef.get(ChatFeature).tokens);
   });
 
@@ -217,17 +226,23 @@ describe('bad options stop the app at startup with core’s message', () => {
   });
 
   it.each(cases)('forRootAsync with %s', async (_what, options, code) => {
-    const compiled = Test.createTestingModule({ imports: [AblyChatAuthModule.forRootAsync({ useFactory: () => Promise.resolve(options as unknown as AblyChatAuthModuleOptions) })] }).compile();
+    const compiled = Test.createTestingModule({
+      imports: [AblyChatAuthModule.forRootAsync({ useFactory: () => Promise.resolve(options as unknown as AblyChatAuthModuleOptions) })],
+    }).compile();
     await expect(compiled).rejects.toMatchObject({ code });
   });
 
   it('a factory that returns nothing', async () => {
-    const compiled = Test.createTestingModule({ imports: [AblyChatAuthModule.forRootAsync({ useFactory: () => undefined as unknown as AblyChatAuthModuleOptions })] }).compile();
+    const compiled = Test.createTestingModule({
+      imports: [AblyChatAuthModule.forRootAsync({ useFactory: () => undefined as unknown as AblyChatAuthModuleOptions })],
+    }).compile();
     await expect(compiled).rejects.toThrow(/forRootAsync factory returned/);
   });
 
   it('a malformed key does not echo its secret', async () => {
-    const compiled = Test.createTestingModule({ imports: [AblyChatAuthModule.forRoot({ apiKey: `${KEY_NAME}:${SECRET}:${SECRET}`, policy: { lobby: 'all' } })] }).compile();
+    const compiled = Test.createTestingModule({
+      imports: [AblyChatAuthModule.forRoot({ apiKey: `${KEY_NAME}:${SECRET}:${SECRET}`, policy: { lobby: 'all' } })],
+    }).compile();
     const error = await compiled.then(
       () => null,
       (e: unknown) => e as Error,
@@ -324,7 +339,9 @@ describe('an option name the module does not know, or one given where it would b
   it.each(['apiKey', 'policy', 'ttl', 'logger'])('forRootAsync({ %s }) beside useFactory: told to return it from the factory', async (name) => {
     const error = await failureOf(() => AblyChatAuthModule.forRootAsync({ useFactory: () => ({ apiKey: API_KEY, policy }), [name]: undefined } as never));
     expect(error.code).toBe('ERR_UNKNOWN_OPTION');
-    expect(error.message).toContain(`forRootAsync: '${name}' is not read here; it is a token route option, ignored beside useFactory: return it from the factory`);
+    expect(error.message).toContain(
+      `forRootAsync: '${name}' is not read here; it is a token route option, ignored beside useFactory: return it from the factory`,
+    );
   });
 
   it.each([
@@ -358,7 +375,9 @@ describe('an option name the module does not know, or one given where it would b
     ['hook', 'hooks'],
   ])('a factory that returns %s: did you mean %s', async (typo, meant) => {
     const error = await failureOf(() =>
-      Test.createTestingModule({ imports: [AblyChatAuthModule.forRootAsync({ useFactory: () => Promise.resolve({ apiKey: API_KEY, policy, [typo]: '1h' }) })] }).compile(),
+      Test.createTestingModule({
+        imports: [AblyChatAuthModule.forRootAsync({ useFactory: () => Promise.resolve({ apiKey: API_KEY, policy, [typo]: '1h' }) })],
+      }).compile(),
     );
     expect(error).toMatchObject({ code: 'ERR_UNKNOWN_OPTION', details: { option: typo, suggestion: meant } });
     expect(error.message).toContain(`(what the forRootAsync factory returned): unknown option "${typo}".`);
@@ -382,7 +401,10 @@ describe('an option name the module does not know, or one given where it would b
       hooks: {},
       logger: false as const,
     };
-    await expectWorkingService(await serviceOf([AblyChatAuthModule.forRoot({ ...everyOption, isGlobal: false, path: 'x', guards: [], mountRoute: false })]), 1800);
+    await expectWorkingService(
+      await serviceOf([AblyChatAuthModule.forRoot({ ...everyOption, isGlobal: false, path: 'x', guards: [], mountRoute: false })]),
+      1800,
+    );
     await expectWorkingService(await serviceOf([AblyChatAuthModule.forRootAsync({ useFactory: () => everyOption, mountRoute: false })]), 1800);
   });
 

@@ -1,5 +1,16 @@
 import 'reflect-metadata';
-import { ForbiddenException, HttpException, Inject, Injectable, Module, UnauthorizedException, type CanActivate, type ExecutionContext, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import {
+  ForbiddenException,
+  HttpException,
+  Inject,
+  Injectable,
+  Module,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import * as Ably from 'ably';
@@ -86,7 +97,11 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
     it('the real ably client gets the token through authUrl, and sees the guard’s 401 as ErrorInfo 40100', async () => {
       const client = new Ably.Rest({ authUrl: url, authMethod: 'POST', authHeaders: bearer('token-mod'), logLevel: 0 });
       const details = await client.auth.requestToken();
-      const payload = await expectToken({ status: 200, headers: new Headers({ 'content-type': 'application/jwt', 'cache-control': 'no-store', pragma: 'no-cache', 'x-content-type-options': 'nosniff' }), body: details.token });
+      const payload = await expectToken({
+        status: 200,
+        headers: new Headers({ 'content-type': 'application/jwt', 'cache-control': 'no-store', pragma: 'no-cache', 'x-content-type-options': 'nosniff' }),
+        body: details.token,
+      });
       expect(payload['x-ably-clientId']).toBe('mia');
       const anonymous = new Ably.Rest({ authUrl: url, logLevel: 0 });
       await expect(anonymous.auth.requestToken()).rejects.toMatchObject({ statusCode: 401, code: 40100 });
@@ -176,7 +191,9 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
     afterAll(() => server.close());
 
     it('a guard returning false: Nest’s 403 in Ably’s shape (the client stops retrying)', async () => {
-      expect(expectAblyError(await request(`${server.baseUrl}/api/ably-token`, { headers: { 'x-guard': 'deny', 'x-user': 'dan' } }), 403, 40300)).toBe('Forbidden resource');
+      expect(expectAblyError(await request(`${server.baseUrl}/api/ably-token`, { headers: { 'x-guard': 'deny', 'x-user': 'dan' } }), 403, 40300)).toBe(
+        'Forbidden resource',
+      );
     });
 
     it('a guard’s 429: Ably code 42910, with the Retry-After header it set', async () => {
@@ -334,8 +351,10 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
 
     beforeAll(async () => {
       const fromHeader = (req: { headers: Record<string, string | undefined> }) => (req.headers['x-user'] ? { id: req.headers['x-user'] } : null);
-      server = await startApp(platform, { imports: [AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy: { lobby: 'all' }, resolveUser: fromHeader })] }, (app) =>
-        app.enableCors({ origin: 'https://chat.example', allowedHeaders: ['x-user'] }),
+      server = await startApp(
+        platform,
+        { imports: [AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy: { lobby: 'all' }, resolveUser: fromHeader })] },
+        (app) => app.enableCors({ origin: 'https://chat.example', allowedHeaders: ['x-user'] }),
       );
     });
 
@@ -367,7 +386,10 @@ describe.each(PLATFORMS)('the built-in token route on %s', (platform) => {
     }
 
     it('mounts no route, while the service still signs', async () => {
-      const server = await startApp(platform, { imports: [AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy: { lobby: 'all' }, mountRoute: false })], providers: [Probe] });
+      const server = await startApp(platform, {
+        imports: [AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy: { lobby: 'all' }, mountRoute: false })],
+        providers: [Probe],
+      });
       try {
         const answer = await request(`${server.baseUrl}/api/ably-token`, { headers: { 'x-user': 'x' } });
         expect(answer.status).toBe(404);

@@ -158,7 +158,11 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
 
     test('a form-encoded login works too; admin moderates announcements', async () => {
       const admin = new DemoClient(app.baseUrl);
-      const login = await admin.request(DEMO_ROUTES.login, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=admin' });
+      const login = await admin.request(DEMO_ROUTES.login, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'username=admin',
+      });
       expect(login.status).toBe(200);
       const claims = await verifiedClaims(await (await admin.token()).text());
       expect(claims['x-ably-clientId']).toBe('admin');
@@ -236,7 +240,9 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
       const retryAfter = Number(limited.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);
-      expect(await limited.json()).toEqual({ error: { message: expect.stringMatching(/^Too many token requests; try again in \d+ s\.$/), code: 42910, statusCode: 429 } });
+      expect(await limited.json()).toEqual({
+        error: { message: expect.stringMatching(/^Too many token requests; try again in \d+ s\.$/), code: 42910, statusCode: 429 },
+      });
 
       const rest = new Ably.Rest({ authUrl: app.baseUrl + DEMO_ROUTES.token, logLevel: 0 });
       await expect(rest.auth.requestToken()).rejects.toMatchObject({ statusCode: 429, code: 42910 });
@@ -394,7 +400,8 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
           expect(server.output()).toContain('Signing Ably tokens with key appAbc.keyXyz.');
           expect(server.output()).toContain('TRUST_PROXY_HOPS=1: behind 1 reverse proxy');
           // The entry point hands TRUST_PROXY_HOPS to the app: the limit counts the proxy-appended address.
-          const login = (xff: string): Promise<number> => new DemoClient(`http://127.0.0.1:${port}`).login('alice', { 'x-forwarded-for': xff }).then((r) => r.status);
+          const login = (xff: string): Promise<number> =>
+            new DemoClient(`http://127.0.0.1:${port}`).login('alice', { 'x-forwarded-for': xff }).then((r) => r.status);
           expect(await login('198.51.100.1, 203.0.113.7')).toBe(200);
           expect(await login('198.51.100.2, 203.0.113.7')).toBe(429);
           expect(await login('198.51.100.2, 203.0.113.8')).toBe(200);

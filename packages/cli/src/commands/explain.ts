@@ -1,4 +1,14 @@
-import { decodeAblyToken, explainDecision, isAblyChatAuthError, resourceMatches, userClaimFor, type AppliedUserClaim, type AllowsDecision, type AblyOperation, type GrantItem } from '@ably-chat-auth/core';
+import {
+  decodeAblyToken,
+  explainDecision,
+  isAblyChatAuthError,
+  resourceMatches,
+  userClaimFor,
+  type AppliedUserClaim,
+  type AllowsDecision,
+  type AblyOperation,
+  type GrantItem,
+} from '@ably-chat-auth/core';
 import { printJson, type CommandContext } from '../context.js';
 import { CliUsageError, EXIT_NEGATIVE, EXIT_OK, type ExitCode } from '../exit-codes.js';
 import { readClaimTime, relativeExpiry, renderTable, type Cell } from '../format.js';
@@ -66,7 +76,10 @@ export async function explainCommand(operand: string, options: ExplainOptions, c
   const rows = decision.required.map((op): Array<Cell | string> => {
     const grant = decision.grantedBy[op];
     return grant === undefined
-      ? [{ text: op, paint: red }, { text: 'missing: no grant matching this room includes it', paint: red }]
+      ? [
+          { text: op, paint: red },
+          { text: 'missing: no grant matching this room includes it', paint: red },
+        ]
       : [op, { text: `granted by '${grant}'`, paint: dim }];
   });
   for (const line of renderTable(rows)) context.stdout.line(line);
@@ -78,7 +91,9 @@ export async function explainCommand(operand: string, options: ExplainOptions, c
     }
   }
   if (userClaim) {
-    context.stdout.line(`User claim in this room: ${escapeTerminalText(JSON.stringify(userClaim.value))} ${dim(`(from pattern '${escapeTerminalText(userClaim.pattern)}')`)}`);
+    context.stdout.line(
+      `User claim in this room: ${escapeTerminalText(JSON.stringify(userClaim.value))} ${dim(`(from pattern '${escapeTerminalText(userClaim.pattern)}')`)}`,
+    );
   } else if (Object.keys(decoded.userClaims).length > 0) {
     context.stdout.line(dim(`No user claim of this token applies in room '${escapeTerminalText(options.room)}'.`));
   }

@@ -110,7 +110,11 @@ function printHuman(decoded: DecodedAblyToken, verification: Verification, now: 
   } else {
     rows.push(['Signature', { text: `NOT verified: ${verification.error}`, paint: red }]);
   }
-  for (const line of renderTable(rows.map(([label, value]) => [{ text: label as string, paint: bold }, value!]), '')) context.stdout.line(line);
+  for (const line of renderTable(
+    rows.map(([label, value]) => [{ text: label as string, paint: bold }, value!]),
+    '',
+  ))
+    context.stdout.line(line);
 
   const patterns = Object.keys(decoded.rooms);
   context.stdout.line();
@@ -130,7 +134,9 @@ function printHuman(decoded: DecodedAblyToken, verification: Verification, now: 
     for (const line of table) context.stdout.line(line);
   } else {
     // Too many rooms for one table across the terminal: one line per room instead.
-    for (const line of renderTable(patterns.map((pattern) => [{ text: pattern, paint: bold }, decoded.rooms[pattern]!.features.join(', ') || '(no Chat feature)'])))
+    for (const line of renderTable(
+      patterns.map((pattern) => [{ text: pattern, paint: bold }, decoded.rooms[pattern]!.features.join(', ') || '(no Chat feature)']),
+    ))
       context.stdout.line(line);
   }
   context.stdout.line();

@@ -33,7 +33,7 @@ export interface MintJson {
  * features, TTL bounds, size). Prints the token alone, newline-terminated, for `$(...)`.
  */
 export async function mintCommand(options: MintOptions, context: CommandContext): Promise<ExitCode> {
-  if (options.clientId === undefined) throw new CliUsageError("mint needs --client-id, the identity the token carries (e.g. --client-id alice).");
+  if (options.clientId === undefined) throw new CliUsageError('mint needs --client-id, the identity the token carries (e.g. --client-id alice).');
   const grants = parseGrantOptions(options.grant);
   const userClaims = parseClaimOptions(options.claim ?? []);
   const key = requireApiKey(options.key, context.env);
