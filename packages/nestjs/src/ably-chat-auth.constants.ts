@@ -6,3 +6,6 @@ export const ABLY_CHAT_AUTH_TOKEN_ROUTE = 'ABLY_CHAT_AUTH_TOKEN_ROUTE';
 
 /** Metadata key of `@ChatGrants()`. */
 export const CHAT_GRANTS_METADATA = 'ably-chat-auth:chat-grants';
+
+/** Metadata key of `@ChatUserClaims()`. */
+export const CHAT_USER_CLAIMS_METADATA = 'ably-chat-auth:chat-user-claims';

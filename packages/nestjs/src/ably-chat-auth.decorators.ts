@@ -1,7 +1,14 @@
 import { applyDecorators, UseFilters, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AblyChatAuthError, compileGrants, type ChatGrants as ChatGrantsObject, type ChatPolicy } from '@ably-chat-auth/core';
-import { CHAT_GRANTS_METADATA } from './ably-chat-auth.constants.js';
+import {
+  AblyChatAuthError,
+  compileGrants,
+  type ChatGrants as ChatGrantsObject,
+  type ChatPolicy,
+  type UserClaims,
+  type UserClaimsFunction,
+} from '@ably-chat-auth/core';
+import { CHAT_GRANTS_METADATA, CHAT_USER_CLAIMS_METADATA } from './ably-chat-auth.constants.js';
 import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 import { AblyTokenRouteInterceptor } from './ably-chat-auth.interceptor.js';
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link TokenRouteAnswer} in AblyTokenRoute's TSDoc
@@ -43,6 +50,42 @@ function checkGrants(grants: GrantsOfRoute | undefined): GrantsOfRoute {
 export const ChatGrants = Reflector.createDecorator<GrantsOfRoute, GrantsOfRoute>({ key: CHAT_GRANTS_METADATA, transform: checkGrants });
 /** A grants object: room pattern -> features (`'all'`, `'moderator'`, or a list such as `['send', 'receive']`). */
 export type ChatGrants = ChatGrantsObject;
+
+/** What `@ChatUserClaims()` takes: claims, or a function of the user and the request (`any`, as for `@ChatGrants`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberate: a function annotated with the app's own user and request types must be accepted
+type UserClaimsOfRoute = UserClaims | UserClaimsFunction<any, any>;
+
+/** Static claims are checked when the class is declared (an object of room pattern -> string or object). */
+function checkUserClaims(claims: UserClaimsOfRoute | undefined): UserClaimsOfRoute {
+  if (typeof claims === 'function') return claims;
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+    throw new AblyChatAuthError(
+      'ERR_INVALID_OPTIONS',
+      '@ChatUserClaims() needs claims such as { "*": { display_name: "Ann" } } or a function (user, req) => claims.',
+    );
+  }
+  return claims;
+}
+
+/**
+ * The user claims of an `@AblyTokenRoute()` method (or of every such method of a class),
+ * replacing the module's `userClaims`: room pattern -> a string or a plain JSON object, or a
+ * function of the user and the request that returns them. Ably Chat attaches the most specific
+ * matching claim to what the user sends in a room (`message.userClaim`).
+ *
+ * @example
+ * import { Get, Req } from '@nestjs/common';
+ * import { AblyTokenRoute, ChatUserClaims } from '@ably-chat-auth/nestjs';
+ * interface AppUser { id: string; name: string }
+ * // in a controller:
+ * @Get('support/token')
+ * @AblyTokenRoute()
+ * @ChatUserClaims((user: AppUser) => ({ 'support:*': { display_name: user.name, role: 'agent' } }))
+ * supportToken(@Req() req: { user?: AppUser }) {
+ *   return req.user;
+ * }
+ */
+export const ChatUserClaims = Reflector.createDecorator<UserClaimsOfRoute, UserClaimsOfRoute>({ key: CHAT_USER_CLAIMS_METADATA, transform: checkUserClaims });
 
 /**
  * Makes a controller method a token route: the method resolves the user (return it, or

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { ChatPolicy } from '@ably-chat-auth/core';
+import type { ChatPolicy, UserClaims, UserClaimsFunction } from '@ably-chat-auth/core';
 import { mergeMap, type Observable } from 'rxjs';
-import { CHAT_GRANTS_METADATA } from './ably-chat-auth.constants.js';
+import { CHAT_GRANTS_METADATA, CHAT_USER_CLAIMS_METADATA } from './ably-chat-auth.constants.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
 import { TokenRouteAnswer } from './token-route-answer.js';
 
@@ -30,10 +30,13 @@ export class AblyTokenRouteInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<never> {
     const req: unknown = context.switchToHttp().getRequest();
     const policy = this.policyFor(context);
+    const userClaims = this.userClaimsFor(context);
     return next.handle().pipe(
       mergeMap(async (user: unknown): Promise<never> => {
         // eslint-disable-next-line @typescript-eslint/only-throw-error -- the answer is thrown past Nest's response handling to the filter; it is not an error (see TokenRouteAnswer)
-        throw new TokenRouteAnswer(await this.tokens.respond(user, req, policy === undefined ? undefined : { policy }));
+        throw new TokenRouteAnswer(
+          await this.tokens.respond(user, req, { ...(policy === undefined ? {} : { policy }), ...(userClaims === undefined ? {} : { userClaims }) }),
+        );
       }),
     );
   }
@@ -41,5 +44,13 @@ export class AblyTokenRouteInterceptor implements NestInterceptor {
   /** The policy of this request: the method's `@ChatGrants`, else its class's; `undefined` for the module's. */
   protected policyFor(context: ExecutionContext): ChatPolicy | undefined {
     return this.reflector.getAllAndOverride<ChatPolicy | undefined>(CHAT_GRANTS_METADATA, [context.getHandler(), context.getClass()]);
+  }
+
+  /** The user claims of this request: the method's `@ChatUserClaims`, else its class's; `undefined` for the module's. */
+  protected userClaimsFor(context: ExecutionContext): UserClaims | UserClaimsFunction<unknown, unknown> | undefined {
+    return this.reflector.getAllAndOverride<UserClaims | UserClaimsFunction<unknown, unknown> | undefined>(CHAT_USER_CLAIMS_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
   }
 }

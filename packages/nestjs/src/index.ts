@@ -1,5 +1,5 @@
 export { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
-export { AblyTokenRoute, ChatGrants } from './ably-chat-auth.decorators.js';
+export { AblyTokenRoute, ChatGrants, ChatUserClaims } from './ably-chat-auth.decorators.js';
 export { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 export { AblyTokenRouteInterceptor } from './ably-chat-auth.interceptor.js';
 export { AblyChatAuthModule } from './ably-chat-auth.module.js';

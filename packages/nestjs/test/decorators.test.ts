@@ -5,7 +5,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import * as Ably from 'ably';
 import { decodeAblyToken } from '@ably-chat-auth/core';
-import { AblyChatAuthModule, AblyTokenRoute, ChatGrants, isAblyChatAuthError } from '@ably-chat-auth/nestjs';
+import { AblyChatAuthModule, AblyTokenRoute, ChatGrants, ChatUserClaims, isAblyChatAuthError } from '@ably-chat-auth/nestjs';
 import { API_KEY, capabilityOf, expectAblyError, expectToken, PLATFORMS, request, startApp, type TestApp } from './helpers';
 import { appPolicy, bearer, BearerStrategy, ControlController, HijackingExceptionFilter, WrappingInterceptor, type AppUser } from './fixtures';
 
@@ -77,6 +77,13 @@ class HelpDeskController {
   @AblyTokenRoute()
   @ChatGrants({ 'help-desk': 'all', vip: 'all' })
   vip(@Headers('x-user') id: string): AppUser {
+    return { id };
+  }
+
+  @Get('token/agent')
+  @AblyTokenRoute()
+  @ChatUserClaims((user: AppUser) => Promise.resolve({ 'help-desk': { role: 'agent', display_name: `Agent ${user.id}` } }))
+  agent(@Headers('x-user') id: string): AppUser {
     return { id };
   }
 }
@@ -172,6 +179,27 @@ describe.each(PLATFORMS)('@AblyTokenRoute() and @ChatGrants() on %s', (platform)
 
   it('a method that throws an HttpException: its status and message, in Ably’s shape', async () => {
     expect(expectAblyError(await request(`${server.baseUrl}/chat/expired`), 401, 40100)).toBe('Session expired: sign in again.');
+  });
+
+  it('@ChatUserClaims on a method signs its claims (stable key order); other methods carry none', async () => {
+    const payload = await expectToken(await request(`${server.baseUrl}/help/token/agent`, { headers: { 'x-user': 'zoe' } }));
+    expect(payload['ably.room.help-desk']).toBe('{"display_name":"Agent zoe","role":"agent"}');
+    const plain = await expectToken(await request(`${server.baseUrl}/help/token`, { headers: { 'x-user': 'zoe' } }));
+    expect(Object.keys(plain).filter((name) => name.startsWith('ably.room.'))).toEqual([]);
+  });
+
+  it('@ChatUserClaims with something that is not claims stops the app at declaration', () => {
+    let thrown: unknown;
+    try {
+      class Declared {
+        @ChatUserClaims('display_name' as never)
+        token(): void {}
+      }
+      void Declared;
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isAblyChatAuthError(thrown, 'ERR_INVALID_OPTIONS')).toBe(true);
   });
 
   it('the app picks the verb: a PUT token route answers 200', async () => {
