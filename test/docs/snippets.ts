@@ -61,6 +61,7 @@ export function allSnippets(): Snippet[] {
 const WORKSPACE_PATHS: Record<string, string[]> = {
   '@ably-chat-auth/core': ['packages/core/src/index.ts'],
   '@ably-chat-auth/core/fetch': ['packages/core/src/fetch.ts'],
+  '@ably-chat-auth/core/adapter': ['packages/core/src/adapter.ts'],
   '@ably-chat-auth/express': ['packages/express/src/index.ts'],
   '@ably-chat-auth/koa': ['packages/koa/src/index.ts'],
   '@ably-chat-auth/fastify': ['packages/fastify/src/index.ts'],
@@ -68,6 +69,7 @@ const WORKSPACE_PATHS: Record<string, string[]> = {
   '@ably-chat-auth/client': ['packages/client/src/index.ts'],
   '@ably-chat-auth/cli': ['packages/cli/src/index.ts'],
   '@ably-chat-auth/adapter-contract': ['packages/adapter-contract/src/index.ts'],
+  '@ably-chat-auth/adapter-contract/testing': ['packages/adapter-contract/src/testing.ts'],
 };
 
 /** The options every snippet is checked with: the repository's own strictness, as an ES module. */
