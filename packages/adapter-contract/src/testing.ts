@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from '@jest/globals';
 import { jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
-import { isAblyChatAuthError, type AblyChatAuthErrorCode, type Logger, type TokenRouteHooks } from '@ably-chat-auth/core';
+import { isAblyChatAuthError, type AblyChatAuthErrorCode } from '@ably-chat-auth/core';
 import type { TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 
 export { ALL_CHAT_OPERATIONS } from './chat-operations.js';
@@ -119,36 +119,6 @@ export function userClaimsOf(payload: Record<string, unknown>): Record<string, s
     out[name.slice('ably.room.'.length)] = value;
   }
   return out;
-}
-
-/** One hook call or log line, as the recorder keeps it. */
-export type Recorded =
-  | { kind: 'log'; level: string; message: string; meta?: Record<string, unknown> }
-  | { kind: 'hook'; hook: 'onTokenIssued' | 'onDenied' | 'onError'; event: Record<string, unknown> };
-
-/** A logger and hooks that remember every call, for asserting what the route logged and reported. */
-export interface Recorder {
-  readonly logger: Required<Logger>;
-  readonly hooks: Required<TokenRouteHooks<unknown, unknown>>;
-  /** Every log line, in order. */
-  readonly logs: Array<Extract<Recorded, { kind: 'log' }>>;
-  /** Every hook call, in order. */
-  readonly events: Array<Extract<Recorded, { kind: 'hook' }>>;
-}
-
-/** Creates a {@link Recorder}. */
-export function createRecorder(): Recorder {
-  const logs: Recorder['logs'] = [];
-  const events: Recorder['events'] = [];
-  const log = (level: string) => (message: string, meta?: Record<string, unknown>) =>
-    void logs.push({ kind: 'log', level, message, ...(meta ? { meta } : {}) });
-  const hook = (name: 'onTokenIssued' | 'onDenied' | 'onError') => (event: object) => void events.push({ kind: 'hook', hook: name, event: { ...event } });
-  return {
-    logger: { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug') },
-    hooks: { onTokenIssued: hook('onTokenIssued'), onDenied: hook('onDenied'), onError: hook('onError') },
-    logs,
-    events,
-  };
 }
 
 /** The parts of a Nest application (`INestApplication`) that {@link listenNestApp} uses; typed structurally, as this kit does not depend on Nest. */

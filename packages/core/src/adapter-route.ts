@@ -1,5 +1,5 @@
 import { AblyChatAuthError, describeValue } from './errors.js';
-import { assertKnownOptions } from './option-names.js';
+import { assertKnownOptions } from './did-you-mean.js';
 import { createTokenRoute, type TokenRoute } from './token-route.js';
 import { TOKEN_ROUTE_OPTION_NAMES, type TokenRouteOptions, type UserResolver } from './token-route-options.js';
 

@@ -5,7 +5,7 @@ export { createAdapterTokenRoute, resolveTokenPath, DEFAULT_TOKEN_PATH, type Ada
 export { readHeader, type RequestHeaders } from './cross-site.js';
 export { resolveLogger } from './logger.js';
 export { handleNodeRequest, writeTokenRouteResponse } from './node-http.js';
-export { assertKnownOptions } from './option-names.js';
+export { assertKnownOptions } from './did-you-mean.js';
 export {
   ablyCodeForStatus,
   ablyErrorResponse,

@@ -49,6 +49,9 @@ export function isCrossSiteRequest(headers: RequestHeaders): boolean {
   }
 }
 
+const WILDCARD_REFUSED =
+  "allowedOrigins: '*' would let every website read a signed-in user's token (the browser sends the user's cookies). List the origins that may, e.g. ['https://app.example.com'], or pass a function.";
+
 /** The checked form of {@link AllowedOrigins}: a test for one origin. */
 export type OriginCheck = (origin: string) => boolean;
 
@@ -61,18 +64,14 @@ export function resolveAllowedOrigins(value: unknown): OriginCheck | undefined {
   if (typeof value === 'function') return value as OriginCheck;
   if (typeof value === 'string') {
     throw invalidOrigins(
-      value === '*'
-        ? "allowedOrigins: '*' would let every website read a signed-in user's token (the browser sends the user's cookies). List the origins that may, e.g. ['https://app.example.com'], or pass a function."
-        : `allowedOrigins must be an array of origins or a function, not a string; did you mean [${JSON.stringify(value)}]?`,
+      value === '*' ? WILDCARD_REFUSED : `allowedOrigins must be an array of origins or a function, not a string; did you mean [${JSON.stringify(value)}]?`,
     );
   }
   if (!Array.isArray(value)) throw invalidOrigins(`allowedOrigins must be an array of origins or a function (origin) => boolean; got ${describeValue(value)}.`);
   const allowed = new Set<string>();
   (value as unknown[]).forEach((entry, index) => {
     if (entry === '*') {
-      throw invalidOrigins(
-        "allowedOrigins: '*' would let every website read a signed-in user's token (the browser sends the user's cookies). List the origins that may, e.g. ['https://app.example.com'], or pass a function.",
-      );
+      throw invalidOrigins(WILDCARD_REFUSED);
     }
     if (typeof entry !== 'string')
       throw invalidOrigins(`allowedOrigins[${index}] must be a string such as 'https://app.example.com'; got ${describeValue(entry)}.`);

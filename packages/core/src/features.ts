@@ -1,3 +1,4 @@
+import { closestName } from './did-you-mean.js';
 import { AblyChatAuthError } from './errors.js';
 
 /** Every capability operation Ably accepts, plus `*` (all operations). */
@@ -192,35 +193,8 @@ function unknownItemMessage(item: unknown, room: string): string {
   if (item.startsWith('op:')) {
     return `${shown} ${where} is not an Ably operation. Known operations: ${ABLY_OPERATIONS.join(', ')}.`;
   }
-  const suggestion = closest(item, [...Object.keys(CHAT_FEATURES), ...Object.keys(CHAT_PRESETS)]);
+  const suggestion = closestName(item.replace(/[\s_]/g, '-'), [...Object.keys(CHAT_FEATURES), ...Object.keys(CHAT_PRESETS)]);
   return `Unknown Chat feature ${shown} ${where}.${suggestion ? ` Did you mean '${suggestion}'?` : ''} Features: ${Object.keys(CHAT_FEATURES).join(', ')}; presets: ${Object.keys(CHAT_PRESETS).join(', ')}; raw operations: 'op:<operation>'.`;
-}
-
-function closest(input: string, candidates: string[]): string | undefined {
-  const lower = input.toLowerCase().replace(/[\s_]/g, '-');
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = levenshtein(lower, candidate);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(lower.length / 3)) ? best : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  if (a.length > 64) return Infinity;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 /** The Chat features a set of operations fully enables, in table order. */

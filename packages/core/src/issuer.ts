@@ -12,7 +12,7 @@ import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
 import { invisibleCharacterProblem } from './invisible-characters.js';
 import { signHs256 } from './hs256.js';
-import { assertKnownOptions } from './option-names.js';
+import { assertKnownOptions } from './did-you-mean.js';
 import { assertPlainJson, nullPrototype } from './plain-data.js';
 import { signTokenRequest, type AblyTokenRequest } from './token-request.js';
 import { serialiseUserClaims, USER_CLAIM_PREFIX, type UserClaims } from './user-claims.js';

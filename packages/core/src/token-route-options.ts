@@ -4,7 +4,7 @@ import { parseDurationSeconds, type Duration } from './duration.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
 import { TOKEN_ISSUER_OPTION_NAMES, type TokenIssuerOptions } from './issuer.js';
 import { resolveLogger, type Logger } from './logger.js';
-import { assertKnownOptions } from './option-names.js';
+import { assertKnownOptions } from './did-you-mean.js';
 import type { ChatPolicy, PolicyFunction } from './policy.js';
 import type { TokenResponseFormat } from './responses.js';
 import type { UserClaims } from './user-claims.js';

@@ -2,10 +2,12 @@ import { distance } from 'fastest-levenshtein';
 import { AblyChatAuthError } from './errors.js';
 
 /**
- * The known name closest to `input`, when it is close enough to be a typo (at most a third of
- * its length apart, case ignored).
+ * The known name closest to `input`, when it is close enough to be a typo (at most 2 edits, or a
+ * third of its length for long names; case ignored). The one "did you mean" of core: option
+ * names, Chat features.
  */
 export function closestName(input: string, candidates: Iterable<string>): string | undefined {
+  if (input.length > 64) return undefined;
   const lower = input.toLowerCase();
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
@@ -16,7 +18,7 @@ export function closestName(input: string, candidates: Iterable<string>): string
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(input.length / 3)) ? best : undefined;
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
 }
 
 /**
