@@ -1,0 +1,4 @@
+export { createApp, SESSION_COOKIE, type HonoExampleEnv, type HonoExampleOptions, type RateLimitStore } from './app.js';
+export { clientAddress } from './client-address.js';
+export { createMemorySessionStore, type SessionData, type SessionStore } from './session-store.js';
+export { createSessions, type Sessions, type SessionsOptions } from './sessions.js';
