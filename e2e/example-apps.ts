@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
 import { listenNestApp, listenOnLoopback } from '@ably-chat-auth/adapter-contract/testing';
 import type { DemoConfig } from '../examples/shared/src/index';
 import { createApp as createExpressApp } from '../examples/express/src/index';
 import { createApp as createKoaApp } from '../examples/koa/src/index';
+import { createApp as createHonoApp } from '../examples/hono/src/index';
 import { createApp as createNestApp } from '../examples/nestjs/src/index';
 
 /** An example app listening on a free loopback port. */
@@ -49,5 +51,11 @@ export const EXAMPLE_APPS: readonly ExampleApp[] = [
       const { baseUrl, close } = await listenNestApp(await createNestApp(config, { logger: false }));
       return { url: baseUrl, close };
     },
+  },
+  {
+    name: 'hono',
+    framework: 'Hono',
+    // A node:http server from @hono/node-server, as the example's src/server.ts serves it.
+    start: (config) => serve(createAdaptorServer({ fetch: createHonoApp(config, { logger: false }).fetch }) as Server),
   },
 ];

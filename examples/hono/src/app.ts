@@ -114,11 +114,11 @@ export function createApp(config: DemoConfig, options: HonoExampleOptions = {}):
   );
 
   // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
-  const tokenLimit = limitPerClient('token', config.tokenRateLimitPerMinute, (_c, seconds) => {
-    const { status, headers, body } = ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, {
+  const tokenLimit = limitPerClient('token', config.tokenRateLimitPerMinute, (c, seconds) => {
+    const { headers, body } = ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, {
       'Retry-After': String(seconds),
     });
-    return new Response(body, { status, headers });
+    return c.body(body, 429, headers);
   });
 
   const loginBodyLimit = bodyLimit({ maxSize: 1024, onError: (c) => c.json({ error: 'The request body is too large.' }, 413) });
