@@ -47,6 +47,7 @@ const config: Config = {
     project('examples/express', 'example-express'),
     project('examples/koa', 'example-koa'),
     project('examples/nestjs', 'example-nestjs'),
+    project('examples/fastify', 'example-fastify'),
     // Every ```ts block of every Markdown file, type-checked as its own strict module.
     {
       displayName: 'docs',

@@ -4,6 +4,7 @@ import type { DemoConfig } from '../examples/shared/src/index';
 import { createApp as createExpressApp } from '../examples/express/src/index';
 import { createApp as createKoaApp } from '../examples/koa/src/index';
 import { createApp as createNestApp } from '../examples/nestjs/src/index';
+import { createApp as createFastifyApp } from '../examples/fastify/src/index';
 
 /** An example app listening on a free loopback port. */
 export interface RunningExample {
@@ -48,6 +49,15 @@ export const EXAMPLE_APPS: readonly ExampleApp[] = [
       // close() runs Nest's shutdown hooks and ends keep-alive connections (forceCloseConnections).
       const { baseUrl, close } = await listenNestApp(await createNestApp(config, { logger: false }));
       return { url: baseUrl, close };
+    },
+  },
+  {
+    name: 'fastify',
+    framework: 'Fastify',
+    start: async (config) => {
+      // close() also ends keep-alive connections (forceCloseConnections).
+      const app = await createFastifyApp(config, { logger: false });
+      return { url: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() };
     },
   },
 ];
