@@ -73,7 +73,7 @@ export async function createApp(config: DemoConfig, options: FastifyExampleOptio
     // right of X-Forwarded-For; 0 ignores the header. Never `true`: that takes the leftmost entry,
     // which the client writes, so anyone could rotate it and never hit a limit.
     trustProxy: config.trustProxyHops,
-    // Paths match as in the other frameworks: `/LOGIN` and `/login/` are the login route (and so
+    // Paths match as in Express: `/LOGIN` and `/login/` are the login route (and so
     // get the same cross-site refusal and limit).
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     // app.close() also ends keep-alive connections, so a stop is immediate.
@@ -137,9 +137,16 @@ export async function createApp(config: DemoConfig, options: FastifyExampleOptio
     return { username: check.username };
   });
 
-  app.post(DEMO_ROUTES.logout, async (request, reply) => {
-    await request.session.destroy();
-    return reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send();
+  // Logout reads no body, and the page posts it with `Content-Type: application/json` and none,
+  // which Fastify's JSON parser refuses (400). In a scope of its own, any body is left unread.
+  await app.register((logoutScope, _options, done) => {
+    logoutScope.removeAllContentTypeParsers();
+    logoutScope.addContentTypeParser('*', (_request: FastifyRequest, _payload: unknown, done: (error: null, body?: unknown) => void) => done(null));
+    logoutScope.post(DEMO_ROUTES.logout, async (request, reply) => {
+      await request.session.destroy();
+      return reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send();
+    });
+    done();
   });
 
   // The token route in a scope of its own, so its limit applies to it alone. Over the limit it

@@ -19,7 +19,7 @@ function starter(options: FastifyExampleOptions = {}): StartDemoApp {
 // Everything the Fastify example must do is the shared demo contract (examples/shared/README.md).
 describeDemoExample('Fastify', { start: starter(), serverEntry: join(__dirname, '..', 'src', 'server.ts'), sessionCookie: SESSION_COOKIE });
 
-describe('Fastify example session cookie', () => {
+describe('Fastify example session cookie and logout', () => {
   const app = serveDuringSuite(starter());
 
   test('a session cookie with a forged id or signature gets 401', async () => {
@@ -36,6 +36,15 @@ describe('Fastify example session cookie', () => {
     for (const forged of [id, `${id}.${signature.slice(1)}x`, `${randomUUID().replace(/-/g, '')}.${signature}`]) {
       expect((await fetch(tokenUrl, { headers: { cookie: `${SESSION_COOKIE}=${encodeURIComponent(forged)}` } })).status).toBe(401);
     }
+  });
+
+  test('logout works as the page posts it: Content-Type application/json and no body', async () => {
+    const alice = new DemoClient(app.baseUrl);
+    await alice.login('alice');
+    const oldCookie = alice.cookie!;
+    const logout = await alice.request(DEMO_ROUTES.logout, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' } });
+    expect(logout.status).toBe(204);
+    expect((await fetch(app.baseUrl + DEMO_ROUTES.token, { headers: { cookie: oldCookie } })).status).toBe(401);
   });
 });
 
