@@ -48,6 +48,7 @@ const config: Config = {
     project('examples/koa', 'example-koa'),
     project('examples/nestjs', 'example-nestjs'),
     project('examples/hono', 'example-hono'),
+    project('examples/fastify', 'example-fastify'),
     // Every ```ts block of every Markdown file, type-checked as its own strict module.
     {
       displayName: 'docs',

@@ -6,6 +6,7 @@ import { createApp as createExpressApp } from '../examples/express/src/index';
 import { createApp as createKoaApp } from '../examples/koa/src/index';
 import { createApp as createHonoApp } from '../examples/hono/src/index';
 import { createApp as createNestApp } from '../examples/nestjs/src/index';
+import { createApp as createFastifyApp } from '../examples/fastify/src/index';
 
 /** An example app listening on a free loopback port. */
 export interface RunningExample {
@@ -57,5 +58,14 @@ export const EXAMPLE_APPS: readonly ExampleApp[] = [
     framework: 'Hono',
     // A node:http server from @hono/node-server, as the example's src/server.ts serves it.
     start: (config) => serve(createAdaptorServer({ fetch: createHonoApp(config, { logger: false }).fetch }) as Server),
+  },
+  {
+    name: 'fastify',
+    framework: 'Fastify',
+    start: async (config) => {
+      // close() also ends keep-alive connections (forceCloseConnections).
+      const app = await createFastifyApp(config, { logger: false });
+      return { url: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() };
+    },
   },
 ];

@@ -20,6 +20,7 @@ const config: Config = {
     '^@ably-chat-auth/express$': '<rootDir>/../packages/express/src/index.ts',
     '^@ably-chat-auth/koa$': '<rootDir>/../packages/koa/src/index.ts',
     '^@ably-chat-auth/nestjs$': '<rootDir>/../packages/nestjs/src/index.ts',
+    '^@ably-chat-auth/fastify$': '<rootDir>/../packages/fastify/src/index.ts',
     '^@ably-chat-auth/client$': '<rootDir>/../packages/client/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

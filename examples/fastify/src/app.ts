@@ -1,0 +1,231 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit, { normalizeIP, type RateLimitPluginOptions } from '@fastify/rate-limit';
+import fastifySession, { type SessionStore } from '@fastify/session';
+import type { Logger } from '@ably-chat-auth/core';
+import { ablyCodeForStatus, ablyErrorResponse } from '@ably-chat-auth/core/adapter';
+import { ablyChatAuth, respondWithFastify } from '@ably-chat-auth/fastify';
+import {
+  CHAT_PAGE_HEADERS,
+  DEMO_ROUTES,
+  chatPageAssets,
+  crossSiteRefusal,
+  demoClientId,
+  demoPolicy,
+  demoUserClaims,
+  renderChatPage,
+  validateUsername,
+  type DemoConfig,
+  type DemoUser,
+} from '@ably-chat-auth-examples/shared';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestAsyncHookHandler } from 'fastify';
+import { createMemorySessionStore } from './memory-session-store.js';
+
+declare module 'fastify' {
+  interface Session {
+    /** Set by `POST /login`; read by the token route. */
+    user?: DemoUser;
+  }
+}
+
+/** Name of the session cookie (its value is the session id and its signature). */
+export const SESSION_COOKIE = 'chat.sid';
+
+/** How long a login lasts. */
+const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
+
+/**
+ * Where @fastify/rate-limit keeps its counts, as its own options: `{ redis: ioredisClient }` or
+ * `{ store: StoreClass }` (and `nameSpace`, the Redis key prefix). Each limit counts under keys of
+ * its own (`login:<address>`, `token:<address>`), so one shared store keeps them apart.
+ */
+export type RateLimitStoreOptions = Pick<RateLimitPluginOptions, 'redis' | 'store' | 'nameSpace'>;
+
+/** Options of {@link createApp} beyond the shared demo config. */
+export interface FastifyExampleOptions {
+  /** Where the token route logs faults; default `console`. */
+  logger?: Logger | false;
+  /**
+   * Where sessions live: any @fastify/session store (express-session's store interface). Default:
+   * {@link createMemorySessionStore}, one process only. A shared store lets several processes
+   * serve the same logins.
+   */
+  sessionStore?: SessionStore;
+  /** Where the rate limits count; default in memory, per process. */
+  rateLimitStore?: RateLimitStoreOptions;
+}
+
+/**
+ * The Fastify example, configured but not listening: the chat page, `POST /login`, `POST /logout`
+ * and the ably-chat-auth plugin's token route at `/api/ably-token`, with per-IP rate limits on
+ * login and tokens.
+ *
+ * @example
+ * const app = await createApp(loadDemoConfig());
+ * await app.listen({ port: 3000 });
+ */
+export async function createApp(config: DemoConfig, options: FastifyExampleOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    // request.ip (what the rate limits count) is the address TRUST_PROXY_HOPS proxies from the
+    // right of X-Forwarded-For; 0 ignores the header. Never `true`: that takes the leftmost entry,
+    // which the client writes, so anyone could rotate it and never hit a limit.
+    trustProxy: config.trustProxyHops,
+    // Paths match as in Express: `/LOGIN` and `/login/` are the login route (and so
+    // get the same cross-site refusal and limit).
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    // app.close() also ends keep-alive connections, so a stop is immediate.
+    forceCloseConnections: true,
+  });
+  // Set before any route, so they apply to every route (and to those of the nested scopes).
+  app.setErrorHandler(jsonErrors);
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `Cannot ${request.method} ${request.url.split('?')[0]}` }));
+
+  // Login CSRF: a form on another site must not sign the browser in (or out). A root hook added
+  // before @fastify/session's own, so a refused request never loads a session or gets its cookie.
+  app.addHook('onRequest', refuseCrossSite);
+
+  await app.register(fastifyCookie);
+  // Session data stays on the server (the cookie holds a signed random id), so logout really ends it.
+  // In production use a shared store; `secure: 'auto'` marks the cookie Secure over HTTPS.
+  await app.register(fastifySession, {
+    cookieName: SESSION_COOKIE,
+    secret: sessionSigningSecret(config.sessionSecret),
+    store: options.sessionStore ?? createMemorySessionStore(),
+    saveUninitialized: false,
+    // The cookie is set at login only, not on every answer; a login lasts SESSION_MAX_AGE_MS.
+    rolling: false,
+    cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_MAX_AGE_MS },
+  });
+  await app.register(fastifyFormbody);
+  // No limit of its own (`global: false`): the two limiters below are created from it.
+  await app.register(fastifyRateLimit, { global: false, ...options.rateLimitStore });
+
+  const page = renderChatPage({ framework: 'Fastify' });
+  app.get(DEMO_ROUTES.page, (_request, reply) => reply.headers(CHAT_PAGE_HEADERS).send(page));
+  for (const asset of chatPageAssets) {
+    // Streamed by hand: the SDK files sit under node_modules/.pnpm/, a dot-directory that static
+    // helpers refuse by default, and the `.cjs` SDK build needs its content type given explicitly.
+    app.get(asset.path, async (_request, reply) => {
+      const { size } = await stat(asset.file);
+      return reply
+        .headers({
+          'Content-Type': asset.contentType,
+          'Content-Length': String(size),
+          'X-Content-Type-Options': 'nosniff',
+          'Cache-Control': 'public, max-age=3600',
+        })
+        .send(createReadStream(asset.file));
+    });
+  }
+
+  const loginLimit = limitPerAddress(app, 'login', config.loginRateLimitPerMinute, (reply, seconds) =>
+    reply
+      .code(429)
+      .header('Retry-After', String(seconds))
+      .send({ error: `Too many login attempts from your address; try again in ${seconds} s.` }),
+  );
+
+  app.post(DEMO_ROUTES.login, { onRequest: loginLimit, bodyLimit: 1024 }, async (request, reply) => {
+    const check = validateUsername((request.body as { username?: unknown } | undefined)?.username);
+    if (!check.ok) return reply.code(400).send({ error: check.error });
+    // A new session id at login, so a session id planted before login is worthless.
+    await request.session.regenerate();
+    request.session.user = { username: check.username };
+    return { username: check.username };
+  });
+
+  // Logout reads no body, and the page posts it with `Content-Type: application/json` and none,
+  // which Fastify's JSON parser refuses (400). In a scope of its own, any body is left unread.
+  await app.register((logoutScope, _options, done) => {
+    logoutScope.removeAllContentTypeParsers();
+    logoutScope.addContentTypeParser('*', (_request: FastifyRequest, _payload: unknown, done: (error: null, body?: unknown) => void) => done(null));
+    logoutScope.post(DEMO_ROUTES.logout, async (request, reply) => {
+      await request.session.destroy();
+      return reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send();
+    });
+    done();
+  });
+
+  // The token route in a scope of its own, so its limit applies to it alone. Over the limit it
+  // answers in Ably's error shape, so the Ably client reports it properly.
+  await app.register(async (tokenScope) => {
+    tokenScope.addHook(
+      'onRequest',
+      limitPerAddress(app, 'token', config.tokenRateLimitPerMinute, (reply, seconds) =>
+        respondWithFastify(
+          reply,
+          ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }),
+        ),
+      ),
+    );
+    await tokenScope.register(ablyChatAuth<DemoUser>, {
+      path: DEMO_ROUTES.token,
+      apiKey: config.apiKey,
+      resolveUser: (request) => request.session.user,
+      policy: demoPolicy,
+      userClaims: demoUserClaims,
+      clientId: demoClientId,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
+  });
+
+  return app;
+}
+
+/** The 403 of `crossSiteRefusal` for a `POST /login` or `/logout` another website made the browser send. */
+const refuseCrossSite: onRequestAsyncHookHandler = async (request, reply) => {
+  // routeOptions.url is the matched route, so `/LOGIN` and `/login/` are covered too.
+  const url = request.routeOptions.url;
+  if (request.method !== 'POST' || (url !== DEMO_ROUTES.login && url !== DEMO_ROUTES.logout)) return;
+  const refusal = crossSiteRefusal(request.headers);
+  if (refusal) return reply.code(refusal.status).send(refusal.body);
+};
+
+/**
+ * An `onRequest` hook counting requests per client address (request.ip, see `trustProxy`) per
+ * minute with @fastify/rate-limit's `createRateLimit`; `onLimited` writes the 429, given the
+ * seconds until the window resets (also its `Retry-After`).
+ */
+function limitPerAddress(
+  app: FastifyInstance,
+  name: string,
+  max: number,
+  onLimited: (reply: FastifyReply, retryAfterSeconds: number) => FastifyReply,
+): onRequestAsyncHookHandler {
+  // The name prefixes the key, so both limits can share one store; normalizeIP is the plugin's
+  // default key (an IPv6 client counts by its /64).
+  const check = app.createRateLimit({ max, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `${name}:${normalizeIP(request.ip)}` });
+  return async (request, reply) => {
+    const limit = await check(request);
+    if (!limit.isAllowed && limit.isExceeded) return onLimited(reply, Math.min(60, Math.max(1, limit.ttlInSeconds)));
+  };
+}
+
+/**
+ * The signing secret @fastify/session gets. It refuses secrets shorter than 32 characters, while
+ * SESSION_SECRET may be any length, so the secret is the SHA-256 of SESSION_SECRET. That adds no
+ * strength: in production set a long random SESSION_SECRET.
+ */
+function sessionSigningSecret(sessionSecret: string): string {
+  return createHash('sha256').update(sessionSecret).digest('base64url');
+}
+
+/** The app's own failures as JSON (malformed or oversized login bodies), never a stack trace. */
+function jsonErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+  const message =
+    error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+      ? 'The request body is not valid JSON.'
+      : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? 'The request body is too large.'
+        : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? 'Send the body as JSON or as a form.'
+          : status < 500
+            ? 'The request could not be processed.'
+            : 'The server failed; it has logged the cause.';
+  if (status >= 500) console.error('Fastify example: request failed', error);
+  return reply.code(status).send({ error: message });
+}
