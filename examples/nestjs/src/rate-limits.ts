@@ -17,8 +17,8 @@ function retryAfterSeconds(detail: ThrottlerLimitDetail): number {
   return Math.min(60, Math.max(1, detail.timeToBlockExpire));
 }
 
-/** The prefix of the throttlers' keys in Redis. */
-const LIMIT_KEYS = demoRedisKeys('nestjs').tokenLimit.replace(/token:$/, '');
+/** The prefixes of the throttlers' keys in Redis. */
+const REDIS_KEYS = demoRedisKeys('nestjs');
 
 /**
  * Per-IP limits with @nestjs/throttler: `login` on `POST /login`, `token` on the token route (GET
@@ -35,7 +35,7 @@ export function demoThrottlerOptions(config: DemoConfig, redis?: Redis): Throttl
       { name: 'token', ttl: 60_000, limit: config.tokenRateLimitPerMinute, skipIf: (context) => matchedRoute(context) !== DEMO_ROUTES.token },
     ],
     // Each throttler covers one route, so its count is per client address only.
-    generateKey: (_context, tracker, throttlerName) => `${LIMIT_KEYS}${throttlerName}:${tracker}`,
+    generateKey: (_context, tracker, throttlerName) => `${throttlerName === 'login' ? REDIS_KEYS.loginLimit : REDIS_KEYS.tokenLimit}${tracker}`,
     // The guard below sends a plain Retry-After; the throttler's own headers would be named per throttler.
     setHeaders: false,
     errorMessage: (context, detail) =>
