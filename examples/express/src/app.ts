@@ -21,7 +21,7 @@ import express, { type ErrorRequestHandler, type Express, type Request, type Req
 import { rateLimit, type AugmentedRequest } from 'express-rate-limit';
 import session from 'express-session';
 import type { Redis } from 'ioredis';
-import { RedisStore as RedisRateLimitStore, type RedisReply } from 'rate-limit-redis';
+import { createRedisRateLimitStore } from './redis-rate-limit-store.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -39,7 +39,7 @@ export interface ExpressExampleOptions {
   logger?: Logger | false;
   /**
    * A connected client (`connectRedis(config.redisUrl)` from the shared kit): sessions
-   * (connect-redis) and rate-limit counters (rate-limit-redis) then live in Redis, shared by every
+   * (connect-redis) and rate-limit counters (rate-limit-redis, `createRedisRateLimitStore`) then live in Redis, shared by every
    * instance. Without it they are kept in this process's memory.
    */
   redis?: Redis;
@@ -94,10 +94,7 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
   );
 
   // Limits are per client IP (req.ip; see 'trust proxy' above), counted in Redis across instances when it is given.
-  const counters = (prefix: string) =>
-    redis
-      ? { store: new RedisRateLimitStore({ prefix, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply> }) }
-      : {};
+  const counters = (prefix: string) => (redis ? { store: createRedisRateLimitStore(redis, prefix) } : {});
   const loginLimit = rateLimit({
     ...counters(REDIS_KEYS.loginLimit),
     windowMs: 60_000,
