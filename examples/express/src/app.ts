@@ -7,16 +7,21 @@ import {
   chatPageAssets,
   crossSiteRefusal,
   demoClientId,
+  demoRedisKeys,
   demoPolicy,
   demoUserClaims,
   renderChatPage,
+  storeUnavailableResponse,
   validateUsername,
   type DemoConfig,
   type DemoUser,
 } from '@ably-chat-auth-examples/shared';
+import { RedisStore as RedisSessionStore } from 'connect-redis';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import { rateLimit, type AugmentedRequest } from 'express-rate-limit';
 import session from 'express-session';
+import type { Redis } from 'ioredis';
+import { createRedisRateLimitStore } from './redis-rate-limit-store.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -32,7 +37,16 @@ export const SESSION_COOKIE = 'chat.sid';
 export interface ExpressExampleOptions {
   /** Where the token route logs faults; default `console`. */
   logger?: Logger | false;
+  /**
+   * A connected client (`connectRedis(config.redisUrl)` from the shared kit): sessions
+   * (connect-redis) and rate-limit counters (rate-limit-redis, `createRedisRateLimitStore`) then live in Redis, shared by every
+   * instance. Without it they are kept in this process's memory.
+   */
+  redis?: Redis;
 }
+
+/** Key prefixes of this app in Redis. */
+const REDIS_KEYS = demoRedisKeys('express');
 
 /**
  * The Express example: the chat page, `POST /login`, `POST /logout` and the ably-chat-auth token
@@ -65,9 +79,12 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
   // Before the session middleware, so a refused request never gets a session cookie.
   app.post([DEMO_ROUTES.login, DEMO_ROUTES.logout], refuseCrossSite);
 
-  // Sessions in memory: fine for a demo. In production use a shared store and `cookie.secure`.
+  // Sessions in Redis when it is given, so every instance sees every login; else in memory (one
+  // instance). In production also set `cookie.secure`.
+  const { redis } = options;
   app.use(
     session({
+      ...(redis ? { store: new RedisSessionStore({ client: redis, prefix: REDIS_KEYS.sessions }) } : {}),
       name: SESSION_COOKIE,
       secret: config.sessionSecret,
       resave: false,
@@ -76,8 +93,10 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
     }),
   );
 
-  // Limits are per client IP (req.ip; see 'trust proxy' above).
+  // Limits are per client IP (req.ip; see 'trust proxy' above), counted in Redis across instances when it is given.
+  const counters = (prefix: string) => (redis ? { store: createRedisRateLimitStore(redis, prefix) } : {});
   const loginLimit = rateLimit({
+    ...counters(REDIS_KEYS.loginLimit),
     windowMs: 60_000,
     limit: config.loginRateLimitPerMinute,
     standardHeaders: 'draft-8',
@@ -89,6 +108,7 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
 
   // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
   const tokenLimit = rateLimit({
+    ...counters(REDIS_KEYS.tokenLimit),
     windowMs: 60_000,
     limit: config.tokenRateLimitPerMinute,
     standardHeaders: 'draft-8',
@@ -156,9 +176,15 @@ function retryAfterSeconds(req: Request): number {
   return resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 60;
 }
 
-/** The app's own failures as JSON (malformed or oversized login bodies), never a stack trace. */
-const jsonErrors: ErrorRequestHandler = (error: { status?: unknown; type?: unknown }, _req, res, next) => {
+/**
+ * The app's own failures as JSON (malformed or oversized login bodies), never a stack trace. While
+ * Redis is down the session and rate-limit stores fail: 503 with Retry-After, in Ably's shape on
+ * the token route (the Ably client retries).
+ */
+const jsonErrors: ErrorRequestHandler = (error: { status?: unknown; type?: unknown }, req, res, next) => {
   if (res.headersSent) return next(error);
+  const unavailable = storeUnavailableResponse(error, req.path);
+  if (unavailable) return writeTokenRouteResponse(res, unavailable);
   const status = typeof error.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
   const message =
     error.type === 'entity.parse.failed'

@@ -11,17 +11,21 @@ import {
   chatPageAssets,
   crossSiteRefusal,
   demoClientId,
+  demoRedisKeys,
   demoPolicy,
   demoUserClaims,
   renderChatPage,
+  storeUnavailableResponse,
   validateUsername,
   type DemoConfig,
   type DemoUser,
 } from '@ably-chat-auth-examples/shared';
+import type { Redis } from 'ioredis';
 import Koa, { type DefaultState, type Middleware, type ParameterizedContext } from 'koa';
 import ratelimit from 'koa-ratelimit';
 import session from 'koa-session';
 import { createMemorySessionStore } from './memory-session-store.js';
+import { createRedisSessionStore } from './redis-session-store.js';
 
 /** Name of the session cookie (koa-session also sets `chat.sid.sig`, its signature). */
 export const SESSION_COOKIE = 'chat.sid';
@@ -46,7 +50,16 @@ type AppMiddleware = Middleware<DefaultState, DemoContext>;
 export interface KoaExampleOptions {
   /** Where the token route logs faults; default `console`. */
   logger?: Logger | false;
+  /**
+   * A connected client (`connectRedis(config.redisUrl)` from the shared kit): sessions
+   * (`createRedisSessionStore`) and rate-limit counters (koa-ratelimit's Redis driver) then live
+   * in Redis, shared by every instance. Without it they are kept in this process's memory.
+   */
+  redis?: Redis;
 }
+
+/** Key prefixes of this app in Redis. */
+const REDIS_KEYS = demoRedisKeys('koa');
 
 /**
  * The Koa example: the chat page, `POST /login`, `POST /logout` and the ably-chat-auth token route
@@ -70,9 +83,12 @@ export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): 
   const sameSiteOnly = new Router<DefaultState, DemoContext>();
   sameSiteOnly.post([DEMO_ROUTES.login, DEMO_ROUTES.logout], refuseCrossSite);
   app.use(sameSiteOnly.routes());
-  // Session data stays on the server (the cookie holds a random id), so logout really ends it.
-  // In production use a shared store and `secure: true`.
-  app.use(session({ key: SESSION_COOKIE, store: createMemorySessionStore(), maxAge: 8 * 60 * 60 * 1000, httpOnly: true, sameSite: 'lax', signed: true }, app));
+  // Session data stays on the server (the cookie holds a random id), so logout really ends it: in
+  // Redis when it is given, so every instance sees every login; else in memory (one instance).
+  // In production also set `secure: true`.
+  const { redis } = options;
+  const store = redis ? createRedisSessionStore(redis, REDIS_KEYS.sessions) : createMemorySessionStore();
+  app.use(session({ key: SESSION_COOKIE, store, maxAge: 8 * 60 * 60 * 1000, httpOnly: true, sameSite: 'lax', signed: true }, app));
 
   const router = new Router<DefaultState, DemoContext>();
 
@@ -92,13 +108,13 @@ export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): 
     });
   }
 
-  const loginLimit = limitPerIp(config.loginRateLimitPerMinute, 'login', (ctx, seconds) => {
+  const loginLimit = limitPerIp(redis, config.loginRateLimitPerMinute, REDIS_KEYS.loginLimit.replace(/:$/, ''), (ctx, seconds) => {
     ctx.set('Retry-After', String(seconds));
     ctx.body = { error: `Too many login attempts from your address; try again in ${seconds} s.` };
   });
 
   // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
-  const tokenLimit = limitPerIp(config.tokenRateLimitPerMinute, 'token', (ctx, seconds) => {
+  const tokenLimit = limitPerIp(redis, config.tokenRateLimitPerMinute, REDIS_KEYS.tokenLimit.replace(/:$/, ''), (ctx, seconds) => {
     respondWithKoa(
       ctx,
       ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }),
@@ -158,11 +174,17 @@ function requireSession(ctx: AppContext): DemoSession {
 }
 
 /**
- * koa-ratelimit in memory (per `ctx.ip`, one-minute window); `onLimited` writes the 429 answer,
- * given the seconds until the window resets.
+ * koa-ratelimit per `ctx.ip` (keys `<namespace>:<ip>`), one-minute window, with its Redis driver when a client is given (one
+ * count across instances), else in memory; `onLimited` writes the 429 answer, given the seconds
+ * until the window resets.
  */
-function limitPerIp(max: number, namespace: string, onLimited: (ctx: AppContext, retryAfterSeconds: number) => void): AppMiddleware {
-  const limiter = ratelimit({ driver: 'memory', db: new Map(), duration: 60_000, max, namespace });
+function limitPerIp(redis: Redis | undefined, max: number, namespace: string, onLimited: (ctx: AppContext, retryAfterSeconds: number) => void): AppMiddleware {
+  const limiter = ratelimit(
+    redis
+      ? // @types/koa-ratelimit names the ioredis 4 types; the driver only calls defineCommand and the command it defines, which ioredis 6 has.
+        { driver: 'redis', db: redis as unknown as ratelimit.MiddlewareOptions['db'], duration: 60_000, max, namespace }
+      : { driver: 'memory', db: new Map(), duration: 60_000, max, namespace },
+  );
   return async (ctx, next) => {
     let allowed = false;
     await limiter(ctx, async () => {
@@ -178,11 +200,20 @@ function limitPerIp(max: number, namespace: string, onLimited: (ctx: AppContext,
   };
 }
 
-/** The app's own failures as JSON (malformed or oversized login bodies), never a stack trace. */
+/**
+ * The app's own failures as JSON (malformed or oversized login bodies), never a stack trace. While
+ * Redis is down the session and rate-limit stores fail: 503 with Retry-After, in Ably's shape on
+ * the token route (the Ably client retries).
+ */
 const jsonErrors: AppMiddleware = async (ctx, next) => {
   try {
     await next();
   } catch (caught) {
+    const unavailable = storeUnavailableResponse(caught, ctx.path);
+    if (unavailable) {
+      respondWithKoa(ctx, unavailable);
+      return;
+    }
     const error = caught as { status?: unknown; type?: unknown } | null;
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
     const message =

@@ -4,8 +4,9 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { Logger } from '@ably-chat-auth/core';
 import { AblyChatAuthModule, type AblyChatAuthModuleOptions } from '@ably-chat-auth/nestjs';
-import { demoClientId, demoPolicy, demoUserClaims, type DemoConfig, type DemoUser } from '@ably-chat-auth-examples/shared';
+import { demoClientId, demoPolicy, demoRedisKeys, demoUserClaims, type DemoConfig, type DemoUser } from '@ably-chat-auth-examples/shared';
 import type { Request } from 'express';
+import type { Redis } from 'ioredis';
 import { sessionUser } from './demo-session.js';
 import { JsonErrorFilter } from './json-error.filter.js';
 import { PageController } from './page.controller.js';
@@ -16,7 +17,16 @@ import { SessionController } from './session.controller.js';
 export interface NestExampleOptions {
   /** Where the token route logs faults; default `console`. `false` also quiets Nest's own logger. */
   logger?: Logger | false;
+  /**
+   * A connected client (`connectRedis(config.redisUrl)` from the shared kit): sessions
+   * (connect-redis) and the throttlers' counters (`@nest-lab/throttler-storage-redis`) then live
+   * in Redis, shared by every instance. Without it they are kept in this process's memory.
+   */
+  redis?: Redis;
 }
+
+/** Key prefixes of this app in Redis. */
+export const REDIS_KEYS = demoRedisKeys('nestjs');
 
 /** The config key under which ConfigService holds the demo's settings (read from the environment by the shared kit). */
 export const DEMO_CONFIG = 'demo';
@@ -34,7 +44,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [registerAs(DEMO_CONFIG, () => config)] }),
         ThrottlerModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (configService: ConfigService) => demoThrottlerOptions(configService.getOrThrow<DemoConfig>(DEMO_CONFIG)),
+          useFactory: (configService: ConfigService) => demoThrottlerOptions(configService.getOrThrow<DemoConfig>(DEMO_CONFIG), options.redis),
         }),
         // GET and POST /api/ably-token: the `api` global prefix + `ably-token`.
         AblyChatAuthModule.forRootAsync({

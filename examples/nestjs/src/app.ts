@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DemoConfig } from '@ably-chat-auth-examples/shared';
+import { RedisStore } from 'connect-redis';
 import session from 'express-session';
-import { AppModule, type NestExampleOptions } from './app.module.js';
+import { AppModule, REDIS_KEYS, type NestExampleOptions } from './app.module.js';
 import { SESSION_COOKIE, SESSION_MAX_AGE_MS } from './demo-session.js';
-import { bodyParserErrors } from './json-error.filter.js';
+import { bodyParserErrors, sessionStoreErrors } from './json-error.filter.js';
 import { UNPREFIXED_PATHS } from './page.controller.js';
 
 /**
@@ -31,11 +32,12 @@ export async function createApp(config: DemoConfig, options: NestExampleOptions 
   app.useBodyParser('json', { limit: '16kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '16kb' });
   app.use(bodyParserErrors);
-  // Sessions in memory: fine for a demo. In production use a shared store and `cookie.secure`.
-  // saveUninitialized: false (and no `rolling`) is what keeps a login refused by SameSiteGuard,
+  // Sessions in Redis when it is given (connect-redis), so every instance sees every login; else in
+  // memory (one instance). In production also set `cookie.secure`. saveUninitialized: false (and no `rolling`) is what keeps a login refused by SameSiteGuard,
   // which runs after this middleware, from getting a session cookie.
   app.use(
     session({
+      ...(options.redis ? { store: new RedisStore({ client: options.redis, prefix: REDIS_KEYS.sessions }) } : {}),
       name: SESSION_COOKIE,
       secret: config.sessionSecret,
       resave: false,
@@ -43,6 +45,7 @@ export async function createApp(config: DemoConfig, options: NestExampleOptions 
       cookie: { httpOnly: true, sameSite: 'lax', maxAge: SESSION_MAX_AGE_MS },
     }),
   );
+  app.use(sessionStoreErrors);
   // The token route lives under /api; the page, its files, login and logout at the root, where the shared page expects them.
   app.setGlobalPrefix('api', { exclude: [...UNPREFIXED_PATHS] });
   return app;

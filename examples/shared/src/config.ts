@@ -33,6 +33,14 @@ export interface DemoConfig {
    * Koa `proxy` without `maxIpsCount`) lets anyone dodge the limits.
    */
   readonly trustProxyHops: number;
+  /**
+   * `REDIS_URL` (`redis://` or `rediss://`), or undefined: sessions and rate-limit counters then
+   * live in Redis, shared by every instance, instead of in this process's memory. Not enumerable
+   * (it may hold a password); print {@link DemoConfig.redisDisplayUrl} instead.
+   */
+  readonly redisUrl: string | undefined;
+  /** `REDIS_URL` with any password replaced by `***`, safe to print; undefined when unset. */
+  readonly redisDisplayUrl: string | undefined;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable. */
@@ -47,7 +55,9 @@ export class DemoConfigError extends Error {
 }
 
 /** Settings given in code (tests); anything left out comes from defaults. */
-export type DemoConfigInput = Partial<Pick<DemoConfig, 'port' | 'loginRateLimitPerMinute' | 'tokenRateLimitPerMinute' | 'sessionSecret' | 'trustProxyHops'>> & {
+export type DemoConfigInput = Partial<
+  Pick<DemoConfig, 'port' | 'loginRateLimitPerMinute' | 'tokenRateLimitPerMinute' | 'sessionSecret' | 'trustProxyHops' | 'redisUrl'>
+> & {
   apiKey?: string;
 };
 
@@ -55,8 +65,8 @@ export type DemoConfigInput = Partial<Pick<DemoConfig, 'port' | 'loginRateLimitP
 export const MAX_TRUST_PROXY_HOPS = 10;
 
 /**
- * Reads PORT, ABLY_API_KEY, RATE_LIMIT_LOGIN_PER_MIN, RATE_LIMIT_TOKEN_PER_MIN, SESSION_SECRET and
- * TRUST_PROXY_HOPS.
+ * Reads PORT, ABLY_API_KEY, RATE_LIMIT_LOGIN_PER_MIN, RATE_LIMIT_TOKEN_PER_MIN, SESSION_SECRET,
+ * TRUST_PROXY_HOPS and REDIS_URL. With REDIS_URL set, SESSION_SECRET is required.
  * @throws DemoConfigError naming the variable and the expected format; the API key's value is
  * never part of the message.
  * @example const config = loadDemoConfig(process.env);
@@ -69,6 +79,7 @@ export function loadDemoConfig(env: Readonly<Record<string, string | undefined>>
     tokenRateLimitPerMinute: integer(env, 'RATE_LIMIT_TOKEN_PER_MIN', 300, 1, 1_000_000),
     sessionSecret: blankToUndefined(env.SESSION_SECRET),
     trustProxyHops: trustProxyHops(blankToUndefined(env.TRUST_PROXY_HOPS)),
+    redisUrl: blankToUndefined(env.REDIS_URL),
   });
 }
 
@@ -86,7 +97,16 @@ export function createDemoConfig(input: DemoConfigInput = {}): DemoConfig {
     if (isAblyChatAuthError(error, 'ERR_INVALID_API_KEY')) throw new DemoConfigError('ABLY_API_KEY', error.message);
     throw error;
   }
+  const redisUrl = input.redisUrl === undefined ? undefined : checkedRedisUrl(input.redisUrl);
   const sessionSecretIsRandom = input.sessionSecret === undefined;
+  if (redisUrl !== undefined && sessionSecretIsRandom) {
+    throw new DemoConfigError(
+      'SESSION_SECRET',
+      'REDIS_URL is set, so SESSION_SECRET is required: every instance that shares this Redis must sign session cookies with the same secret ' +
+        "(a random secret per process would make each instance refuse the others' cookies). Set SESSION_SECRET to the same long random value " +
+        'on every instance (for example the output of `openssl rand -base64 32`), or unset REDIS_URL to keep sessions in memory.',
+    );
+  }
   const sessionSecret = input.sessionSecret ?? randomBytes(32).toString('base64url');
   const config = {
     port: input.port ?? 3000,
@@ -96,10 +116,12 @@ export function createDemoConfig(input: DemoConfigInput = {}): DemoConfig {
     tokenRateLimitPerMinute: input.tokenRateLimitPerMinute ?? 300,
     sessionSecretIsRandom,
     trustProxyHops: trustProxyHops(input.trustProxyHops),
+    redisDisplayUrl: redisUrl === undefined ? undefined : redactedRedisUrl(redisUrl),
   } as DemoConfig;
   // Secrets are not enumerable: console.log(config) and JSON.stringify(config) leave them out.
   Object.defineProperty(config, 'apiKey', { value: apiKey, enumerable: false });
   Object.defineProperty(config, 'sessionSecret', { value: sessionSecret, enumerable: false });
+  Object.defineProperty(config, 'redisUrl', { value: redisUrl, enumerable: false });
   return Object.freeze(config);
 }
 
@@ -122,6 +144,11 @@ export function startupNotices(config: DemoConfig): string[] {
   if (config.usingDevKey) notices.push(devKeyBanner());
   else notices.push(`Signing Ably tokens with key ${config.keyName}.`);
   if (config.sessionSecretIsRandom) notices.push('SESSION_SECRET is not set: using a random secret, so sessions end when the server restarts.');
+  if (config.redisDisplayUrl !== undefined) {
+    notices.push(`REDIS_URL=${config.redisDisplayUrl}: sessions and rate-limit counters are kept in Redis, shared by every instance.`);
+  } else {
+    notices.push('REDIS_URL is not set: sessions and rate-limit counters are kept in memory, so run a single instance.');
+  }
   if (config.trustProxyHops > 0) {
     const hops = config.trustProxyHops === 1 ? '1 reverse proxy' : `${config.trustProxyHops} reverse proxies`;
     notices.push(`TRUST_PROXY_HOPS=${config.trustProxyHops}: behind ${hops}, the client address is read from X-Forwarded-For.`);
@@ -145,6 +172,38 @@ export function loadDemoConfigOrExit(
       return io.exit(1);
     }
     throw error;
+  }
+}
+
+const REDIS_URL_FORMAT = 'a Redis URL such as redis://127.0.0.1:6379, redis://:password@host:6379/0 or rediss://user:password@host:6380';
+
+/**
+ * Checks REDIS_URL's form (the connection itself is tried at startup). The value is never echoed:
+ * it may hold a password.
+ */
+function checkedRedisUrl(raw: string): string {
+  const text = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new DemoConfigError('REDIS_URL', `REDIS_URL must be ${REDIS_URL_FORMAT}; got a value that is not a URL (not shown, as it may hold a password).`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new DemoConfigError('REDIS_URL', `REDIS_URL must be ${REDIS_URL_FORMAT}; got a URL of protocol ${JSON.stringify(url.protocol.slice(0, 20))}.`);
+  }
+  if (url.hostname === '') throw new DemoConfigError('REDIS_URL', `REDIS_URL must be ${REDIS_URL_FORMAT}; got a URL without a host.`);
+  return text;
+}
+
+/** A Redis URL with its password replaced by `***`, fit for logs (a value that is not a URL is not shown at all). */
+export function redactedRedisUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return '(a value that is not a URL)';
   }
 }
 

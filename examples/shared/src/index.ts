@@ -9,8 +9,20 @@ export {
   devKeyBanner,
   loadDemoConfig,
   loadDemoConfigOrExit,
+  redactedRedisUrl,
   startupNotices,
   type DemoConfig,
   type DemoConfigInput,
 } from './config.js';
 export { CHAT_PAGE_HEADERS, DEMO_ROUTES, chatPageAssets, renderChatPage, type ChatPageOptions, type StaticAsset } from './page.js';
+export {
+  STORE_RETRY_AFTER_SECONDS,
+  RedisUnavailableError,
+  connectRedis,
+  connectRedisOrExit,
+  demoRedisKeys,
+  isStoreUnavailableError,
+  storeUnavailableResponse,
+  type RedisConnectOptions,
+  type RedisLog,
+} from './redis.js';

@@ -61,10 +61,57 @@ describe('loadDemoConfig', () => {
     });
     expect(config.apiKey).toBe(REAL_LOOKING_KEY);
     expect(config.sessionSecret).toBe('a-session-secret');
+    expect(config.redisUrl).toBeUndefined();
     expect(startupNotices(config)).toEqual([
       'Signing Ably tokens with key appAbc.keyXyz.',
+      'REDIS_URL is not set: sessions and rate-limit counters are kept in memory, so run a single instance.',
       'TRUST_PROXY_HOPS=2: behind 2 reverse proxies, the client address is read from X-Forwarded-For.',
     ]);
+  });
+
+  test('REDIS_URL: read and announced with its password hidden; the password never shows in logs or JSON', () => {
+    const config = loadDemoConfig({ REDIS_URL: ' redis://:RedisPassw0rd@redis.internal:6380/2 ', SESSION_SECRET: 'shared-secret' });
+    expect(config.redisUrl).toBe('redis://:RedisPassw0rd@redis.internal:6380/2');
+    expect(config.redisDisplayUrl).toBe('redis://:***@redis.internal:6380/2');
+    expect(startupNotices(config)).toContain(
+      'REDIS_URL=redis://:***@redis.internal:6380/2: sessions and rate-limit counters are kept in Redis, shared by every instance.',
+    );
+    for (const shown of [JSON.stringify(config), inspect(config, { depth: 5 }), startupNotices(config).join('\n')])
+      expect(shown).not.toContain('RedisPassw0rd');
+    expect(loadDemoConfig({ REDIS_URL: 'rediss://127.0.0.1', SESSION_SECRET: 's' }).redisUrl).toBe('rediss://127.0.0.1');
+    expect(loadDemoConfig({ REDIS_URL: '  ' }).redisUrl).toBeUndefined();
+  });
+
+  test('REDIS_URL without SESSION_SECRET stops the server with a message naming both', () => {
+    for (const load of [() => loadDemoConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }), () => createDemoConfig({ redisUrl: 'redis://127.0.0.1:6379' })]) {
+      let error: unknown;
+      try {
+        load();
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(DemoConfigError);
+      expect((error as DemoConfigError).variable).toBe('SESSION_SECRET');
+      expect((error as DemoConfigError).message).toMatch(/^REDIS_URL is set, so SESSION_SECRET is required: every instance .* the same secret/);
+    }
+  });
+
+  test.each([
+    ['not a URL', '127.0.0.1 6379', /got a value that is not a URL/],
+    ['a host and port without redis://', 'localhost:6379', /got a URL of protocol "localhost:"/],
+    ['another protocol', 'http://localhost:6379', /got a URL of protocol "http:"/],
+    ['no host', 'redis://', /got a URL without a host/],
+  ])('a REDIS_URL that is %s fails naming the variable and the form, never the value', (_, value, detail) => {
+    let error: unknown;
+    try {
+      loadDemoConfig({ REDIS_URL: value, SESSION_SECRET: 's' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DemoConfigError);
+    expect((error as DemoConfigError).variable).toBe('REDIS_URL');
+    expect((error as DemoConfigError).message).toMatch(/^REDIS_URL must be a Redis URL such as redis:\/\/127\.0\.0\.1:6379/);
+    expect((error as DemoConfigError).message).toMatch(detail);
   });
 
   test('the key and the session secret never show in logs or JSON', () => {

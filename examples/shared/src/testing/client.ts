@@ -11,10 +11,14 @@ import { DEMO_ROUTES } from '../page.js';
  * const response = await alice.token();
  */
 export class DemoClient {
-  /** Cookie name to value, as a browser would hold them. */
-  readonly jar = new Map<string, string>();
-
-  constructor(readonly baseUrl: string) {}
+  /**
+   * @param jar Cookie name to value, as a browser would hold them; pass another client's jar to
+   * send the same browser's requests to another server (instances behind a load balancer).
+   */
+  constructor(
+    readonly baseUrl: string,
+    readonly jar = new Map<string, string>(),
+  ) {}
 
   /** The `Cookie` header this client sends, or undefined when it holds no cookie. */
   get cookie(): string | undefined {

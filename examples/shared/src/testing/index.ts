@@ -8,3 +8,5 @@ export { DemoClient } from './client.js';
 export { ServerProcess } from './server-process.js';
 // Serves an http.Server on 127.0.0.1:<random port> and returns `{ baseUrl, close }`, a RunningDemoApp.
 export { listenOnLoopback } from '@ably-chat-auth/adapter-contract';
+export { RedisServer, freePort } from './redis-server.js';
+export { describeRedisExample, type RedisExampleOptions } from './redis-contract.js';
