@@ -16,10 +16,15 @@ const CONFIG_KEY = Symbol.for('ably-chat-auth-examples.nextjs.config');
  */
 export function demoConfig(): DemoConfig {
   const store = globalThis as typeof globalThis & { [CONFIG_KEY]?: DemoConfig };
-  return (store[CONFIG_KEY] ??= checkedConfig(loadDemoConfig(process.env)));
+  return (store[CONFIG_KEY] ??= checkSessionSecret(loadDemoConfig(process.env)));
 }
 
-function checkedConfig(config: DemoConfig): DemoConfig {
+/**
+ * The config, if its session secret is long enough for iron-session.
+ * @throws DemoConfigError for `SESSION_SECRET`, giving its length, never its value.
+ * @example checkSessionSecret(createDemoConfig({ sessionSecret: process.env.SESSION_SECRET }))
+ */
+export function checkSessionSecret(config: DemoConfig): DemoConfig {
   if (config.sessionSecret.length < MIN_SESSION_SECRET_LENGTH) {
     throw new DemoConfigError(
       'SESSION_SECRET',
