@@ -39,7 +39,7 @@ async function waitForServer(url: string, ms: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  // Builds unless .next is newer than every source (the script checks); the packages' dist must exist.
+  // Builds unless nothing the build reads changed since the last one (the script checks); needs the packages' dist.
   const build = spawnSync(process.execPath, [join(APP_DIR, 'scripts', 'build.mjs')], { cwd: APP_DIR, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
 
