@@ -157,13 +157,14 @@ export function ChatPage({ features, devKeyName }: ChatPageProps) {
     setClientRun(null);
     setToken(null);
     setUsername(null);
-    setView('login');
     try {
       const { response, data } = await post('/logout');
       if (!response.ok) setPageError(`Logout failed: ${data?.error ?? response.status}`);
     } catch (error) {
       setPageError(`Could not reach the server: ${(error as Error).message}`);
     }
+    // Only now: a login form shown before the answer would sit beside a session that still works.
+    setView('login');
   }
 
   function onSend(event: FormEvent<HTMLFormElement>) {
