@@ -8,11 +8,11 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     // test-consumer/fixtures are compiled inside a fresh project against the packed packages.
-    ignores: ['**/node_modules/**', '**/dist/**', 'test-output/**', 'bench/results/**', 'test-consumer/fixtures/**', '**/*.d.ts'],
+    ignores: ['**/node_modules/**', '**/dist/**', 'examples/nextjs/.next/**', 'test-output/**', 'bench/results/**', 'test-consumer/fixtures/**', '**/*.d.ts'],
   },
   js.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

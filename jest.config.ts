@@ -31,6 +31,19 @@ function project(dir: string, displayName: string): Config {
   };
 }
 
+/**
+ * The Next.js example's route handlers, called directly with Fetch `Request`s. iron-session and
+ * its dependencies ship only ES modules, so ts-jest compiles them to CommonJS like the sources.
+ */
+function nextjsProject(): Config {
+  const esmOnly = ['iron-session', 'iron-webcrypto', 'uint8array-extras', 'cookie'].join('|');
+  return {
+    ...project('examples/nextjs', 'example-nextjs'),
+    transform: { ...transform, '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' } }] },
+    transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/)?(${esmOnly})[@/])`],
+  };
+}
+
 const config: Config = {
   // The demo page serves @ably-chat-auth/client's <script> build; build it if it is missing or stale.
   globalSetup: '<rootDir>/packages/client/scripts/ensure-iife.cjs',
@@ -49,6 +62,7 @@ const config: Config = {
     project('examples/nestjs', 'example-nestjs'),
     project('examples/hono', 'example-hono'),
     project('examples/fastify', 'example-fastify'),
+    nextjsProject(),
     // Every ```ts block of every Markdown file, type-checked as its own strict module.
     {
       displayName: 'docs',

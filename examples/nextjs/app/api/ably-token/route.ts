@@ -1,0 +1,21 @@
+import { createFetchTokenRoute } from '@ably-chat-auth/core/fetch';
+import { demoConfig } from '../../../lib/config';
+import { demoClientId, demoPolicy, demoUserClaims, type DemoUser } from '../../../lib/demo';
+import { getDemoSession } from '../../../lib/session';
+
+// Every answer depends on the session cookie: never prerendered or cached.
+export const dynamic = 'force-dynamic';
+
+const handler = createFetchTokenRoute<DemoUser>({
+  apiKey: demoConfig().apiKey,
+  // The sealed iron-session cookie; no session (or one that does not unseal) is a 401.
+  resolveUser: async (request) => (await getDemoSession(request)).user,
+  policy: demoPolicy,
+  userClaims: demoUserClaims,
+  clientId: demoClientId,
+});
+
+/** `GET /api/ably-token`: the ably-chat-auth token route (the SDK's authCallback, or `authUrl`). */
+export const GET = handler;
+/** `POST /api/ably-token`: the same route; the body is never read. */
+export const POST = handler;

@@ -1,0 +1,45 @@
+import { crossSiteRefusal, validateUsername } from '../../lib/demo';
+import { getDemoSession } from '../../lib/session';
+
+export const dynamic = 'force-dynamic';
+
+const MAX_BODY_BYTES = 1024;
+
+/**
+ * `POST /login`, JSON or form `{ username }`: 200 `{ username }` and a sealed session cookie;
+ * 400 `{ error }` with the username rule; 403 for a post another site made the browser send
+ * (login CSRF), answered before any session is touched, so it never sets a cookie.
+ */
+export async function POST(request: Request): Promise<Response> {
+  const refusal = crossSiteRefusal(request.headers);
+  if (refusal) return Response.json(refusal.body, { status: refusal.status });
+
+  const body = await readLoginBody(request);
+  if ('error' in body) return Response.json({ error: body.error }, { status: body.status });
+  const check = validateUsername(body.username);
+  if (!check.ok) return Response.json({ error: check.error }, { status: 400 });
+
+  const headers = new Headers({ 'Cache-Control': 'no-store' });
+  const session = await getDemoSession(request, headers);
+  // A fresh seal at every login: whatever cookie came with the request is replaced.
+  session.user = { username: check.username };
+  await session.save();
+  return Response.json({ username: check.username }, { headers });
+}
+
+type LoginBody = { username: unknown } | { error: string; status: number };
+
+/** The `username` field of a JSON or urlencoded body of at most 1 kB. */
+async function readLoginBody(request: Request): Promise<LoginBody> {
+  const text = await request.text();
+  if (new TextEncoder().encode(text).byteLength > MAX_BODY_BYTES) return { error: 'The request body is too large.', status: 413 };
+  const type = request.headers.get('content-type') ?? '';
+  if (type.includes('application/x-www-form-urlencoded')) return { username: new URLSearchParams(text).get('username') ?? undefined };
+  if (text.trim() === '') return { username: undefined };
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return { username: parsed !== null && typeof parsed === 'object' ? (parsed as { username?: unknown }).username : undefined };
+  } catch {
+    return { error: 'The request body is not valid JSON.', status: 400 };
+  }
+}
