@@ -1,10 +1,11 @@
 /* Runs the Express example: `pnpm start` (from the repository root) or `pnpm --filter @ably-chat-auth-examples/express start`. */
 import type { AddressInfo } from 'node:net';
-import { loadDemoConfigOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
+import { loadDemoConfigOrExit, serveMetricsOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
 import { createApp } from './app.js';
 
 const config = loadDemoConfigOrExit(process.env);
 for (const notice of startupNotices(config)) console.log(notice);
+serveMetricsOrExit(config);
 
 const server = createApp(config).listen(config.port, (error?: Error) => {
   if (error) {

@@ -14,3 +14,4 @@ export {
   type DemoConfigInput,
 } from './config.js';
 export { CHAT_PAGE_HEADERS, DEMO_ROUTES, chatPageAssets, renderChatPage, type ChatPageOptions, type StaticAsset } from './page.js';
+export { serveMetricsOrExit, startMetricsServer, type MetricsServer } from './metrics.js';
