@@ -49,7 +49,8 @@ try {
   // The same consumer, compiled once as CommonJS (.ts) and once as ESM (.mts).
   cpSync(join(app, 'consumer.ts'), join(app, 'consumer.mts'));
   // @opentelemetry/api is an optional peer of core: npm does not install it, and core must load without it.
-  if (existsSync(join(app, 'node_modules', '@opentelemetry', 'api'))) throw new Error('@opentelemetry/api was installed; the consumers below must run without it');
+  if (existsSync(join(app, 'node_modules', '@opentelemetry', 'api')))
+    throw new Error('@opentelemetry/api was installed; the consumers below must run without it');
   console.log(run('node', ['use.cjs'], app).trim());
   console.log(run('node', ['use.mjs'], app).trim());
   console.log(run('node', ['use-iife.cjs'], app).trim());

@@ -15,7 +15,9 @@ describe('startMetricsServer', () => {
       expect(running?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
       expect((await route.handle({ method: 'GET', native: {} })).status).toBe(200);
       const text = await (await fetch(running!.url)).text();
-      expect(text).toMatch(/^ably_chat_auth_token_answers_total\{http_request_method="GET",http_response_status_code="200",ably_chat_auth_outcome="issued",[^}]*\} 1$/m);
+      expect(text).toMatch(
+        /^ably_chat_auth_token_answers_total\{http_request_method="GET",http_response_status_code="200",ably_chat_auth_outcome="issued",[^}]*\} 1$/m,
+      );
       expect((await fetch(running!.url.replace('/metrics', '/'))).status).toBe(404);
     } finally {
       await running?.close();
@@ -29,7 +31,10 @@ describe('startMetricsServer', () => {
     const errors: string[] = [];
     try {
       const exited = await new Promise<number>((resolve) => {
-        serveMetricsOrExit({ metricsPort: port }, { log: () => undefined, error: (m) => errors.push(m), exit: ((code: number) => resolve(code)) as (code: number) => never });
+        serveMetricsOrExit(
+          { metricsPort: port },
+          { log: () => undefined, error: (m) => errors.push(m), exit: ((code: number) => resolve(code)) as (code: number) => never },
+        );
       });
       expect(exited).toBe(1);
       expect(errors).toEqual([`METRICS_PORT ${port} is in use: set METRICS_PORT to another port.`]);

@@ -1,5 +1,14 @@
 import { expect } from '@jest/globals';
-import { CONTRACT_ALLOWED_ORIGIN, CONTRACT_USERS, createContractFixture, sessionCookie, type ContractFixture, type StartAdapter, type StartedAdapter } from './fixture.js';
+import { SpanStatusCode } from '@opentelemetry/api';
+import {
+  CONTRACT_ALLOWED_ORIGIN,
+  CONTRACT_USERS,
+  createContractFixture,
+  sessionCookie,
+  type ContractFixture,
+  type StartAdapter,
+  type StartedAdapter,
+} from './fixture.js';
 import { countsByOutcome, createTestTelemetry, type TestTelemetry } from './telemetry.js';
 
 const ANSWERS_METRIC = 'ably_chat_auth.token.answers';
@@ -84,7 +93,7 @@ export function describeTelemetryContract(name: string, start: StartAdapter): vo
         outcome: span.attributes['ably_chat_auth.outcome'],
         ...(span.attributes['ably_chat_auth.rooms'] !== undefined ? { rooms: span.attributes['ably_chat_auth.rooms'] } : {}),
         ...(span.attributes['ably_chat_auth.phase'] !== undefined ? { phase: span.attributes['ably_chat_auth.phase'] } : {}),
-        error: span.status.code === 2,
+        error: span.status.code === SpanStatusCode.ERROR,
         exceptions: span.events.filter((event) => event.name === 'exception').length,
       }));
       const ok = { name: 'ably-chat-auth token', error: false, exceptions: 0 };

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type * as OpenTelemetry from '@opentelemetry/api';
 import { version } from '../package.json';
 import { DeadlineError } from './deadline.js';
+import { assertKnownOptions } from './did-you-mean.js';
 import { AblyChatAuthError, describeValue, isAblyChatAuthError } from './errors.js';
 import { ANSWERS, type TokenRouteResponse } from './responses.js';
 import type { TokenRoutePhase } from './token-route-options.js';
@@ -39,15 +40,7 @@ export interface TokenRouteTelemetryOptions {
 
 /** How an answer ended, the `ably_chat_auth.outcome` attribute of the span and the metrics. */
 export type TokenRouteOutcome =
-  | 'issued'
-  | 'preflight'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'cross_site'
-  | 'method_not_allowed'
-  | 'rate_limited'
-  | 'timeout'
-  | 'error';
+  'issued' | 'preflight' | 'unauthenticated' | 'forbidden' | 'cross_site' | 'method_not_allowed' | 'rate_limited' | 'timeout' | 'error';
 
 /** The tracer and meter name (with the package version). */
 const INSTRUMENTATION_NAME = '@ably-chat-auth/core';
@@ -134,7 +127,7 @@ function recordersFor(options: TokenRouteTelemetryOptions, traces = true): () =>
     const loaded = openTelemetryApi();
     if (!loaded) return undefined;
     const { api } = loaded;
-    let tracing = !traces ? loaded.noopTracerProvider : (options.tracerProvider as OpenTelemetry.TracerProvider | undefined) ?? api.trace.getTracerProvider();
+    let tracing = !traces ? loaded.noopTracerProvider : ((options.tracerProvider as OpenTelemetry.TracerProvider | undefined) ?? api.trace.getTracerProvider());
     // The global provider is the API's proxy: its delegate tells whether an SDK is registered. Duck-typed,
     // because a proxy registered by another copy of the API is not an instance of this copy's class.
     const delegating = tracing as Partial<OpenTelemetry.ProxyTracerProvider>;
@@ -183,7 +176,7 @@ const OFF: RouteTelemetry = {
 
 /**
  * Checks the `telemetry` option and builds the route's telemetry (at route creation).
- * @throws AblyChatAuthError `ERR_INVALID_OPTIONS` for anything but false, true or an options object with providers.
+ * @throws AblyChatAuthError `ERR_INVALID_OPTIONS` for anything but false, true or an options object with providers; `ERR_UNKNOWN_OPTION` for a misspelt name.
  */
 export function createRouteTelemetry(option: unknown, where: string): RouteTelemetry {
   if (option === false) return OFF;
@@ -219,7 +212,11 @@ export function createRouteTelemetry(option: unknown, where: string): RouteTelem
     const entry = (response && notes.get(response)) ?? (thrown ? { error: thrown.error } : {});
     const status = response?.status ?? 500;
     const outcome = outcomeOf(response, entry);
-    const attributes: OpenTelemetry.Attributes = { 'http.request.method': requestMethod, 'http.response.status_code': status, 'ably_chat_auth.outcome': outcome };
+    const attributes: OpenTelemetry.Attributes = {
+      'http.request.method': requestMethod,
+      'http.response.status_code': status,
+      'ably_chat_auth.outcome': outcome,
+    };
     if (entry.phase !== undefined) attributes['ably_chat_auth.phase'] = entry.phase;
     if (outcome === 'error' || outcome === 'timeout') attributes['error.type'] = errorType(entry.error);
     if (instruments) {
@@ -260,23 +257,25 @@ function resolveTelemetryOptions(option: unknown, where: string): TokenRouteTele
     throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `${where}: telemetry must be false or an options object (${fix}); got ${describeValue(option)}.`);
   }
   const options = option as Record<string, unknown>;
-  for (const name of Object.keys(options)) {
-    if (name !== 'tracerProvider' && name !== 'meterProvider' && name !== 'recordClientId') {
-      throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `${where}: unknown telemetry option '${name}'; ${fix}.`);
-    }
-  }
+  assertKnownOptions(options, ['tracerProvider', 'meterProvider', 'recordClientId'], `${where} telemetry`);
   const provider = (name: 'tracerProvider' | 'meterProvider', method: 'getTracer' | 'getMeter') => {
     const value = options[name] as Record<string, unknown> | undefined | null;
     if (value !== undefined && (typeof value !== 'object' || value === null || typeof value[method] !== 'function')) {
-      throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `${where}: telemetry.${name} must have a ${method}() method (an OpenTelemetry SDK provider); got ${describeValue(value)}.`);
+      throw new AblyChatAuthError(
+        'ERR_INVALID_OPTIONS',
+        `${where}: telemetry.${name} must have a ${method}() method (an OpenTelemetry SDK provider); got ${describeValue(value)}.`,
+      );
     }
   };
   provider('tracerProvider', 'getTracer');
   provider('meterProvider', 'getMeter');
   if (options.recordClientId !== undefined && typeof options.recordClientId !== 'boolean') {
-    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `${where}: telemetry.recordClientId must be true or false; got ${describeValue(options.recordClientId)}.`);
+    throw new AblyChatAuthError(
+      'ERR_INVALID_OPTIONS',
+      `${where}: telemetry.recordClientId must be true or false; got ${describeValue(options.recordClientId)}.`,
+    );
   }
-  return options as TokenRouteTelemetryOptions;
+  return options;
 }
 
 /** The outcome of an answer: faults from their note, the rest from the status core answered with. */

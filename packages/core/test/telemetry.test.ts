@@ -4,6 +4,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { createTokenRoute, isAblyChatAuthError, recordRateLimited, type TokenRouteOptions } from '../src/index';
 import { countsByOutcome, createTestTelemetry, type TestTelemetry } from '@ably-chat-auth/adapter-contract/telemetry';
 import { TEST_KEY, TEST_SECRET } from './helpers';
+import { version } from '../package.json';
 
 interface User {
   id: string;
@@ -46,7 +47,7 @@ describe('token route telemetry', () => {
   it('names the tracer and meter @ably-chat-auth/core with the package version', async () => {
     await makeRoute(telemetry.options).handle(GET({ user: { id: 'alice' } }));
     const [span] = telemetry.spans();
-    expect(span?.instrumentationScope).toEqual(expect.objectContaining({ name: '@ably-chat-auth/core', version: (require('../package.json') as { version: string }).version }));
+    expect(span?.instrumentationScope).toEqual(expect.objectContaining({ name: '@ably-chat-auth/core', version }));
     expect(span?.kind).toBe(api.SpanKind.INTERNAL);
     const names = (await telemetry.metrics()).map((metric) => [metric.descriptor.name, metric.descriptor.unit]);
     expect(names).toEqual([
@@ -88,9 +89,27 @@ describe('token route telemetry', () => {
     expect(faults).toHaveLength(3);
     expect(faults.map((point) => point.attributes)).toEqual(
       expect.arrayContaining([
-        { 'http.request.method': 'GET', 'ably_chat_auth.outcome': 'error', 'ably_chat_auth.phase': 'apiKey', 'error.type': 'ERR_API_KEY_PROVIDER', 'http.response.status_code': 503 },
-        { 'http.request.method': 'GET', 'ably_chat_auth.outcome': 'error', 'ably_chat_auth.phase': 'policy', 'error.type': 'Error', 'http.response.status_code': 500 },
-        { 'http.request.method': 'GET', 'ably_chat_auth.outcome': 'timeout', 'ably_chat_auth.phase': 'policy', 'error.type': 'ERR_TIMEOUT', 'http.response.status_code': 503 },
+        {
+          'http.request.method': 'GET',
+          'ably_chat_auth.outcome': 'error',
+          'ably_chat_auth.phase': 'apiKey',
+          'error.type': 'ERR_API_KEY_PROVIDER',
+          'http.response.status_code': 503,
+        },
+        {
+          'http.request.method': 'GET',
+          'ably_chat_auth.outcome': 'error',
+          'ably_chat_auth.phase': 'policy',
+          'error.type': 'Error',
+          'http.response.status_code': 500,
+        },
+        {
+          'http.request.method': 'GET',
+          'ably_chat_auth.outcome': 'timeout',
+          'ably_chat_auth.phase': 'policy',
+          'error.type': 'ERR_TIMEOUT',
+          'http.response.status_code': 503,
+        },
       ]),
     );
     const durations = await telemetry.histogram(DURATION);
@@ -101,7 +120,9 @@ describe('token route telemetry', () => {
     expect(timeoutPoint?.sum).toBeLessThan(5);
 
     const spans = telemetry.spans();
-    expect(spans.map((span) => [span.attributes['http.request.method'], span.attributes['ably_chat_auth.outcome'], span.attributes['ably_chat_auth.rooms']])).toEqual([
+    expect(
+      spans.map((span) => [span.attributes['http.request.method'], span.attributes['ably_chat_auth.outcome'], span.attributes['ably_chat_auth.rooms']]),
+    ).toEqual([
       ['GET', 'issued', 3],
       ['POST', 'issued', 3],
       ['GET', 'unauthenticated', undefined],
@@ -116,7 +137,9 @@ describe('token route telemetry', () => {
       ['GET', 'unauthenticated', undefined],
     ]);
     const failed = spans.filter((span) => span.status.code === api.SpanStatusCode.ERROR);
-    expect(failed.map((span) => [span.attributes['ably_chat_auth.phase'], span.status.message, span.events.map((event) => event.attributes?.['exception.type'])])).toEqual([
+    expect(
+      failed.map((span) => [span.attributes['ably_chat_auth.phase'], span.status.message, span.events.map((event) => event.attributes?.['exception.type'])]),
+    ).toEqual([
       ['policy', 'The token route failed in policy.', ['Error']],
       ['policy', 'The token route failed in policy.', ['ERR_TIMEOUT']],
       ['apiKey', 'The token route failed in apiKey.', ['ERR_API_KEY_PROVIDER']],
