@@ -4,7 +4,7 @@
 // ESM from JavaScript and type-checks TypeScript consumers in both module systems. It catches
 // packaging mistakes (exports maps, missing files, types) that tests against the sources cannot.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { npmEnv, packPackages } from '../scripts/pack-packages.mjs';
@@ -48,6 +48,9 @@ try {
   cpSync(join(import.meta.dirname, 'fixtures'), app, { recursive: true });
   // The same consumer, compiled once as CommonJS (.ts) and once as ESM (.mts).
   cpSync(join(app, 'consumer.ts'), join(app, 'consumer.mts'));
+  // @opentelemetry/api is an optional peer of core: npm does not install it, and core must load without it.
+  if (existsSync(join(app, 'node_modules', '@opentelemetry', 'api')))
+    throw new Error('@opentelemetry/api was installed; the consumers below must run without it');
   console.log(run('node', ['use.cjs'], app).trim());
   console.log(run('node', ['use.mjs'], app).trim());
   console.log(run('node', ['use-iife.cjs'], app).trim());
@@ -55,9 +58,13 @@ try {
   console.log('TypeScript consumer (module node16, CommonJS): types resolve and check');
   run('npx', ['tsc', '-p', 'tsconfig.esm.json'], app);
   console.log('TypeScript consumer (module node16, ESM): types resolve and check');
+  // With the optional peer and an SDK installed, both builds find the API and record.
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '@opentelemetry/api@^1.10.0', '@opentelemetry/sdk-metrics@^3.1.1'], app);
+  console.log(run('node', ['use-telemetry.cjs'], app).trim());
+  console.log(run('node', ['use-telemetry.mjs'], app).trim());
   const version = run('npx', ['ably-chat-auth', '--version'], app).trim();
   console.log(`CLI binary installed: ably-chat-auth ${version}`);
-  console.log('consumer smoke test: 6 passed, 0 failed');
+  console.log('consumer smoke test: 8 passed, 0 failed');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,10 +1,11 @@
 /* Runs the Koa example: `pnpm start:koa` (from the repository root) or `pnpm --filter @ably-chat-auth-examples/koa start`. */
 import type { AddressInfo } from 'node:net';
-import { connectRedisOrExit, loadDemoConfigOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
+import { connectRedisOrExit, loadDemoConfigOrExit, serveMetricsOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
 import { createApp } from './app.js';
 
 const config = loadDemoConfigOrExit(process.env);
 for (const notice of startupNotices(config)) console.log(notice);
+serveMetricsOrExit(config);
 
 void connectRedisOrExit(config).then((redis) => {
   const server = createApp(config, { redis }).listen(config.port);

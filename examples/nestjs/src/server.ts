@@ -1,10 +1,11 @@
 /* Runs the NestJS example: `pnpm start:nestjs` (from the repository root) or `pnpm --filter @ably-chat-auth-examples/nestjs start`. */
-import { connectRedisOrExit, loadDemoConfigOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
+import { connectRedisOrExit, loadDemoConfigOrExit, serveMetricsOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
 import { createApp } from './app.js';
 
 async function main(): Promise<void> {
   const config = loadDemoConfigOrExit(process.env);
   for (const notice of startupNotices(config)) console.log(notice);
+  serveMetricsOrExit(config);
 
   const redis = await connectRedisOrExit(config);
   const app = await createApp(config, { redis });

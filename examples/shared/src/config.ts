@@ -41,6 +41,11 @@ export interface DemoConfig {
   readonly redisUrl: string | undefined;
   /** `REDIS_URL` with any password replaced by `***`, safe to print; undefined when unset. */
   readonly redisDisplayUrl: string | undefined;
+  /**
+   * `METRICS_PORT`, default unset (no metrics): the port of the Prometheus scrape endpoint
+   * `http://127.0.0.1:<port>/metrics` (0 picks a free port). Loopback only, and never the public PORT.
+   */
+  readonly metricsPort: number | undefined;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable. */
@@ -56,7 +61,7 @@ export class DemoConfigError extends Error {
 
 /** Settings given in code (tests); anything left out comes from defaults. */
 export type DemoConfigInput = Partial<
-  Pick<DemoConfig, 'port' | 'loginRateLimitPerMinute' | 'tokenRateLimitPerMinute' | 'sessionSecret' | 'trustProxyHops' | 'redisUrl'>
+  Pick<DemoConfig, 'port' | 'loginRateLimitPerMinute' | 'tokenRateLimitPerMinute' | 'sessionSecret' | 'trustProxyHops' | 'redisUrl' | 'metricsPort'>
 > & {
   apiKey?: string;
 };
@@ -66,7 +71,7 @@ export const MAX_TRUST_PROXY_HOPS = 10;
 
 /**
  * Reads PORT, ABLY_API_KEY, RATE_LIMIT_LOGIN_PER_MIN, RATE_LIMIT_TOKEN_PER_MIN, SESSION_SECRET,
- * TRUST_PROXY_HOPS and REDIS_URL. With REDIS_URL set, SESSION_SECRET is required.
+ * TRUST_PROXY_HOPS, REDIS_URL and METRICS_PORT. With REDIS_URL set, SESSION_SECRET is required.
  * @throws DemoConfigError naming the variable and the expected format; the API key's value is
  * never part of the message.
  * @example const config = loadDemoConfig(process.env);
@@ -80,6 +85,7 @@ export function loadDemoConfig(env: Readonly<Record<string, string | undefined>>
     sessionSecret: blankToUndefined(env.SESSION_SECRET),
     trustProxyHops: trustProxyHops(blankToUndefined(env.TRUST_PROXY_HOPS)),
     redisUrl: blankToUndefined(env.REDIS_URL),
+    metricsPort: blankToUndefined(env.METRICS_PORT) === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
   });
 }
 
@@ -117,6 +123,7 @@ export function createDemoConfig(input: DemoConfigInput = {}): DemoConfig {
     sessionSecretIsRandom,
     trustProxyHops: trustProxyHops(input.trustProxyHops),
     redisDisplayUrl: redisUrl === undefined ? undefined : redactedRedisUrl(redisUrl),
+    metricsPort: metricsPort(input.metricsPort, input.port ?? 3000),
   } as DemoConfig;
   // Secrets are not enumerable: console.log(config) and JSON.stringify(config) leave them out.
   Object.defineProperty(config, 'apiKey', { value: apiKey, enumerable: false });
@@ -228,6 +235,21 @@ function trustProxyHops(raw: string | number | undefined): number {
     'TRUST_PROXY_HOPS',
     `TRUST_PROXY_HOPS must be a whole number from 0 to ${MAX_TRUST_PROXY_HOPS}, ${HOPS_MEANING}; got ${JSON.stringify(text.slice(0, 20))}.${hint}`,
   );
+}
+
+/** The metrics never share the public port: a scrape endpoint on it would publish them to every visitor. */
+function metricsPort(value: number | undefined, port: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 0 || value > 65535) {
+    throw new DemoConfigError('METRICS_PORT', `METRICS_PORT must be a whole number from 0 to 65535; got ${JSON.stringify(value)}.`);
+  }
+  if (value !== 0 && value === port) {
+    throw new DemoConfigError(
+      'METRICS_PORT',
+      `METRICS_PORT must differ from PORT (${port}): the metrics are served on their own loopback port, never on the public one.`,
+    );
+  }
+  return value;
 }
 
 function integer(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number, min: number, max: number): number {

@@ -26,3 +26,4 @@ export {
   type RedisConnectOptions,
   type RedisLog,
 } from './redis.js';
+export { serveMetricsOrExit, startMetricsServer, type MetricsServer } from './metrics.js';

@@ -218,3 +218,22 @@ describe('loadDemoConfigOrExit', () => {
     expect(io.error).not.toHaveBeenCalled();
   });
 });
+
+describe('METRICS_PORT', () => {
+  test('unset (or blank): no metrics; a port or 0 (a free port) turns them on', () => {
+    expect(loadDemoConfig({}).metricsPort).toBeUndefined();
+    expect(loadDemoConfig({ METRICS_PORT: ' ' }).metricsPort).toBeUndefined();
+    expect(loadDemoConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(loadDemoConfig({ METRICS_PORT: '0', PORT: '0' }).metricsPort).toBe(0);
+  });
+
+  test.each(['abc', '-1', '70000', '94.64'])('refuses %j, naming the variable and the range', (value) => {
+    expect(() => loadDemoConfig({ METRICS_PORT: value })).toThrow(/^METRICS_PORT must be a whole number from 0 to 65535/);
+  });
+
+  test('refuses the public port, so the metrics are never published to visitors', () => {
+    expect(() => loadDemoConfig({ PORT: '8080', METRICS_PORT: '8080' })).toThrow(/^METRICS_PORT must differ from PORT \(8080\)/);
+    expect(() => createDemoConfig({ metricsPort: 3000 })).toThrow(DemoConfigError);
+    expect(() => createDemoConfig({ metricsPort: 70000 })).toThrow(/^METRICS_PORT must be a whole number/);
+  });
+});

@@ -1,5 +1,5 @@
 import { ALL_CHAT_OPERATIONS, randomTestKey } from './testing.js';
-import { room, type ChatGrants, type Logger, type TokenRouteHooks, type UserClaims } from '@ably-chat-auth/core';
+import { room, type ChatGrants, type Logger, type TokenRouteHooks, type TokenRouteTelemetryOptions, type UserClaims } from '@ably-chat-auth/core';
 
 /** The user the contract's resolver returns. Its `id` is the token's clientId (core's default mapping). */
 export interface ContractUser {
@@ -23,6 +23,8 @@ export interface ContractRouteOptions {
   userClaims: (user: ContractUser, req: unknown) => Promise<UserClaims>;
   hooks: TokenRouteHooks<ContractUser, unknown>;
   logger: Logger;
+  /** Core's telemetry option, set by the telemetry contract (providers that keep spans and metrics in memory). */
+  telemetry?: TokenRouteTelemetryOptions;
 }
 
 /**

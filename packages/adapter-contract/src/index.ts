@@ -20,3 +20,4 @@ export {
   type StartedAdapter,
 } from './fixture.js';
 export { listenOnLoopback } from './listen.js';
+export { describeTelemetryContract } from './telemetry-contract.js';

@@ -64,6 +64,13 @@ export { assertRoomPattern, assertRoomSegment, isRoomPattern, room, rooms, MAX_R
 export { decodeAblyToken, userClaimFor, verifyAblyToken, type DecodedAblyToken } from './token-inspection.js';
 export { MAX_USER_CLAIM_BYTES, USER_CLAIM_PREFIX, type AppliedUserClaim, type UserClaims, type UserClaimValue } from './user-claims.js';
 export { signTokenRequest, type AblyTokenRequest } from './token-request.js';
+export {
+  recordRateLimited,
+  type TelemetryMeterProvider,
+  type TelemetryTracerProvider,
+  type TokenRouteOutcome,
+  type TokenRouteTelemetryOptions,
+} from './telemetry.js';
 export { revokeTokens, DEFAULT_ABLY_REST_URL, type RevocationBatchResult, type RevocationTarget, type RevokeTokensOptions } from './revocation.js';
 
 // Compiled-capability brand, privileged operations, plain-data checks.

@@ -8,6 +8,7 @@ import { assertKnownOptions } from './did-you-mean.js';
 import type { ChatPolicy, PolicyFunction } from './policy.js';
 import type { TokenResponseFormat } from './responses.js';
 import type { UserClaims } from './user-claims.js';
+import { createRouteTelemetry, type RouteTelemetry, type TokenRouteTelemetryOptions } from './telemetry.js';
 
 /**
  * Chat user claims per user: room pattern -> a string or plain JSON object, signed as
@@ -92,6 +93,13 @@ export interface TokenRouteOptions<User = unknown, Req = unknown> extends TokenI
    * `'*'` is refused at startup.
    */
   allowedOrigins?: AllowedOrigins;
+  /**
+   * OpenTelemetry spans and metrics of every answer (see docs "Telemetry"): on by default through
+   * the global providers, which cost nothing until the app registers an SDK and do nothing when
+   * `@opentelemetry/api` is not installed. `false` turns them off; an object passes specific
+   * providers or opts in to the clientId on spans.
+   */
+  telemetry?: boolean | TokenRouteTelemetryOptions;
 }
 
 /** The option names `createTokenRoute` reads (the issuer's included). */
@@ -108,6 +116,7 @@ export const TOKEN_ROUTE_OPTION_NAMES: readonly string[] = [
   'hooks',
   'logger',
   'allowedOrigins',
+  'telemetry',
 ];
 
 /** The validated, secret-free form of the route's options. */
@@ -132,6 +141,7 @@ export interface RouteSettings<User, Req> {
   hooks: TokenRouteHooks<User, Req>;
   logger: Logger;
   originCheck: OriginCheck | undefined;
+  telemetry: RouteTelemetry;
 }
 
 function invalid(message: string): AblyChatAuthError {
@@ -216,5 +226,6 @@ export function resolveTokenRouteOptions<User, Req>(
     hooks,
     logger,
     originCheck: resolveAllowedOrigins(options.allowedOrigins),
+    telemetry: createRouteTelemetry(options.telemetry, where),
   };
 }

@@ -135,7 +135,7 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
       error: errorSummary(error),
     });
     safeHook('onError', { status, error, phase, request });
-    return answerOf(timedOut ? 'timeout' : unavailable ? 'unavailable' : 'internal');
+    return settings.telemetry.noteFault(answerOf(timedOut ? 'timeout' : unavailable ? 'unavailable' : 'internal'), phase, error);
   }
 
   function policyOf(override: ChatPolicy<User, Req> | undefined): CompiledCapability | PolicyFunction<User, Req> {
@@ -205,7 +205,7 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
       const grants = pending instanceof Promise ? await pending : pending;
       if (!grants) {
         safeHook('onDenied', { status: 403, reason: 'forbidden', clientId, request: native });
-        return answerOf('forbidden');
+        return settings.telemetry.noteUser(answerOf('forbidden'), clientId);
       }
       phase = 'apiKey';
       const resolving = within(issuer.resolveKey(), deadlineAt, 'apiKey');
@@ -221,13 +221,13 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
           const timing = { issuedAt: tokenRequest.timestamp, expiresAt: tokenRequest.timestamp + tokenRequest.ttl };
           safeHook('onTokenIssued', issuedEvent({ clientId, rooms: grants.rooms, keyName: key.keyName, ...timing }, user, native));
         }
-        return tokenRequestResponse(tokenRequest);
+        return settings.telemetry.noteUser(tokenRequestResponse(tokenRequest), clientId, grants.rooms.length);
       }
       const claiming = userClaimsFor(userClaimsSource, user, native, deadlineAt);
       const userClaims = claiming instanceof Promise ? await claiming : claiming;
       const issued = sign(key, user, native, clientId, grants, userClaims);
       if (hooks.onTokenIssued) safeHook('onTokenIssued', issuedEvent(issued, user, native));
-      return tokenResponse(issued, responseFormat);
+      return settings.telemetry.noteUser(tokenResponse(issued, responseFormat), clientId, grants.rooms.length);
     } catch (error) {
       return fail(error, phase, native);
     }
@@ -303,8 +303,9 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     return withCors(await answerFor(resolved, native, policy, userClaimsSource, deadlineAt), allowedOrigin);
   }
 
+  const served = settings.telemetry.wrap(serve);
   const route: TokenRoute<User, Req> = {
-    handle: (request) => serve(request, NOT_CHECKED, settings.policy, settings.userClaims),
+    handle: (request) => served(request, NOT_CHECKED, settings.policy, settings.userClaims),
     respond: (user, request, callOptions) => {
       let policy: CompiledCapability | PolicyFunction<User, Req>;
       try {
@@ -312,7 +313,7 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
       } catch (error) {
         return Promise.resolve(fail(error, 'policy', request.native));
       }
-      return serve(request, user, policy, callOptions?.userClaims ?? settings.userClaims);
+      return served(request, user, policy, callOptions?.userClaims ?? settings.userClaims);
     },
     async issueForUser(user, req, callOptions) {
       const deadlineAt = Date.now() + timeoutMs;

@@ -38,7 +38,7 @@ describe('unknown option names are refused at creation, with a did-you-mean', ()
 
   it('names every known option when nothing is close', () => {
     const error = caught(() => createTokenRoute({ ...base, frobnicate: true } as never));
-    expect(error.message).toMatch(/unknown option "frobnicate"\. Known options: apiKey, ttl, .*allowedOrigins\./);
+    expect(error.message).toMatch(/unknown option "frobnicate"\. Known options: apiKey, ttl, .*allowedOrigins, telemetry\./);
     expect(error.message).not.toContain('Did you mean');
   });
 

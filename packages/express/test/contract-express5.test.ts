@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import express from 'express';
-import { describeAdapterContract, listenOnLoopback, type ContractUser } from '@ably-chat-auth/adapter-contract';
+import { describeAdapterContract, describeTelemetryContract, listenOnLoopback, type ContractUser } from '@ably-chat-auth/adapter-contract';
 import { createTokenHandler, createTokenMiddleware } from '@ably-chat-auth/express';
 
 describeAdapterContract('express 5, app.use(path, middleware) with express.json() and express.urlencoded()', async ({ options, resolveUserFromHeaders }) => {
@@ -18,4 +18,11 @@ describeAdapterContract('express 5, app.all(path, auth, middleware) without body
   app.all('/auth/ably', passThroughAuth, createTokenHandler<ContractUser>({ ...options, resolveUser: (req) => resolveUserFromHeaders(req.headers) }));
   const { baseUrl, close } = await listenOnLoopback(createServer(app));
   return { baseUrl, tokenPath: '/auth/ably', close };
+});
+
+describeTelemetryContract('express 5, app.use(path, middleware)', async ({ options, resolveUserFromHeaders }) => {
+  const app = express();
+  app.use('/api/ably-token', createTokenMiddleware<ContractUser>({ ...options, resolveUser: (req) => resolveUserFromHeaders(req.headers) }));
+  const { baseUrl, close } = await listenOnLoopback(createServer(app));
+  return { baseUrl, tokenPath: '/api/ably-token', close };
 });

@@ -8,7 +8,7 @@ const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 const TSX_CLI = require.resolve('tsx/cli', { paths: [REPO_ROOT] });
 
 /** Environment variables the demo config reads; the parent's are dropped so each run sets its own. */
-const DEMO_ENV = /^(PORT|ABLY_API_KEY|SESSION_SECRET|RATE_LIMIT_|TRUST_PROXY_HOPS$|REDIS_URL$)/;
+const DEMO_ENV = /^(PORT|ABLY_API_KEY|SESSION_SECRET|RATE_LIMIT_|TRUST_PROXY_HOPS$|REDIS_URL$|METRICS_PORT$)/;
 
 /** An example's `src/server.ts` running in its own process group, with what it printed so far. */
 export class ServerProcess {
