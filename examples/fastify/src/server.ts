@@ -1,11 +1,12 @@
 /* Runs the Fastify example: `pnpm start:fastify` (from the repository root) or `pnpm --filter @ably-chat-auth-examples/fastify start`. */
 import type { AddressInfo } from 'node:net';
-import { loadDemoConfigOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
+import { loadDemoConfigOrExit, serveMetricsOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
 import { createApp } from './app.js';
 
 async function main(): Promise<void> {
   const config = loadDemoConfigOrExit(process.env);
   for (const notice of startupNotices(config)) console.log(notice);
+  serveMetricsOrExit(config);
 
   const app = await createApp(config);
   try {

@@ -1,11 +1,12 @@
 /* Runs the Hono example: `pnpm start:hono` (from the repository root) or `pnpm --filter @ably-chat-auth-examples/hono start`. */
 import type { Server } from 'node:http';
-import { loadDemoConfigOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
+import { loadDemoConfigOrExit, serveMetricsOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 
 const config = loadDemoConfigOrExit(process.env);
 for (const notice of startupNotices(config)) console.log(notice);
+serveMetricsOrExit(config);
 
 // Without serverOptions or createServer, @hono/node-server serves plain node:http.
 const server = serve({ fetch: createApp(config).fetch, port: config.port }, ({ port }) => {
