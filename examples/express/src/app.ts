@@ -1,4 +1,4 @@
-import type { Logger } from '@ably-chat-auth/core';
+import { recordRateLimited, type Logger } from '@ably-chat-auth/core';
 import { ablyErrorResponse, ablyCodeForStatus, writeTokenRouteResponse } from '@ably-chat-auth/core/adapter';
 import { createTokenHandler } from '@ably-chat-auth/express';
 import {
@@ -115,6 +115,8 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
     legacyHeaders: false,
     handler: (req, res) => {
       const seconds = retryAfterSeconds(req);
+      // The limiter answers before the token route runs: count the refusal in the route's metrics.
+      recordRateLimited({ method: req.method });
       writeTokenRouteResponse(
         res,
         ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }),

@@ -5,7 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit, { normalizeIP, type RateLimitPluginOptions } from '@fastify/rate-limit';
 import fastifySession, { type SessionStore } from '@fastify/session';
-import type { Logger } from '@ably-chat-auth/core';
+import { recordRateLimited, type Logger } from '@ably-chat-auth/core';
 import { ablyCodeForStatus, ablyErrorResponse } from '@ably-chat-auth/core/adapter';
 import { ablyChatAuth, respondWithFastify } from '@ably-chat-auth/fastify';
 import {
@@ -154,12 +154,14 @@ export async function createApp(config: DemoConfig, options: FastifyExampleOptio
   await app.register(async (tokenScope) => {
     tokenScope.addHook(
       'onRequest',
-      limitPerAddress(app, 'token', config.tokenRateLimitPerMinute, (reply, seconds) =>
-        respondWithFastify(
+      limitPerAddress(app, 'token', config.tokenRateLimitPerMinute, (reply, seconds) => {
+        // The limiter answers before the token route runs: count the refusal in the route's metrics.
+        recordRateLimited({ method: reply.request.method });
+        return respondWithFastify(
           reply,
           ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }),
-        ),
-      ),
+        );
+      }),
     );
     await tokenScope.register(ablyChatAuth<DemoUser>, {
       path: DEMO_ROUTES.token,

@@ -1,4 +1,4 @@
-import type { Logger } from '@ably-chat-auth/core';
+import { recordRateLimited, type Logger } from '@ably-chat-auth/core';
 import { ablyCodeForStatus, ablyErrorResponse } from '@ably-chat-auth/core/adapter';
 import { createFetchTokenRoute } from '@ably-chat-auth/core/fetch';
 import {
@@ -115,6 +115,8 @@ export function createApp(config: DemoConfig, options: HonoExampleOptions = {}):
 
   // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
   const tokenLimit = limitPerClient('token', config.tokenRateLimitPerMinute, (c, seconds) => {
+    // The limiter answers before the token route runs: count the refusal in the route's metrics.
+    recordRateLimited({ method: c.req.method });
     const { headers, body } = ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, {
       'Retry-After': String(seconds),
     });

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import type { Logger } from '@ably-chat-auth/core';
+import { recordRateLimited, type Logger } from '@ably-chat-auth/core';
 import { ablyCodeForStatus, ablyErrorResponse } from '@ably-chat-auth/core/adapter';
 import { createTokenHandler, respondWithKoa } from '@ably-chat-auth/koa';
 import {
@@ -115,6 +115,8 @@ export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): 
 
   // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
   const tokenLimit = limitPerIp(redis, config.tokenRateLimitPerMinute, REDIS_KEYS.tokenLimit.replace(/:$/, ''), (ctx, seconds) => {
+    // The limiter answers before the token route runs: count the refusal in the route's metrics.
+    recordRateLimited({ method: ctx.method });
     respondWithKoa(
       ctx,
       ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }),

@@ -2,6 +2,7 @@ import { Injectable, ServiceUnavailableException, type ExecutionContext } from '
 import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { DEMO_ROUTES, demoRedisKeys, storeUnavailableResponse, type DemoConfig } from '@ably-chat-auth-examples/shared';
+import { recordRateLimited } from '@ably-chat-auth/core';
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 
@@ -66,6 +67,8 @@ export class DemoThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    // The guard answers before the token route runs: count the refusal in the route's metrics.
+    if (matchedRoute(context) === DEMO_ROUTES.token) recordRateLimited({ method: context.switchToHttp().getRequest<Request>().method });
     context
       .switchToHttp()
       .getResponse<Response>()

@@ -418,7 +418,8 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
     test(
       'with METRICS_PORT: serves Prometheus metrics on 127.0.0.1 only, counting the token answers by outcome',
       async () => {
-        const server = ServerProcess.start(serverEntry, { PORT: '0', METRICS_PORT: '0' });
+        // Four token requests from one address: the fourth is over the limit, counted as rate_limited.
+        const server = ServerProcess.start(serverEntry, { PORT: '0', METRICS_PORT: '0', RATE_LIMIT_TOKEN_PER_MIN: '3' });
         try {
           const [, port] = await server.waitFor(/listening on http:\/\/localhost:(\d+)/);
           const [, metricsUrl] = await server.waitFor(/Prometheus metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)/);
@@ -427,6 +428,7 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
           expect((await client.token()).status).toBe(200);
           expect((await client.token('POST')).status).toBe(200);
           expect((await new DemoClient(`http://127.0.0.1:${port}`).token()).status).toBe(401);
+          expect((await client.token()).status).toBe(429);
           const scrape = await fetch(metricsUrl!);
           expect(scrape.status).toBe(200);
           const text = await scrape.text();
@@ -440,8 +442,9 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
           expect({
             issued: sum('ably_chat_auth_token_answers_total', 'issued', 200),
             unauthenticated: sum('ably_chat_auth_token_answers_total', 'unauthenticated', 401),
+            rateLimited: sum('ably_chat_auth_token_answers_total', 'rate_limited', 429),
             timedIssued: sum('ably_chat_auth_token_duration_count', 'issued', 200),
-          }).toEqual({ issued: 2, unauthenticated: 1, timedIssued: 2 });
+          }).toEqual({ issued: 2, unauthenticated: 1, rateLimited: 1, timedIssued: 2 });
           // Only on the metrics port: the public port has no /metrics.
           expect((await client.request('/metrics')).status).toBe(404);
         } finally {
