@@ -37,15 +37,32 @@ export interface CompiledCapability {
   readonly rooms: readonly string[];
 }
 
-// Serialised operation lists, memoised per operation set.
-const opsJsonCache = new Map<number, string>();
-function opsJson(mask: number): string {
-  let json = opsJsonCache.get(mask);
-  if (json === undefined) {
-    json = JSON.stringify(operationsOfMask(mask));
-    opsJsonCache.set(mask, json);
+// One room's part of the capability JSON, `"pattern":["op",...]`, and the same text escaped as it
+// appears inside the `x-ably-capability` string claim. Policies repeat the same few (pattern,
+// operation set) pairs on every request, so both are built once per pair: the escaping alone
+// (JSON.stringify of the whole capability JSON) cost more per token than compiling the policy.
+interface Fragment {
+  readonly json: string;
+  readonly escaped: string;
+}
+const fragments = new Map<string, Map<number, Fragment>>();
+const MAX_FRAGMENT_PATTERNS = 10_000;
+
+function fragmentOf(pattern: string, mask: number): Fragment {
+  let byMask = fragments.get(pattern);
+  let fragment = byMask?.get(mask);
+  if (fragment === undefined) {
+    const json = `${JSON.stringify(pattern)}:${JSON.stringify(operationsOfMask(mask))}`;
+    fragment = { json, escaped: JSON.stringify(json).slice(1, -1) };
+    if (byMask === undefined) {
+      // Bounded: per-user patterns (`dms:<id>:*`) must not grow this without end.
+      if (fragments.size >= MAX_FRAGMENT_PATTERNS) fragments.clear();
+      byMask = new Map();
+      fragments.set(pattern, byMask);
+    }
+    byMask.set(mask, fragment);
   }
-  return json;
+  return fragment;
 }
 
 /** Options of {@link compileGrants}. */
@@ -76,7 +93,9 @@ export function compileGrants(grants: unknown, options: CompileGrantsOptions = {
       `Grants must be an object mapping room patterns to features, e.g. { lobby: 'all' }; got ${describeValue(grants)}. Return null to refuse.`,
     );
   }
-  const masks = new Map<string, number>();
+  // Object.keys gives each pattern once, so a room's mask is final when its grant is read.
+  const rooms: string[] = [];
+  const masks: number[] = [];
   for (const pattern of Object.keys(grants)) {
     const items = (grants as Record<string, unknown>)[pattern];
     assertRoomPattern(pattern);
@@ -92,17 +111,23 @@ export function compileGrants(grants: unknown, options: CompileGrantsOptions = {
       );
     }
     if (mask & PRIVILEGED_OPERATIONS_MASK && !allowPrivileged) throw privilegedError(pattern, items);
-    if (mask !== 0) masks.set(pattern, (masks.get(pattern) ?? 0) | mask);
+    if (mask === 0) continue;
+    // Insertion into sorted order (policies grant a handful of rooms): rooms and masks stay aligned.
+    let at = rooms.length;
+    while (at > 0 && rooms[at - 1]! > pattern) at--;
+    rooms.splice(at, 0, pattern);
+    masks.splice(at, 0, mask);
   }
-  if (masks.size === 0) return null;
-  const rooms = [...masks.keys()].sort();
+  if (rooms.length === 0) return null;
   let json = '{';
+  let escaped = '{';
   for (let i = 0; i < rooms.length; i++) {
-    const pattern = rooms[i]!;
-    json += `${i === 0 ? '' : ','}${quoted(pattern)}:${opsJson(masks.get(pattern)!)}`;
+    const fragment = fragmentOf(rooms[i]!, masks[i]!);
+    const comma = i === 0 ? '' : ',';
+    json += comma + fragment.json;
+    escaped += comma + fragment.escaped;
   }
-  json += '}';
-  return new Compiled(json, rooms, masks);
+  return new Compiled(`${json}}`, rooms, masks, `"${escaped}}"`);
 }
 
 function privilegedError(pattern: string, items: unknown): AblyChatAuthError {
@@ -119,23 +144,33 @@ function privilegedError(pattern: string, items: unknown): AblyChatAuthError {
 // The capability object is built only when somebody reads it: the token needs only the JSON.
 class Compiled implements CompiledCapability {
   #capability: AblyCapability | undefined;
+  readonly #masks: readonly number[];
+  #quotedJson: string | undefined;
   constructor(
     readonly json: string,
     readonly rooms: readonly string[],
-    readonly masks: ReadonlyMap<string, number>,
-  ) {}
+    masks: readonly number[],
+    quotedJson?: string,
+  ) {
+    this.#masks = masks;
+    this.#quotedJson = quotedJson;
+  }
   static isCompiled(value: unknown): value is Compiled {
     return typeof value === 'object' && value !== null && #capability in value;
   }
   /** True when some room is granted `*`, `push-admin` or `privileged-headers`. */
   static isPrivileged(value: Compiled): boolean {
-    for (const mask of value.masks.values()) if (mask & PRIVILEGED_OPERATIONS_MASK) return true;
+    for (const mask of value.#masks) if (mask & PRIVILEGED_OPERATIONS_MASK) return true;
     return false;
+  }
+  /** `JSON.stringify(json)`: the capability as the JSON string value of the `x-ably-capability` claim. */
+  static quotedJson(value: Compiled): string {
+    return (value.#quotedJson ??= JSON.stringify(value.json));
   }
   get capability(): AblyCapability {
     if (!this.#capability) {
       const capability = nullPrototype<AblyOperation[]>();
-      for (const pattern of this.rooms) capability[pattern] = operationsOfMask(this.masks.get(pattern)!);
+      for (let i = 0; i < this.rooms.length; i++) capability[this.rooms[i]!] = operationsOfMask(this.#masks[i]!);
       this.#capability = capability;
     }
     return this.#capability;
@@ -166,15 +201,12 @@ export function grantsPrivilegedOperations(compiled: CompiledCapability): boolea
   return Compiled.isCompiled(compiled) && Compiled.isPrivileged(compiled);
 }
 
-const quotedCache = new Map<string, string>();
-function quoted(pattern: string): string {
-  let q = quotedCache.get(pattern);
-  if (q === undefined) {
-    q = JSON.stringify(pattern);
-    if (quotedCache.size > 10_000) quotedCache.clear();
-    quotedCache.set(pattern, q);
-  }
-  return q;
+/**
+ * The `x-ably-capability` claim's value as JSON text (`JSON.stringify(compiled.json)`), for the
+ * issuer's payload; built from memoised pieces when {@link compileGrants} made the capability.
+ */
+export function capabilityClaimJson(compiled: CompiledCapability): string {
+  return Compiled.isCompiled(compiled) ? Compiled.quotedJson(compiled) : JSON.stringify(compiled.json);
 }
 
 /** Parses a capability given as an object or its JSON string, checking its shape. */
