@@ -10,7 +10,16 @@ import { REPO_ROOT, versionOf } from './servers/deps';
 import { ROUTES, type RouteName } from './servers/shared';
 import { runCoreBench } from './lib/core-bench';
 import { load, type LoadResult } from './lib/load';
-import { MEMORY_TARGET_MB, RATIO_TARGET, toMarkdown, type AdapterFigures, type BenchReport, type MemoryFigures, type RoundResult } from './lib/report';
+import {
+  HEAP_TARGET_MB,
+  MEMORY_TARGET_MB,
+  RATIO_TARGET,
+  toMarkdown,
+  type AdapterFigures,
+  type BenchReport,
+  type MemoryFigures,
+  type RoundResult,
+} from './lib/report';
 import { PROFILE_DIR, startServer, type ServerProcess } from './lib/server-process';
 import { readSettings, type BenchSettings, type FrameworkName } from './lib/settings';
 import { mb, median, round } from './lib/stats';
@@ -154,7 +163,7 @@ async function benchFramework(framework: FrameworkName, settings: BenchSettings)
       memory_target_met:
         memory.rss_growth_mb === null || memory.heap_growth_mb === null
           ? null
-          : memory.rss_growth_mb < MEMORY_TARGET_MB && memory.heap_growth_mb < MEMORY_TARGET_MB,
+          : memory.rss_growth_mb < MEMORY_TARGET_MB && memory.heap_growth_mb < HEAP_TARGET_MB,
       rounds,
     };
   } finally {
