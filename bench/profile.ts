@@ -1,7 +1,7 @@
 /* Profiles a framework's token route against its bare route: `tsx bench/profile.ts <framework> [seconds]`
  * runs the adapter's and the bare route's bench servers under --cpu-prof, one after the other under
- * the same autocannon load, and prints each one's functions with the most self time per answer, then
- * the functions where the adapter spends more than the bare route. `tsx bench/profile.ts <framework>
+ * the same autocannon load (2 s warm-up, then the measured run), and prints each one's functions with
+ * the most self time per answer of the measured run, then where the two differ most. `tsx bench/profile.ts <framework>
  * <route> [seconds]` (route: adapter, bare or seed) profiles one route only. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -27,12 +27,19 @@ interface RouteProfile {
   selfMicros: Map<string, number>;
 }
 
-function readProfile(file: string): { busyMicros: number; selfMicros: Map<string, number> } {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+/**
+ * Self time per function over a time window (microseconds of the system's monotonic clock, which
+ * V8 stamps its samples with too): the measured load only, without start-up and warm-up.
+ */
+function readProfile(file: string, fromMicros: number, toMicros: number): { busyMicros: number; selfMicros: Map<string, number> } {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
   const selfMicros = new Map<string, number>();
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   let busyMicros = 0;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < fromMicros || at > toMicros) return;
     const frame = byId.get(id)!.callFrame;
     const micros = profile.timeDeltas[i + 1] ?? 0; // a sample's delta is the time until the next one
     if (frame.functionName === '(idle)') return;
@@ -47,13 +54,15 @@ function readProfile(file: string): { busyMicros: number; selfMicros: Map<string
 async function profileRoute(framework: FrameworkName, route: RouteName, seconds: number): Promise<RouteProfile> {
   const server = await startServer(framework, route, { cpuProfile: true });
   let result: LoadResult;
-  let requests: number;
+  let from: number;
+  let to: number;
   try {
     const path = ROUTES[route];
     const options = { connections: Number(process.env.BENCH_CONNECTIONS ?? 50), users: 100, cpuMicros: server.cpuMicros };
-    const warmup = await load(server.port, path, { ...options, seconds: 2 }); // in the profile too
+    await load(server.port, path, { ...options, seconds: 2 }); // warm-up, left out of the figures
+    from = Number(process.hrtime.bigint() / 1000n);
     result = await load(server.port, path, { ...options, seconds });
-    requests = warmup.ok + result.ok;
+    to = Number(process.hrtime.bigint() / 1000n);
   } finally {
     await server.stop();
   }
@@ -62,7 +71,7 @@ async function profileRoute(framework: FrameworkName, route: RouteName, seconds:
   const file = readdirSync(dir)
     .map((name) => join(dir, name))
     .sort((a, b) => statSync(b).size - statSync(a).size)[0]!;
-  return { route, result, requests, file, ...readProfile(file) };
+  return { route, result, requests: result.ok, file, ...readProfile(file, from, to) };
 }
 
 const perAnswer = (micros: number, requests: number) => (micros / requests).toFixed(2).padStart(8);
@@ -72,7 +81,7 @@ function summary(p: RouteProfile, top: number): string {
   return [
     `${p.route}: ${p.result.rps} req/s, p50 ${p.result.p50_ms} ms, p99 ${p.result.p99_ms} ms, server CPU ${p.result.cpu_us_per_req} us per answer`,
     `profile: ${relative(REPO_ROOT, p.file)} (open it in Chrome DevTools > Performance, or VS Code)`,
-    `busy ${(p.busyMicros / 1000).toFixed(0)} ms (start-up included) over ${p.requests} answers: ${(p.busyMicros / p.requests).toFixed(1)} us per answer. Self time per answer:`,
+    `busy ${(p.busyMicros / 1000).toFixed(0)} ms over the ${p.requests} answers of the measured run (start-up and warm-up left out): ${(p.busyMicros / p.requests).toFixed(1)} us per answer. Self time per answer:`,
     ...rows.map(([key, micros]) => `${perAnswer(micros, p.requests)} us  ${((100 * micros) / p.busyMicros).toFixed(1).padStart(5)}%  ${key}`),
   ].join('\n');
 }
