@@ -42,18 +42,19 @@ export interface CompiledCapability {
 // operation set) pairs on every request, so both are built once per pair: the escaping alone
 // (JSON.stringify of the whole capability JSON) cost more per token than compiling the policy.
 interface Fragment {
+  readonly mask: number;
   readonly json: string;
   readonly escaped: string;
 }
+// Per pattern (a pattern is only ever added here after assertRoomPattern accepted it), per mask.
 const fragments = new Map<string, Map<number, Fragment>>();
 const MAX_FRAGMENT_PATTERNS = 10_000;
 
-function fragmentOf(pattern: string, mask: number): Fragment {
-  let byMask = fragments.get(pattern);
+function fragmentOf(pattern: string, byMask: Map<number, Fragment> | undefined, mask: number): Fragment {
   let fragment = byMask?.get(mask);
   if (fragment === undefined) {
     const json = `${JSON.stringify(pattern)}:${JSON.stringify(operationsOfMask(mask))}`;
-    fragment = { json, escaped: JSON.stringify(json).slice(1, -1) };
+    fragment = { mask, json, escaped: JSON.stringify(json).slice(1, -1) };
     if (byMask === undefined) {
       // Bounded: per-user patterns (`dms:<id>:*`) must not grow this without end.
       if (fragments.size >= MAX_FRAGMENT_PATTERNS) fragments.clear();
@@ -95,10 +96,11 @@ export function compileGrants(grants: unknown, options: CompileGrantsOptions = {
   }
   // Object.keys gives each pattern once, so a room's mask is final when its grant is read.
   const rooms: string[] = [];
-  const masks: number[] = [];
+  const pieces: Fragment[] = [];
   for (const pattern of Object.keys(grants)) {
     const items = (grants as Record<string, unknown>)[pattern];
-    assertRoomPattern(pattern);
+    const known = fragments.get(pattern);
+    if (known === undefined) assertRoomPattern(pattern); // else it passed before: the checks depend on the string only
     let mask = 0;
     if (typeof items === 'string') {
       mask = maskOfGrantItem(items, pattern);
@@ -112,22 +114,27 @@ export function compileGrants(grants: unknown, options: CompileGrantsOptions = {
     }
     if (mask & PRIVILEGED_OPERATIONS_MASK && !allowPrivileged) throw privilegedError(pattern, items);
     if (mask === 0) continue;
-    // Insertion into sorted order (policies grant a handful of rooms): rooms and masks stay aligned.
+    // Insertion into sorted order (policies grant a handful of rooms), rooms and pieces aligned.
+    const piece = fragmentOf(pattern, known, mask);
     let at = rooms.length;
-    while (at > 0 && rooms[at - 1]! > pattern) at--;
-    rooms.splice(at, 0, pattern);
-    masks.splice(at, 0, mask);
+    rooms.push(pattern);
+    pieces.push(piece);
+    for (; at > 0 && rooms[at - 1]! > pattern; at--) {
+      rooms[at] = rooms[at - 1]!;
+      pieces[at] = pieces[at - 1]!;
+    }
+    rooms[at] = pattern;
+    pieces[at] = piece;
   }
   if (rooms.length === 0) return null;
   let json = '{';
   let escaped = '{';
-  for (let i = 0; i < rooms.length; i++) {
-    const fragment = fragmentOf(rooms[i]!, masks[i]!);
+  for (let i = 0; i < pieces.length; i++) {
     const comma = i === 0 ? '' : ',';
-    json += comma + fragment.json;
-    escaped += comma + fragment.escaped;
+    json += comma + pieces[i]!.json;
+    escaped += comma + pieces[i]!.escaped;
   }
-  return new Compiled(`${json}}`, rooms, masks, `"${escaped}}"`);
+  return new Compiled(`${json}}`, rooms, pieces, `"${escaped}}"`);
 }
 
 function privilegedError(pattern: string, items: unknown): AblyChatAuthError {
@@ -144,15 +151,15 @@ function privilegedError(pattern: string, items: unknown): AblyChatAuthError {
 // The capability object is built only when somebody reads it: the token needs only the JSON.
 class Compiled implements CompiledCapability {
   #capability: AblyCapability | undefined;
-  readonly #masks: readonly number[];
+  readonly #pieces: readonly Fragment[];
   #quotedJson: string | undefined;
   constructor(
     readonly json: string,
     readonly rooms: readonly string[],
-    masks: readonly number[],
+    pieces: readonly Fragment[],
     quotedJson?: string,
   ) {
-    this.#masks = masks;
+    this.#pieces = pieces;
     this.#quotedJson = quotedJson;
   }
   static isCompiled(value: unknown): value is Compiled {
@@ -160,7 +167,7 @@ class Compiled implements CompiledCapability {
   }
   /** True when some room is granted `*`, `push-admin` or `privileged-headers`. */
   static isPrivileged(value: Compiled): boolean {
-    for (const mask of value.#masks) if (mask & PRIVILEGED_OPERATIONS_MASK) return true;
+    for (const piece of value.#pieces) if (piece.mask & PRIVILEGED_OPERATIONS_MASK) return true;
     return false;
   }
   /** `JSON.stringify(json)`: the capability as the JSON string value of the `x-ably-capability` claim. */
@@ -170,7 +177,7 @@ class Compiled implements CompiledCapability {
   get capability(): AblyCapability {
     if (!this.#capability) {
       const capability = nullPrototype<AblyOperation[]>();
-      for (let i = 0; i < this.rooms.length; i++) capability[this.rooms[i]!] = operationsOfMask(this.#masks[i]!);
+      for (let i = 0; i < this.rooms.length; i++) capability[this.rooms[i]!] = operationsOfMask(this.#pieces[i]!.mask);
       this.#capability = capability;
     }
     return this.#capability;
