@@ -45,6 +45,9 @@ interface Fragment {
   readonly mask: number;
   readonly json: string;
   readonly escaped: string;
+  /** The same two with the comma that joins them to the previous room's: one concatenation per room, not two. */
+  readonly jsonAfter: string;
+  readonly escapedAfter: string;
 }
 // Per pattern (a pattern is only ever added here after assertRoomPattern accepted it), per mask.
 const fragments = new Map<string, Map<number, Fragment>>();
@@ -54,7 +57,8 @@ function fragmentOf(pattern: string, byMask: Map<number, Fragment> | undefined, 
   let fragment = byMask?.get(mask);
   if (fragment === undefined) {
     const json = `${JSON.stringify(pattern)}:${JSON.stringify(operationsOfMask(mask))}`;
-    fragment = { mask, json, escaped: JSON.stringify(json).slice(1, -1) };
+    const escaped = JSON.stringify(json).slice(1, -1);
+    fragment = { mask, json, escaped, jsonAfter: `,${json}`, escapedAfter: `,${escaped}` };
     if (byMask === undefined) {
       // Bounded: per-user patterns (`dms:<id>:*`) must not grow this without end.
       if (fragments.size >= MAX_FRAGMENT_PATTERNS) fragments.clear();
@@ -94,10 +98,14 @@ export function compileGrants(grants: unknown, options: CompileGrantsOptions = {
       `Grants must be an object mapping room patterns to features, e.g. { lobby: 'all' }; got ${describeValue(grants)}. Return null to refuse.`,
     );
   }
-  // Object.keys gives each pattern once, so a room's mask is final when its grant is read.
-  const rooms: string[] = [];
-  const pieces: Fragment[] = [];
-  for (const pattern of Object.keys(grants)) {
+  // Object.keys gives each pattern once, so a room's mask is final when its grant is read. The
+  // arrays are sized for every pattern (an empty array's first push reserves 16 slots) and cut to
+  // the rooms granted something at the end.
+  const patterns = Object.keys(grants);
+  const rooms: string[] = new Array<string>(patterns.length);
+  const pieces: Fragment[] = new Array<Fragment>(patterns.length);
+  let count = 0;
+  for (const pattern of patterns) {
     const items = (grants as Record<string, unknown>)[pattern];
     const known = fragments.get(pattern);
     if (known === undefined) assertRoomPattern(pattern); // else it passed before: the checks depend on the string only
@@ -116,9 +124,7 @@ export function compileGrants(grants: unknown, options: CompileGrantsOptions = {
     if (mask === 0) continue;
     // Insertion into sorted order (policies grant a handful of rooms), rooms and pieces aligned.
     const piece = fragmentOf(pattern, known, mask);
-    let at = rooms.length;
-    rooms.push(pattern);
-    pieces.push(piece);
+    let at = count++;
     for (; at > 0 && rooms[at - 1]! > pattern; at--) {
       rooms[at] = rooms[at - 1]!;
       pieces[at] = pieces[at - 1]!;
@@ -126,15 +132,16 @@ export function compileGrants(grants: unknown, options: CompileGrantsOptions = {
     rooms[at] = pattern;
     pieces[at] = piece;
   }
-  if (rooms.length === 0) return null;
-  let json = '{';
-  let escaped = '{';
-  for (let i = 0; i < pieces.length; i++) {
-    const comma = i === 0 ? '' : ',';
-    json += comma + pieces[i]!.json;
-    escaped += comma + pieces[i]!.escaped;
+  if (count === 0) return null;
+  rooms.length = count;
+  pieces.length = count;
+  let json = `{${pieces[0]!.json}`;
+  let escaped = `"{${pieces[0]!.escaped}`;
+  for (let i = 1; i < count; i++) {
+    json += pieces[i]!.jsonAfter;
+    escaped += pieces[i]!.escapedAfter;
   }
-  return new Compiled(`${json}}`, rooms, pieces, `"${escaped}}"`);
+  return new Compiled(`${json}}`, rooms, pieces, `${escaped}}"`);
 }
 
 function privilegedError(pattern: string, items: unknown): AblyChatAuthError {
