@@ -5,6 +5,7 @@ import {
   PRIVILEGED_OPERATION_RISKS,
   featuresOfOperations,
   isAblyOperation,
+  maskOfGrant,
   maskOfGrantItem,
   maskOfOperations,
   operationsOfMask,
@@ -43,6 +44,8 @@ export interface CompiledCapability {
 // (JSON.stringify of the whole capability JSON) cost more per token than compiling the policy.
 interface Fragment {
   readonly mask: number;
+  /** The room's operations, sorted: copied into each capability object built. */
+  readonly operations: readonly AblyOperation[];
   readonly json: string;
   readonly escaped: string;
   /** The same two with the comma that joins them to the previous room's: one concatenation per room, not two. */
@@ -56,9 +59,10 @@ const MAX_FRAGMENT_PATTERNS = 10_000;
 function fragmentOf(pattern: string, byMask: Map<number, Fragment> | undefined, mask: number): Fragment {
   let fragment = byMask?.get(mask);
   if (fragment === undefined) {
-    const json = `${JSON.stringify(pattern)}:${JSON.stringify(operationsOfMask(mask))}`;
+    const operations = operationsOfMask(mask);
+    const json = `${JSON.stringify(pattern)}:${JSON.stringify(operations)}`;
     const escaped = JSON.stringify(json).slice(1, -1);
-    fragment = { mask, json, escaped, jsonAfter: `,${json}`, escapedAfter: `,${escaped}` };
+    fragment = { mask, operations, json, escaped, jsonAfter: `,${json}`, escapedAfter: `,${escaped}` };
     if (byMask === undefined) {
       // Bounded: per-user patterns (`dms:<id>:*`) must not grow this without end.
       if (fragments.size >= MAX_FRAGMENT_PATTERNS) fragments.clear();
@@ -109,16 +113,15 @@ export function compileGrants(grants: unknown, options: CompileGrantsOptions = {
     const items = (grants as Record<string, unknown>)[pattern];
     const known = fragments.get(pattern);
     if (known === undefined) assertRoomPattern(pattern); // else it passed before: the checks depend on the string only
-    let mask = 0;
-    if (typeof items === 'string') {
-      mask = maskOfGrantItem(items, pattern);
-    } else if (Array.isArray(items)) {
-      for (const item of items) mask |= maskOfGrantItem(item, pattern);
-    } else if (items !== undefined && items !== null) {
-      throw new AblyChatAuthError(
-        'ERR_INVALID_GRANTS',
-        `The grant for room '${pattern}' must be a feature name or an array of them; got ${describeValue(items)}.`,
-      );
+    let mask = maskOfGrant(items, pattern);
+    if (mask === undefined) {
+      if (items !== undefined && items !== null) {
+        throw new AblyChatAuthError(
+          'ERR_INVALID_GRANTS',
+          `The grant for room '${pattern}' must be a feature name or an array of them; got ${describeValue(items)}.`,
+        );
+      }
+      mask = 0;
     }
     if (mask & PRIVILEGED_OPERATIONS_MASK && !allowPrivileged) throw privilegedError(pattern, items);
     if (mask === 0) continue;
@@ -184,7 +187,7 @@ class Compiled implements CompiledCapability {
   get capability(): AblyCapability {
     if (!this.#capability) {
       const capability = nullPrototype<AblyOperation[]>();
-      for (let i = 0; i < this.rooms.length; i++) capability[this.rooms[i]!] = operationsOfMask(this.#pieces[i]!.mask);
+      for (let i = 0; i < this.rooms.length; i++) capability[this.rooms[i]!] = this.#pieces[i]!.operations.slice();
       this.#capability = capability;
     }
     return this.#capability;
