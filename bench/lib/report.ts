@@ -3,8 +3,14 @@ import type { CoreFigures } from './core-bench';
 import type { LoadResult } from './load';
 import type { BenchSettings } from './settings';
 
-export const RATIO_TARGET = 0.9;
+/** The adapter must be at least as fast as the bare route: median adapter/bare and CPU ratio (bare / adapter CPU per answer). */
+export const RATIO_TARGET = 1.0;
+/** The adapter's p99 latency may be at most this many times the bare route's. */
+export const P99_TARGET_FACTOR = 1.1;
+/** RSS growth over the memory run's tokens must stay under this. */
 export const MEMORY_TARGET_MB = 20;
+/** Heap growth over the memory run's tokens must stay under this: a token route that kept anything per token would exceed it. */
+export const HEAP_TARGET_MB = 1;
 
 export interface MachineInfo {
   cpu_model: string;
@@ -127,7 +133,8 @@ export function toMarkdown(report: BenchReport): string {
   }
   if (report.adapters.length) {
     lines.push(
-      `## Token route over HTTP (medians of ${settings.rounds} rounds; target adapter/bare >= ${RATIO_TARGET}, memory growth < ${MEMORY_TARGET_MB} MB)`,
+      `## Token route over HTTP (medians of ${settings.rounds} rounds; targets: adapter/bare and CPU ratio >= ${RATIO_TARGET.toFixed(1)}, ` +
+        `p99 <= bare p99 x ${P99_TARGET_FACTOR}, RSS growth < ${MEMORY_TARGET_MB} MB, heap growth < ${HEAP_TARGET_MB} MB)`,
     );
     lines.push('');
     lines.push(
@@ -138,11 +145,13 @@ export function toMarkdown(report: BenchReport): string {
     const ratio = (x: number) => (Math.floor(x * 100) / 100).toFixed(2);
     for (const a of report.adapters) {
       const flag = a.ratio_target_met ? '' : ' (below target)';
-      const memFlag = a.memory_target_met === false ? ' (over target)' : '';
+      const cpuFlag = a.cpu_ratio >= RATIO_TARGET ? '' : ' (below target)';
+      const p99Flag = a.p99_ms <= a.baseline_p99_ms * P99_TARGET_FACTOR ? '' : ' (over target)';
+      const over = (value: number | null, limit: number) => (value !== null && value >= limit ? ' (over target)' : '');
       lines.push(
         `| ${a.name} (${a.framework}) | ${n(a.rps)} | ${n(a.baseline_rps)} | ${n(a.seed_snippet_rps)} | ${ratio(a.ratio)}${flag} | ${a.speedup_vs_seed.toFixed(1)}x | ` +
-          `${n(a.cpu_us_per_req)} / ${n(a.baseline_cpu_us_per_req)} | ${ratio(a.cpu_ratio)} | ` +
-          `${n(a.p50_ms, 2)} | ${n(a.p99_ms, 2)} | ${n(a.baseline_p99_ms, 2)} | ${n(a.rss_growth_mb, 1)}${memFlag} | ${n(a.heap_growth_mb, 1)} |`,
+          `${n(a.cpu_us_per_req)} / ${n(a.baseline_cpu_us_per_req)} | ${ratio(a.cpu_ratio)}${cpuFlag} | ` +
+          `${n(a.p50_ms, 2)} | ${n(a.p99_ms, 2)}${p99Flag} | ${n(a.baseline_p99_ms, 2)} | ${n(a.rss_growth_mb, 1)}${over(a.rss_growth_mb, MEMORY_TARGET_MB)} | ${n(a.heap_growth_mb, 1)}${over(a.heap_growth_mb, HEAP_TARGET_MB)} |`,
       );
     }
     lines.push('');

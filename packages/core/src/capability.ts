@@ -5,6 +5,7 @@ import {
   PRIVILEGED_OPERATION_RISKS,
   featuresOfOperations,
   isAblyOperation,
+  maskOfGrant,
   maskOfGrantItem,
   maskOfOperations,
   operationsOfMask,
@@ -37,15 +38,40 @@ export interface CompiledCapability {
   readonly rooms: readonly string[];
 }
 
-// Serialised operation lists, memoised per operation set.
-const opsJsonCache = new Map<number, string>();
-function opsJson(mask: number): string {
-  let json = opsJsonCache.get(mask);
-  if (json === undefined) {
-    json = JSON.stringify(operationsOfMask(mask));
-    opsJsonCache.set(mask, json);
+// One room's part of the capability JSON, `"pattern":["op",...]`, and the same text escaped as it
+// appears inside the `x-ably-capability` string claim. Policies repeat the same few (pattern,
+// operation set) pairs on every request, so both are built once per pair: the escaping alone
+// (JSON.stringify of the whole capability JSON) cost more per token than compiling the policy.
+interface Fragment {
+  readonly mask: number;
+  /** The room's operations, sorted: copied into each capability object built. */
+  readonly operations: readonly AblyOperation[];
+  readonly json: string;
+  readonly escaped: string;
+  /** The same two with the comma that joins them to the previous room's: one concatenation per room, not two. */
+  readonly jsonAfter: string;
+  readonly escapedAfter: string;
+}
+// Per pattern (a pattern is only ever added here after assertRoomPattern accepted it), per mask.
+const fragments = new Map<string, Map<number, Fragment>>();
+const MAX_FRAGMENT_PATTERNS = 10_000;
+
+function fragmentOf(pattern: string, byMask: Map<number, Fragment> | undefined, mask: number): Fragment {
+  let fragment = byMask?.get(mask);
+  if (fragment === undefined) {
+    const operations = operationsOfMask(mask);
+    const json = `${JSON.stringify(pattern)}:${JSON.stringify(operations)}`;
+    const escaped = JSON.stringify(json).slice(1, -1);
+    fragment = { mask, operations, json, escaped, jsonAfter: `,${json}`, escapedAfter: `,${escaped}` };
+    if (byMask === undefined) {
+      // Bounded: per-user patterns (`dms:<id>:*`) must not grow this without end.
+      if (fragments.size >= MAX_FRAGMENT_PATTERNS) fragments.clear();
+      byMask = new Map();
+      fragments.set(pattern, byMask);
+    }
+    byMask.set(mask, fragment);
   }
-  return json;
+  return fragment;
 }
 
 /** Options of {@link compileGrants}. */
@@ -76,33 +102,49 @@ export function compileGrants(grants: unknown, options: CompileGrantsOptions = {
       `Grants must be an object mapping room patterns to features, e.g. { lobby: 'all' }; got ${describeValue(grants)}. Return null to refuse.`,
     );
   }
-  const masks = new Map<string, number>();
-  for (const pattern of Object.keys(grants)) {
+  // Object.keys gives each pattern once, so a room's mask is final when its grant is read. The
+  // arrays are sized for every pattern (an empty array's first push reserves 16 slots) and cut to
+  // the rooms granted something at the end.
+  const patterns = Object.keys(grants);
+  const rooms: string[] = new Array<string>(patterns.length);
+  const pieces: Fragment[] = new Array<Fragment>(patterns.length);
+  let count = 0;
+  for (const pattern of patterns) {
     const items = (grants as Record<string, unknown>)[pattern];
-    assertRoomPattern(pattern);
-    let mask = 0;
-    if (typeof items === 'string') {
-      mask = maskOfGrantItem(items, pattern);
-    } else if (Array.isArray(items)) {
-      for (const item of items) mask |= maskOfGrantItem(item, pattern);
-    } else if (items !== undefined && items !== null) {
-      throw new AblyChatAuthError(
-        'ERR_INVALID_GRANTS',
-        `The grant for room '${pattern}' must be a feature name or an array of them; got ${describeValue(items)}.`,
-      );
+    const known = fragments.get(pattern);
+    if (known === undefined) assertRoomPattern(pattern); // else it passed before: the checks depend on the string only
+    let mask = maskOfGrant(items, pattern);
+    if (mask === undefined) {
+      if (items !== undefined && items !== null) {
+        throw new AblyChatAuthError(
+          'ERR_INVALID_GRANTS',
+          `The grant for room '${pattern}' must be a feature name or an array of them; got ${describeValue(items)}.`,
+        );
+      }
+      mask = 0;
     }
     if (mask & PRIVILEGED_OPERATIONS_MASK && !allowPrivileged) throw privilegedError(pattern, items);
-    if (mask !== 0) masks.set(pattern, (masks.get(pattern) ?? 0) | mask);
+    if (mask === 0) continue;
+    // Insertion into sorted order (policies grant a handful of rooms), rooms and pieces aligned.
+    const piece = fragmentOf(pattern, known, mask);
+    let at = count++;
+    for (; at > 0 && rooms[at - 1]! > pattern; at--) {
+      rooms[at] = rooms[at - 1]!;
+      pieces[at] = pieces[at - 1]!;
+    }
+    rooms[at] = pattern;
+    pieces[at] = piece;
   }
-  if (masks.size === 0) return null;
-  const rooms = [...masks.keys()].sort();
-  let json = '{';
-  for (let i = 0; i < rooms.length; i++) {
-    const pattern = rooms[i]!;
-    json += `${i === 0 ? '' : ','}${quoted(pattern)}:${opsJson(masks.get(pattern)!)}`;
+  if (count === 0) return null;
+  rooms.length = count;
+  pieces.length = count;
+  let json = `{${pieces[0]!.json}`;
+  let escaped = `"{${pieces[0]!.escaped}`;
+  for (let i = 1; i < count; i++) {
+    json += pieces[i]!.jsonAfter;
+    escaped += pieces[i]!.escapedAfter;
   }
-  json += '}';
-  return new Compiled(json, rooms, masks);
+  return new Compiled(`${json}}`, rooms, pieces, `${escaped}}"`);
 }
 
 function privilegedError(pattern: string, items: unknown): AblyChatAuthError {
@@ -119,23 +161,33 @@ function privilegedError(pattern: string, items: unknown): AblyChatAuthError {
 // The capability object is built only when somebody reads it: the token needs only the JSON.
 class Compiled implements CompiledCapability {
   #capability: AblyCapability | undefined;
+  readonly #pieces: readonly Fragment[];
+  #quotedJson: string | undefined;
   constructor(
     readonly json: string,
     readonly rooms: readonly string[],
-    readonly masks: ReadonlyMap<string, number>,
-  ) {}
+    pieces: readonly Fragment[],
+    quotedJson?: string,
+  ) {
+    this.#pieces = pieces;
+    this.#quotedJson = quotedJson;
+  }
   static isCompiled(value: unknown): value is Compiled {
     return typeof value === 'object' && value !== null && #capability in value;
   }
   /** True when some room is granted `*`, `push-admin` or `privileged-headers`. */
   static isPrivileged(value: Compiled): boolean {
-    for (const mask of value.masks.values()) if (mask & PRIVILEGED_OPERATIONS_MASK) return true;
+    for (const piece of value.#pieces) if (piece.mask & PRIVILEGED_OPERATIONS_MASK) return true;
     return false;
+  }
+  /** `JSON.stringify(json)`: the capability as the JSON string value of the `x-ably-capability` claim. */
+  static quotedJson(value: Compiled): string {
+    return (value.#quotedJson ??= JSON.stringify(value.json));
   }
   get capability(): AblyCapability {
     if (!this.#capability) {
       const capability = nullPrototype<AblyOperation[]>();
-      for (const pattern of this.rooms) capability[pattern] = operationsOfMask(this.masks.get(pattern)!);
+      for (let i = 0; i < this.rooms.length; i++) capability[this.rooms[i]!] = this.#pieces[i]!.operations.slice();
       this.#capability = capability;
     }
     return this.#capability;
@@ -166,15 +218,12 @@ export function grantsPrivilegedOperations(compiled: CompiledCapability): boolea
   return Compiled.isCompiled(compiled) && Compiled.isPrivileged(compiled);
 }
 
-const quotedCache = new Map<string, string>();
-function quoted(pattern: string): string {
-  let q = quotedCache.get(pattern);
-  if (q === undefined) {
-    q = JSON.stringify(pattern);
-    if (quotedCache.size > 10_000) quotedCache.clear();
-    quotedCache.set(pattern, q);
-  }
-  return q;
+/**
+ * The `x-ably-capability` claim's value as JSON text (`JSON.stringify(compiled.json)`), for the
+ * issuer's payload; built from memoised pieces when {@link compileGrants} made the capability.
+ */
+export function capabilityClaimJson(compiled: CompiledCapability): string {
+  return Compiled.isCompiled(compiled) ? Compiled.quotedJson(compiled) : JSON.stringify(compiled.json);
 }
 
 /** Parses a capability given as an object or its JSON string, checking its shape. */

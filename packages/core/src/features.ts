@@ -183,6 +183,19 @@ export function maskOfGrantItem(item: unknown, room: string): number {
   throw new AblyChatAuthError('ERR_UNKNOWN_FEATURE', unknownItemMessage(item, room), { details: { room } });
 }
 
+/**
+ * Bit mask of a room's grant: one item, or the union of an array of them. `undefined` when the
+ * grant is neither a string nor an array (the caller decides what that means).
+ * @throws AblyChatAuthError `ERR_UNKNOWN_FEATURE` with a suggestion.
+ */
+export function maskOfGrant(items: unknown, room: string): number | undefined {
+  if (typeof items === 'string') return maskOfGrantItem(items, room);
+  if (!Array.isArray(items)) return undefined;
+  let mask = 0;
+  for (const item of items) mask |= maskOfGrantItem(item, room);
+  return mask;
+}
+
 function unknownItemMessage(item: unknown, room: string): string {
   const where = `in the grant for room '${room}'`;
   if (typeof item !== 'string') return `Grant items must be strings ${where}; got a value of type ${item === null ? 'null' : typeof item}.`;

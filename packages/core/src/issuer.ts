@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { ApiKeyResolver, type AblyApiKey, type ApiKeySource } from './api-key.js';
 import {
+  capabilityClaimJson,
   compileGrants,
   grantsPrivilegedOperations,
   isCompiledCapability,
@@ -374,24 +375,24 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     let extra = claims ? JSON.stringify(Object.assign(nullPrototype<unknown>(), claims)).slice(1, -1) : '';
     for (const [name, value] of userClaims) extra += `${extra ? ',' : ''}${JSON.stringify(name)}:${JSON.stringify(value)}`;
     const payloadJson =
-      `{${extra}${extra ? ',' : ''}"iat":${iat},"exp":${exp},"x-ably-capability":${JSON.stringify(compiled.json)},"x-ably-clientId":${JSON.stringify(clientId)}` +
+      `{${extra}${extra ? ',' : ''}"iat":${iat},"exp":${exp},"x-ably-capability":${capabilityClaimJson(compiled)},"x-ably-clientId":${JSON.stringify(clientId)}` +
       `${revocationKey !== undefined ? `,"x-ably-revocation-key":${JSON.stringify(revocationKey)}` : ''}}`;
     const token = signHs256(key.keyName, key.hmacKey, payloadJson);
     if (token.length > resolved.maxTokenBytes) throw tooLarge(token.length, resolved.maxTokenBytes, compiled, claims, userClaims);
-    return {
+    // A plain data object: an object literal with a getter (the capability, once built on demand)
+    // cost more per token than building the capability, which is a few memoised arrays.
+    const issued: { -readonly [K in keyof IssuedToken]: IssuedToken[K] } = {
       token,
       clientId,
       keyName: key.keyName,
-      // Built on demand: the route sends only the JSON, and building the object costs per token.
-      get capability() {
-        return compiled.capability;
-      },
+      capability: compiled.capability,
       capabilityJson: compiled.json,
       rooms: compiled.rooms,
       issuedAt: iat * 1000,
       expiresAt: exp * 1000,
-      ...(revocationKey !== undefined ? { revocationKey } : {}),
     };
+    if (revocationKey !== undefined) issued.revocationKey = revocationKey;
+    return issued;
   }
 
   const issuer: TokenIssuer = {

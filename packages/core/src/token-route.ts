@@ -259,48 +259,62 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     };
   }
 
+  /** `answerFor`'s answer with the CORS headers: the same promise when no cross-site origin is allowed. */
+  function withCorsAfter(answer: Promise<TokenRouteResponse>, origin: string | undefined): Promise<TokenRouteResponse> {
+    return originCheck ? answer.then((response) => withCors(response, origin)) : answer;
+  }
+
   /**
    * The one path every answer takes: the origin and method rules, then `answer` (the user's
    * resolution and the token). `user` is NOT_CHECKED for `handle`, which resolves it.
+   * Not an async function: with a synchronous resolver the answer is `answerFor`'s own promise,
+   * without a second promise and microtask per request around it.
    */
-  async function serve(
+  function serve(
     request: TokenRouteRequest<Req>,
     user: MaybeUser<User> | typeof NOT_CHECKED,
     policy: CompiledCapability | PolicyFunction<User, Req>,
     userClaimsSource: UserClaims | UserClaimsFunction<User, Req> | undefined,
   ): Promise<TokenRouteResponse> {
-    const native = request.native;
-    const method = typeof request.method === 'string' ? request.method.toUpperCase() : '';
-    let allowedOrigin: string | undefined;
-    if (originCheck) {
-      const origin = readHeader(request.headers, 'origin');
-      try {
-        if (origin !== undefined && origin !== 'null' && originCheck(origin) === true) allowedOrigin = origin;
-      } catch (error) {
-        return withCors(fail(error, 'origin', native), undefined);
-      }
-      if (allowedOrigin !== undefined && method === 'OPTIONS' && readHeader(request.headers, 'access-control-request-method') !== undefined) {
-        return preflight(request.headers, allowedOrigin);
-      }
-    }
-    if (user === NOT_CHECKED ? method !== 'GET' && method !== 'POST' : method === 'OPTIONS') {
-      safeHook('onDenied', { status: 405, reason: 'method-not-allowed', request: native });
-      return withCors(answerOf('methodNotAllowed'), allowedOrigin);
-    }
-    if (allowedOrigin === undefined && readHeader(request.headers, 'sec-fetch-site')?.toLowerCase() === 'cross-site') {
-      safeHook('onDenied', { status: 403, reason: 'cross-site', request: native });
-      return withCors(answerOf('crossSite'), undefined);
-    }
-    const deadlineAt = Date.now() + timeoutMs;
-    if (user !== NOT_CHECKED) return withCors(await answerFor(user, native, policy, userClaimsSource, deadlineAt), allowedOrigin);
-    let resolved: MaybeUser<User>;
     try {
-      const pending = within(resolveUser(native), deadlineAt, 'resolveUser');
-      resolved = pending instanceof Promise ? await pending : pending;
+      const native = request.native;
+      const method = typeof request.method === 'string' ? request.method.toUpperCase() : '';
+      let allowedOrigin: string | undefined;
+      if (originCheck) {
+        const origin = readHeader(request.headers, 'origin');
+        try {
+          if (origin !== undefined && origin !== 'null' && originCheck(origin) === true) allowedOrigin = origin;
+        } catch (error) {
+          return Promise.resolve(withCors(fail(error, 'origin', native), undefined));
+        }
+        if (allowedOrigin !== undefined && method === 'OPTIONS' && readHeader(request.headers, 'access-control-request-method') !== undefined) {
+          return Promise.resolve(preflight(request.headers, allowedOrigin));
+        }
+      }
+      if (user === NOT_CHECKED ? method !== 'GET' && method !== 'POST' : method === 'OPTIONS') {
+        safeHook('onDenied', { status: 405, reason: 'method-not-allowed', request: native });
+        return Promise.resolve(withCors(answerOf('methodNotAllowed'), allowedOrigin));
+      }
+      if (allowedOrigin === undefined && readHeader(request.headers, 'sec-fetch-site')?.toLowerCase() === 'cross-site') {
+        safeHook('onDenied', { status: 403, reason: 'cross-site', request: native });
+        return Promise.resolve(withCors(answerOf('crossSite'), undefined));
+      }
+      const deadlineAt = Date.now() + timeoutMs;
+      if (user !== NOT_CHECKED) return withCorsAfter(answerFor(user, native, policy, userClaimsSource, deadlineAt), allowedOrigin);
+      const resolveFailed = (error: unknown) => withCors(fail(error, 'resolveUser', native), allowedOrigin);
+      let pending: MaybeUser<User> | Promise<MaybeUser<User>>;
+      try {
+        pending = within(resolveUser(native), deadlineAt, 'resolveUser');
+      } catch (error) {
+        return Promise.resolve(resolveFailed(error));
+      }
+      if (!(pending instanceof Promise)) return withCorsAfter(answerFor(pending, native, policy, userClaimsSource, deadlineAt), allowedOrigin);
+      return pending.then((resolved) => withCorsAfter(answerFor(resolved, native, policy, userClaimsSource, deadlineAt), allowedOrigin), resolveFailed);
     } catch (error) {
-      return withCors(fail(error, 'resolveUser', native), allowedOrigin);
+      // As from an async function: a fault outside the steps above rejects, it does not throw.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes the fault through unchanged, as an async function would
+      return Promise.reject(error);
     }
-    return withCors(await answerFor(resolved, native, policy, userClaimsSource, deadlineAt), allowedOrigin);
   }
 
   const served = settings.telemetry.wrap(serve);

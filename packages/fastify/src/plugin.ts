@@ -81,7 +81,9 @@ const plugin: FastifyPluginAsync<AblyChatAuthOptions> = async (fastify: FastifyI
     tokenRouteContext.route({
       method: TOKEN_ROUTE_METHODS,
       url,
-      handler: async (request, reply) => respondWithFastify(reply, await route.handle({ method: request.method, headers: request.headers, native: request })),
+      // core's promise, then the answer: no async function (and its promise) around it per request.
+      handler: (request, reply) =>
+        route.handle({ method: request.method, headers: request.headers, native: request }).then((response) => respondWithFastify(reply, response)),
     });
     done();
   });

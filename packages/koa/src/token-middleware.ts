@@ -33,16 +33,16 @@ export function defaultResolveUser<User = unknown>(ctx: { state: unknown }): Use
 
 /**
  * Writes core's answer through Koa (not `ctx.res`), so logging, CORS and error middleware
- * upstream still see the status and headers. Headers go on after the body: a string body makes Koa
- * infer `text/plain`, which must not replace `application/jwt`.
+ * upstream still see the status and headers. Headers go on before the body: core's answers always
+ * carry their `Content-Type`, so Koa then keeps it and skips inferring `text/plain` from the string.
  *
  * @example
  * respondWithKoa(ctx, ablyErrorResponse(429, 42910, 'Too many token requests.'));
  */
 export function respondWithKoa(ctx: { status: number; body: unknown; set(headers: Record<string, string>): void }, response: TokenRouteResponse): void {
   ctx.status = response.status;
-  ctx.body = response.body;
   ctx.set(response.headers);
+  ctx.body = response.body;
 }
 
 function routeFor<User, StateT, ContextT>(options: KoaTokenMiddlewareOptions<User, StateT, ContextT>, factoryName: string) {

@@ -2,7 +2,8 @@ import { expect } from '@jest/globals';
 import { bodyParser } from '@koa/bodyparser';
 import * as Ably from 'ably';
 import type Koa from 'koa';
-import { createTokenMiddleware, isAblyChatAuthError, type KoaTokenMiddlewareOptions } from '@ably-chat-auth/koa';
+import { createTokenMiddleware, isAblyChatAuthError, respondWithKoa, type KoaTokenMiddlewareOptions } from '@ably-chat-auth/koa';
+import { ablyErrorResponse } from '@ably-chat-auth/core/adapter';
 import {
   API_KEY,
   KOA_VERSIONS,
@@ -300,5 +301,46 @@ describe('createTokenMiddleware options', () => {
     expect(isAblyChatAuthError(caught, 'ERR_INVALID_API_KEY')).toBe(true);
     expect((caught as Error).message).not.toContain('super-secret');
     expect(() => createTokenMiddleware({ apiKey: API_KEY, policy: {} })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_GRANTS' }));
+  });
+});
+
+describe.each(KOA_VERSIONS)('respondWithKoa on %s', (_name, KoaApp) => {
+  let running: Running | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+
+  it('keeps the answer’s Content-Type, and lets Koa infer one only when the answer has none', async () => {
+    const app = new KoaApp();
+    app.use((ctx) => {
+      if (ctx.path === '/jwt')
+        respondWithKoa(ctx, { status: 200, headers: { 'Content-Type': 'application/jwt', 'Cache-Control': 'no-store' }, body: '<not html>' });
+      else if (ctx.path === '/error') respondWithKoa(ctx, ablyErrorResponse(429, 42910, 'Too many token requests.', { 'Retry-After': '60' }));
+      else respondWithKoa(ctx, { status: 202, headers: { 'X-Custom': 'yes' }, body: 'plain' });
+    });
+    running = await serve(app);
+    const jwt = await fetch(`${running.url}/jwt`);
+    expect([jwt.status, jwt.headers.get('content-type'), jwt.headers.get('cache-control'), await jwt.text()]).toEqual([
+      200,
+      'application/jwt',
+      'no-store',
+      '<not html>',
+    ]);
+    const error = await fetch(`${running.url}/error`);
+    expect([error.status, error.headers.get('content-type'), error.headers.get('retry-after'), error.headers.get('content-length')]).toEqual([
+      429,
+      'application/json; charset=utf-8',
+      '60',
+      String(Buffer.byteLength(await error.clone().text())),
+    ]);
+    expect(((await error.json()) as { error: { code: number } }).error.code).toBe(42910);
+    const plain = await fetch(`${running.url}/other`);
+    expect([plain.status, plain.headers.get('content-type'), plain.headers.get('x-custom'), await plain.text()]).toEqual([
+      202,
+      'text/plain; charset=utf-8',
+      'yes',
+      'plain',
+    ]);
   });
 });

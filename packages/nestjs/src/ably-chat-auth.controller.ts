@@ -54,8 +54,9 @@ export function createTokenRouteController(path: string, guards: readonly (Type<
       return this.answer(req, res);
     }
 
-    private async answer(req: unknown, res: unknown): Promise<void> {
-      writeAnswer(this.adapterHost.httpAdapter, res, await this.tokens.handle(toTokenRouteRequest(req)));
+    // core's promise, then the answer: no async function (and its promise) around it per request.
+    private answer(req: unknown, res: unknown): Promise<void> {
+      return this.tokens.handle(toTokenRouteRequest(req)).then((answer) => writeAnswer(this.adapterHost.httpAdapter, res, answer));
     }
   }
   return AblyChatAuthTokenController;
