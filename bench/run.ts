@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { REPO_ROOT, versionOf } from './servers/deps';
 import { ROUTES, type RouteName } from './servers/shared';
 import { runCoreBench } from './lib/core-bench';
+import { runTelemetryOverhead } from './lib/telemetry-overhead';
 import { load, type LoadResult } from './lib/load';
 import {
   HEAP_TARGET_MB,
@@ -219,6 +220,7 @@ async function main(): Promise<void> {
       load_generator: `autocannon ${versionOf('.', 'autocannon')} (library) in the runner process; no pipelining in the rounds, pipelining ${settings.memoryPipelining} in the memory run`,
     },
     core: null,
+    telemetry: null,
     adapters: [],
   };
   log(
@@ -228,6 +230,8 @@ async function main(): Promise<void> {
   if (settings.core) {
     log('core: packages/core/bench/core.bench.ts');
     report.core = await runCoreBench({ rounds: settings.coreRounds, roundMs: settings.coreRoundMs });
+    log('telemetry: bench/lib/telemetry-overhead.ts');
+    report.telemetry = await runTelemetryOverhead({ rounds: settings.coreRounds, roundMs: settings.coreRoundMs });
   }
   for (const framework of settings.frameworks) {
     log(`${framework}:`);

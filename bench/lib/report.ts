@@ -1,6 +1,7 @@
 /* latest.json's shape, and the Markdown table printed and written beside it. */
 import type { CoreFigures } from './core-bench';
 import type { LoadResult } from './load';
+import type { TelemetryOverheadFigures } from './telemetry-overhead';
 import type { BenchSettings } from './settings';
 
 /** The adapter must be at least as fast as the bare route: median adapter/bare and CPU ratio (bare / adapter CPU per answer). */
@@ -92,6 +93,8 @@ export interface BenchReport {
   machine: MachineInfo;
   settings: BenchSettings & { ratio_target: number; memory_target_mb: number; runtime: string; load_generator: string };
   core: CoreFigures | null;
+  /** What the OpenTelemetry instrumentation costs in process (bench/lib/telemetry-overhead.ts); null when skipped with the core bench. */
+  telemetry?: TelemetryOverheadFigures | null;
   adapters: AdapterFigures[];
   duration_s?: number;
 }
@@ -128,6 +131,19 @@ export function toMarkdown(report: BenchReport): string {
     lines.push('|---:|---:|---:|---:|---:|');
     lines.push(
       `| ${n(core.core_ops_per_s)}/s | ${n(core.raw_hs256_ops_per_s)}/s | ${n(core.naive_jsonwebtoken_ops_per_s)}/s | ${core.ratio_core_to_raw.toFixed(2)} | ${core.speedup_vs_naive.toFixed(1)}x |`,
+    );
+    lines.push('');
+  }
+  if (report.telemetry) {
+    const t = report.telemetry;
+    lines.push(`## Telemetry overhead (in process, core route issuing a JWT, ${t.rounds} interleaved rounds of ${t.round_ms} ms, medians)`);
+    lines.push('');
+    lines.push(
+      '| telemetry: false | on, no SDK registered | on, SDK recording a span and two metrics | overhead without an SDK (target < 2 %) | overhead with the SDK |',
+    );
+    lines.push('|---:|---:|---:|---:|---:|');
+    lines.push(
+      `| ${n(t.off_ops_per_s)}/s | ${n(t.on_no_sdk_ops_per_s)}/s | ${n(t.on_sdk_ops_per_s)}/s | ${t.no_sdk_overhead_pct.toFixed(2)} % (${t.no_sdk_overhead_us.toFixed(3)} µs) | ${t.sdk_overhead_pct.toFixed(1)} % (${t.sdk_overhead_us.toFixed(2)} µs) |`,
     );
     lines.push('');
   }
