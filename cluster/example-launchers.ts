@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-/** An example as the cluster test runs it: its entry point, started as a real process under tsx. */
+/** An example as the cluster test runs it: its entry point, started as a real process with tsx's loader (`ServerProcess`). */
 export interface ExampleLauncher {
   /** The example's name in test titles. */
   name: string;
@@ -19,4 +19,6 @@ export const EXAMPLE_LAUNCHERS: readonly ExampleLauncher[] = [
   { name: 'Express', serverEntry: join(EXAMPLES, 'express', 'src', 'server.ts') },
   { name: 'Koa', serverEntry: join(EXAMPLES, 'koa', 'src', 'server.ts') },
   { name: 'NestJS', serverEntry: join(EXAMPLES, 'nestjs', 'src', 'server.ts') },
+  { name: 'Fastify', serverEntry: join(EXAMPLES, 'fastify', 'src', 'server.ts') },
+  { name: 'Hono', serverEntry: join(EXAMPLES, 'hono', 'src', 'server.ts') },
 ];

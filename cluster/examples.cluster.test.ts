@@ -1,5 +1,5 @@
 /* Two instances of each example over one Redis, as behind a load balancer: real processes of the
- * examples' server entries (under tsx), a real redis-server, stopped and restarted mid-suite. */
+ * examples' server entries (`node --import tsx`), a real redis-server, stopped and restarted mid-suite. */
 import { DEV_API_KEY } from '@ably-chat-auth-examples/shared';
 import { DemoClient, RedisServer, ServerProcess } from '@ably-chat-auth-examples/shared/testing';
 import { testKey, verifyAblyJwt } from '@ably-chat-auth/adapter-contract/testing';

@@ -15,13 +15,17 @@ import {
   crossSiteRefusal,
   demoClientId,
   demoPolicy,
+  demoRedisKeys,
   demoUserClaims,
   renderChatPage,
+  storeUnavailableResponse,
   validateUsername,
   type DemoConfig,
   type DemoUser,
 } from '@ably-chat-auth-examples/shared';
+import { RedisStore as RedisSessionStore } from 'connect-redis';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestAsyncHookHandler } from 'fastify';
+import type { Redis } from 'ioredis';
 import { createMemorySessionStore } from './memory-session-store.js';
 
 declare module 'fastify' {
@@ -56,7 +60,19 @@ export interface FastifyExampleOptions {
   sessionStore?: SessionStore;
   /** Where the rate limits count; default in memory, per process. */
   rateLimitStore?: RateLimitStoreOptions;
+  /**
+   * A connected client (`connectRedis(config.redisUrl)` from the shared kit): sessions
+   * (connect-redis) and rate-limit counters (@fastify/rate-limit's own `redis` option) then live
+   * in Redis under `demoRedisKeys('fastify')`, shared by every instance. In place of
+   * `sessionStore` and `rateLimitStore`, not with them.
+   */
+  redis?: Redis;
 }
+
+/** Key prefixes of this app in Redis. */
+const REDIS_KEYS = demoRedisKeys('fastify');
+/** @fastify/rate-limit's `nameSpace`: each limit's keys add `login:` or `token:` (see limitPerAddress), which gives REDIS_KEYS' two limit prefixes. */
+const RATE_LIMIT_NAMESPACE = 'fastify:rl:';
 
 /**
  * The Fastify example, configured but not listening: the chat page, `POST /login`, `POST /logout`
@@ -68,6 +84,7 @@ export interface FastifyExampleOptions {
  * await app.listen({ port: 3000 });
  */
 export async function createApp(config: DemoConfig, options: FastifyExampleOptions = {}): Promise<FastifyInstance> {
+  const { sessionStore, rateLimitStore } = storesOf(options);
   const app = Fastify({
     // request.ip (what the rate limits count) is the address TRUST_PROXY_HOPS proxies from the
     // right of X-Forwarded-For; 0 ignores the header. Never `true`: that takes the leftmost entry,
@@ -89,19 +106,18 @@ export async function createApp(config: DemoConfig, options: FastifyExampleOptio
 
   await app.register(fastifyCookie);
   // Session data stays on the server (the cookie holds a signed random id), so logout really ends it.
-  // In production use a shared store; `secure: 'auto'` marks the cookie Secure over HTTPS.
+  // In a shared store when one is given (Redis with `redis`), so every instance sees every login;
+  // else in memory (one instance). `secure: 'auto'` marks the cookie Secure over HTTPS.
   await app.register(fastifySession, {
     cookieName: SESSION_COOKIE,
     secret: sessionSigningSecret(config.sessionSecret),
-    store: options.sessionStore ?? createMemorySessionStore(),
+    store: sessionStore ?? createMemorySessionStore(),
     saveUninitialized: false,
     // The cookie is set at login only, not on every answer; a login lasts SESSION_MAX_AGE_MS.
     rolling: false,
     cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_MAX_AGE_MS },
   });
   await app.register(fastifyFormbody);
-  // No limit of its own (`global: false`): the two limiters below are created from it.
-  await app.register(fastifyRateLimit, { global: false, ...options.rateLimitStore });
 
   const page = renderChatPage({ framework: 'Fastify' });
   app.get(DEMO_ROUTES.page, (_request, reply) => reply.headers(CHAT_PAGE_HEADERS).send(page));
@@ -121,20 +137,22 @@ export async function createApp(config: DemoConfig, options: FastifyExampleOptio
     });
   }
 
-  const loginLimit = limitPerAddress(app, 'login', config.loginRateLimitPerMinute, (reply, seconds) =>
-    reply
-      .code(429)
-      .header('Retry-After', String(seconds))
-      .send({ error: `Too many login attempts from your address; try again in ${seconds} s.` }),
-  );
-
-  app.post(DEMO_ROUTES.login, { onRequest: loginLimit, bodyLimit: 1024 }, async (request, reply) => {
-    const check = validateUsername((request.body as { username?: unknown } | undefined)?.username);
-    if (!check.ok) return reply.code(400).send({ error: check.error });
-    // A new session id at login, so a session id planted before login is worthless.
-    await request.session.regenerate();
-    request.session.user = { username: check.username };
-    return { username: check.username };
+  // The login route in a scope of its own, like the token route below: each holds its limiter.
+  await app.register(async (loginScope) => {
+    const loginLimit = await limitPerAddress(loginScope, 'login', config.loginRateLimitPerMinute, rateLimitStore, (reply, seconds) =>
+      reply
+        .code(429)
+        .header('Retry-After', String(seconds))
+        .send({ error: `Too many login attempts from your address; try again in ${seconds} s.` }),
+    );
+    loginScope.post(DEMO_ROUTES.login, { onRequest: loginLimit, bodyLimit: 1024 }, async (request, reply) => {
+      const check = validateUsername((request.body as { username?: unknown } | undefined)?.username);
+      if (!check.ok) return reply.code(400).send({ error: check.error });
+      // A new session id at login, so a session id planted before login is worthless.
+      await request.session.regenerate();
+      request.session.user = { username: check.username };
+      return { username: check.username };
+    });
   });
 
   // Logout reads no body, and the page posts it with `Content-Type: application/json` and none,
@@ -154,7 +172,7 @@ export async function createApp(config: DemoConfig, options: FastifyExampleOptio
   await app.register(async (tokenScope) => {
     tokenScope.addHook(
       'onRequest',
-      limitPerAddress(app, 'token', config.tokenRateLimitPerMinute, (reply, seconds) => {
+      await limitPerAddress(tokenScope, 'token', config.tokenRateLimitPerMinute, rateLimitStore, (reply, seconds) => {
         // The limiter answers before the token route runs: count the refusal in the route's metrics.
         recordRateLimited({ method: reply.request.method });
         return respondWithFastify(
@@ -188,18 +206,30 @@ const refuseCrossSite: onRequestAsyncHookHandler = async (request, reply) => {
 
 /**
  * An `onRequest` hook counting requests per client address (request.ip, see `trustProxy`) per
- * minute with @fastify/rate-limit's `createRateLimit`; `onLimited` writes the 429, given the
- * seconds until the window resets (also its `Retry-After`).
+ * minute with @fastify/rate-limit's `createRateLimit`, in `store` (default in memory); `onLimited`
+ * writes the 429, given the seconds until the window resets (also its `Retry-After`).
  */
-function limitPerAddress(
-  app: FastifyInstance,
+async function limitPerAddress(
+  scope: FastifyInstance,
   name: string,
   max: number,
+  store: RateLimitStoreOptions | undefined,
   onLimited: (reply: FastifyReply, retryAfterSeconds: number) => FastifyReply,
-): onRequestAsyncHookHandler {
+): Promise<onRequestAsyncHookHandler> {
+  // The plugin in the route's own scope, with this limit as its settings, and `createRateLimit()`
+  // without options: given options, createRateLimit makes a child of the store, and the Redis
+  // store's child puts the route's method and URL into its keys, which a limiter outside a route
+  // lacks (keys `<nameSpace>undefinedundefined-<key>`). No limit of its own (`global: false`).
   // The name prefixes the key, so both limits can share one store; normalizeIP is the plugin's
   // default key (an IPv6 client counts by its /64).
-  const check = app.createRateLimit({ max, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `${name}:${normalizeIP(request.ip)}` });
+  await scope.register(fastifyRateLimit, {
+    global: false,
+    max,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => `${name}:${normalizeIP(request.ip)}`,
+    ...store,
+  });
+  const check = scope.createRateLimit();
   return async (request, reply) => {
     const limit = await check(request);
     if (!limit.isAllowed && limit.isExceeded) return onLimited(reply, Math.min(60, Math.max(1, limit.ttlInSeconds)));
@@ -215,8 +245,34 @@ function sessionSigningSecret(sessionSecret: string): string {
   return createHash('sha256').update(sessionSecret).digest('base64url');
 }
 
-/** The app's own failures as JSON (malformed or oversized login bodies), never a stack trace. */
-function jsonErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** The stores of {@link createApp}'s options: the given ones, or both in Redis with `redis`. */
+function storesOf(options: FastifyExampleOptions): Pick<FastifyExampleOptions, 'sessionStore' | 'rateLimitStore'> {
+  const { redis } = options;
+  if (!redis) return options;
+  if (options.sessionStore || options.rateLimitStore) {
+    throw new TypeError('createApp: pass either `redis` (sessions and rate limits in Redis) or `sessionStore` / `rateLimitStore`, not both.');
+  }
+  return {
+    // connect-redis is an express-session store, whose interface @fastify/session takes as it is;
+    // each session expires in Redis with its cookie.
+    sessionStore: new RedisSessionStore({ client: redis, prefix: REDIS_KEYS.sessions }),
+    rateLimitStore: { redis, nameSpace: RATE_LIMIT_NAMESPACE },
+  };
+}
+
+/**
+ * The app's own failures as JSON (malformed or oversized login bodies), never a stack trace. While
+ * Redis is down the session and rate-limit stores fail: 503 with Retry-After, in Ably's shape on
+ * the token route (the Ably client retries).
+ */
+function jsonErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  // A failed request saves no session. Else @fastify/session's onSend hook saves a changed session
+  // (a login's) on this answer too; with the store down that fails again, and the second failure
+  // reaches Fastify's default handler, which answers 500 with the store's message. Its hook skips
+  // a request without a session, as after a logout.
+  (request as { session: unknown }).session = null;
+  const unavailable = storeUnavailableResponse(error, request.url.split('?')[0]!);
+  if (unavailable) return respondWithFastify(reply, unavailable);
   const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
   const message =
     error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'

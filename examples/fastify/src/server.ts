@@ -1,6 +1,6 @@
 /* Runs the Fastify example: `pnpm start:fastify` (from the repository root) or `pnpm --filter @ably-chat-auth-examples/fastify start`. */
 import type { AddressInfo } from 'node:net';
-import { loadDemoConfigOrExit, serveMetricsOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
+import { connectRedisOrExit, loadDemoConfigOrExit, serveMetricsOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
 import { createApp } from './app.js';
 
 async function main(): Promise<void> {
@@ -8,7 +8,8 @@ async function main(): Promise<void> {
   for (const notice of startupNotices(config)) console.log(notice);
   serveMetricsOrExit(config);
 
-  const app = await createApp(config);
+  const redis = await connectRedisOrExit(config);
+  const app = await createApp(config, { redis });
   try {
     // Fastify's default host, `localhost`: reachable from this machine only. Behind a reverse
     // proxy on another host, listen on `host: '0.0.0.0'` (and set TRUST_PROXY_HOPS).

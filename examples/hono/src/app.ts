@@ -8,8 +8,10 @@ import {
   crossSiteRefusal,
   demoClientId,
   demoPolicy,
+  demoRedisKeys,
   demoUserClaims,
   renderChatPage,
+  storeUnavailableResponse,
   validateUsername,
   type DemoConfig,
   type DemoUser,
@@ -21,7 +23,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { getPathNoStrict } from 'hono/utils/url';
 import { rateLimiter, type RateLimitInfo, type Store } from 'hono-rate-limiter';
+import type { Redis } from 'ioredis';
 import { clientAddress } from './client-address.js';
+import { createRedisRateLimitStore } from './redis-rate-limit-store.js';
+import { createRedisSessionStore } from './redis-session-store.js';
 import { createMemorySessionStore, type SessionStore } from './session-store.js';
 import { createSessions } from './sessions.js';
 
@@ -54,7 +59,17 @@ export interface HonoExampleOptions {
    * its own counters; default hono-rate-limiter's `MemoryStore` (one process only).
    */
   rateLimitStore?: (limit: 'login' | 'token') => RateLimitStore;
+  /**
+   * A connected client (`connectRedis(config.redisUrl)` from the shared kit): sessions
+   * (`createRedisSessionStore`) and rate-limit counters (`createRedisRateLimitStore`, hono-rate-limiter's
+   * `RedisStore`) then live in Redis under `demoRedisKeys('hono')`, shared by every instance. In place
+   * of `sessionStore` and `rateLimitStore`, not with them.
+   */
+  redis?: Redis;
 }
+
+/** Key prefixes of this app in Redis. */
+const REDIS_KEYS = demoRedisKeys('hono');
 
 /**
  * The Hono example: the chat page, `POST /login`, `POST /logout` and the ably-chat-auth token
@@ -64,13 +79,14 @@ export interface HonoExampleOptions {
  * @example serve({ fetch: createApp(loadDemoConfig()).fetch, port: 3000 })
  */
 export function createApp(config: DemoConfig, options: HonoExampleOptions = {}): Hono<HonoExampleEnv> {
+  const { sessionStore, rateLimitStore } = storesOf(options);
   // Paths match as in Express and @koa/router: case-insensitive, a trailing slash ignored. So
   // `/LOGIN` and `/login/` are the login route, and the cross-site refusal below covers them too.
   const app = new Hono<HonoExampleEnv>({ getPath: (request) => getPathNoStrict(request).toLowerCase() });
   const sessions = createSessions({
     cookieName: SESSION_COOKIE,
     secret: config.sessionSecret,
-    store: options.sessionStore ?? createMemorySessionStore(),
+    store: sessionStore ?? createMemorySessionStore(),
     maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
   });
 
@@ -106,7 +122,7 @@ export function createApp(config: DemoConfig, options: HonoExampleOptions = {}):
       standardHeaders: 'draft-7',
       keyGenerator: (c) => clientAddress(c.env.incoming, config.trustProxyHops),
       handler: (c) => onLimited(c, retryAfterSeconds(c.get('rateLimit'))),
-      ...(options.rateLimitStore ? { store: options.rateLimitStore(limit) } : {}),
+      ...(rateLimitStore ? { store: rateLimitStore(limit) } : {}),
     });
 
   const loginLimit = limitPerClient('login', config.loginRateLimitPerMinute, (c, seconds) =>
@@ -145,17 +161,22 @@ export function createApp(config: DemoConfig, options: HonoExampleOptions = {}):
     return c.body(null, 204);
   });
 
-  // Core's Fetch route as it is: it takes the Request, and its resolveUser reads the session
-  // from the Request's cookie. Every method reaches it, so others get its 405 with `Allow`.
+  // Core's Fetch route as it is: it takes the Request, and every method reaches it, so others get
+  // its 405 with `Allow`. The session is read just before, so that a store that fails (Redis down)
+  // reaches onError, which answers 503 as for login; core answers a failing resolveUser with 500.
+  const sessionUsers = new WeakMap<Request, DemoUser | undefined>();
   const tokenRoute = createFetchTokenRoute<DemoUser>({
     apiKey: config.apiKey,
-    resolveUser: (request) => sessions.userOf(request),
+    resolveUser: (request) => sessionUsers.get(request),
     policy: demoPolicy,
     userClaims: demoUserClaims,
     clientId: demoClientId,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
-  app.all(DEMO_ROUTES.token, tokenLimit, (c) => tokenRoute(c.req.raw));
+  app.all(DEMO_ROUTES.token, tokenLimit, async (c) => {
+    sessionUsers.set(c.req.raw, await sessions.userOf(c.req.raw));
+    return tokenRoute(c.req.raw);
+  });
 
   app.onError(jsonErrors);
   return app;
@@ -178,9 +199,33 @@ function retryAfterSeconds(info: RateLimitInfo | undefined): number {
   return resetTime ? Math.min(60, Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000))) : 60;
 }
 
-/** The app's own failures as JSON, never a stack trace. */
+/** The stores of {@link createApp}'s options: the given ones, or both in Redis with `redis`. */
+function storesOf(options: HonoExampleOptions): Pick<HonoExampleOptions, 'sessionStore' | 'rateLimitStore'> {
+  const { redis } = options;
+  if (!redis) return options;
+  if (options.sessionStore || options.rateLimitStore) {
+    throw new TypeError('createApp: pass either `redis` (sessions and rate limits in Redis) or `sessionStore` / `rateLimitStore`, not both.');
+  }
+  return {
+    sessionStore: createRedisSessionStore(redis, REDIS_KEYS.sessions),
+    rateLimitStore: (limit) => createRedisRateLimitStore(redis, limit === 'login' ? REDIS_KEYS.loginLimit : REDIS_KEYS.tokenLimit),
+  };
+}
+
+/**
+ * The app's own failures as JSON, never a stack trace; on the token route in Ably's error shape,
+ * so the Ably client reports them properly. While Redis is down the session and rate-limit stores
+ * fail: 503 with Retry-After (the Ably client retries).
+ */
 function jsonErrors(error: Error, c: Context<HonoExampleEnv>): Response {
+  const unavailable = storeUnavailableResponse(error, c.req.path);
+  if (unavailable) return new Response(unavailable.body, { status: unavailable.status, headers: unavailable.headers });
   if (error instanceof HTTPException && error.status < 500) return c.json({ error: 'The request could not be processed.' }, error.status);
   console.error('Hono example: request failed', error);
+  // c.req.path is the app's getPath: lower case, no trailing slash.
+  if (c.req.path === DEMO_ROUTES.token) {
+    const { status, headers, body } = ablyErrorResponse(500, ablyCodeForStatus(500), 'The server failed; it has logged the cause.');
+    return new Response(body, { status, headers });
+  }
   return c.json({ error: 'The server failed; it has logged the cause.' }, 500);
 }

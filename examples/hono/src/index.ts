@@ -1,4 +1,6 @@
 export { createApp, SESSION_COOKIE, type HonoExampleEnv, type HonoExampleOptions, type RateLimitStore } from './app.js';
 export { clientAddress } from './client-address.js';
+export { createRedisRateLimitStore } from './redis-rate-limit-store.js';
+export { createRedisSessionStore } from './redis-session-store.js';
 export { createMemorySessionStore, type SessionData, type SessionStore } from './session-store.js';
 export { createSessions, type Sessions, type SessionsOptions } from './sessions.js';

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { DEMO_ROUTES } from '@ably-chat-auth-examples/shared';
+import { DEMO_ROUTES, createDemoConfig } from '@ably-chat-auth-examples/shared';
 import { DemoClient, describeDemoExample, listenOnLoopback, serveDuringSuite, type StartDemoApp } from '@ably-chat-auth-examples/shared/testing';
 import { createAdaptorServer } from '@hono/node-server';
 import { MemoryStore } from 'hono-rate-limiter';
+import type { Redis } from 'ioredis';
 import { serializeSigned } from 'hono/utils/cookie';
 import { createApp, createMemorySessionStore, SESSION_COOKIE, type HonoExampleEnv, type HonoExampleOptions, type SessionStore } from '../src/index';
 
@@ -153,12 +154,30 @@ describe('Hono example with a failing session store', () => {
     }
   });
 
-  test('the token route answers Ably\u2019s 500 when the store fails to read a validly signed session', async () => {
+  test('the token route answers Ably\u2019s 500 when the store fails to read a validly signed session, and logs the cause', async () => {
     const cookie = (await serializeSigned(SESSION_COOKIE, randomBytes(32).toString('base64url'), sessionSecret)).split(';')[0]!;
-    const response = await fetch(app.baseUrl + DEMO_ROUTES.token, { headers: { cookie } });
-    expect(response.status).toBe(500);
-    expect(response.headers.get('x-ably-errorcode')).toBe('50000');
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const response = await fetch(app.baseUrl + DEMO_ROUTES.token, { headers: { cookie } });
+      expect(response.status).toBe(500);
+      expect(response.headers.get('x-ably-errorcode')).toBe('50000');
+      expect(await response.json()).toEqual({ error: { code: 50000, statusCode: 500, message: 'The server failed; it has logged the cause.' } });
+      expect(logged).toHaveBeenCalledWith('Hono example: request failed', expect.objectContaining({ message: 'session store down' }));
+    } finally {
+      logged.mockRestore();
+    }
     // Without a valid signature the store is never asked: not signed in.
     expect((await fetch(app.baseUrl + DEMO_ROUTES.token, { headers: { cookie: `${SESSION_COOKIE}=x.y` } })).status).toBe(401);
+  });
+});
+
+describe('Hono example createApp options', () => {
+  test('`redis` together with `sessionStore` or `rateLimitStore` is refused, naming both ways', () => {
+    const config = createDemoConfig({ port: 0 });
+    const redis = {} as Redis;
+    expect(() => createApp(config, { redis, sessionStore: createMemorySessionStore() })).toThrow(
+      'createApp: pass either `redis` (sessions and rate limits in Redis) or `sessionStore` / `rateLimitStore`, not both.',
+    );
+    expect(() => createApp(config, { redis, rateLimitStore: () => new MemoryStore<HonoExampleEnv>() })).toThrow(/either `redis`.*not both/);
   });
 });

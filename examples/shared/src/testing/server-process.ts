@@ -1,11 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-// An example's entry point runs under tsx as in `pnpm start`, with the root tsconfig that maps the
-// workspace packages to their sources, so no build is needed first.
+// An example's entry point runs its TypeScript through tsx, as `pnpm start` does, with the root
+// tsconfig that maps the workspace packages to their sources, so no build is needed first. Node
+// runs the entry itself with tsx's loader (`node --import tsx`, both its ESM and CJS hooks), not
+// under the tsx CLI: the CLI keeps a parent process that, on SIGTERM, waits about 30 ms for the
+// child to acknowledge the signal and otherwise kills it (exit 143), which a loaded machine turns
+// into a failed stop. With no wrapper the signal reaches the server's own handler.
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
-const TSX_CLI = require.resolve('tsx/cli', { paths: [REPO_ROOT] });
+const TSX_LOADER = pathToFileURL(require.resolve('tsx', { paths: [REPO_ROOT] })).href;
+const TSCONFIG = join(REPO_ROOT, 'tsconfig.json');
 
 /** Environment variables the demo config reads; the parent's are dropped so each run sets its own. */
 const DEMO_ENV = /^(PORT|ABLY_API_KEY|SESSION_SECRET|RATE_LIMIT_|TRUST_PROXY_HOPS$|REDIS_URL$|METRICS_PORT$)/;
@@ -14,7 +20,7 @@ const DEMO_ENV = /^(PORT|ABLY_API_KEY|SESSION_SECRET|RATE_LIMIT_|TRUST_PROXY_HOP
 export class ServerProcess {
   private out = '';
   private err = '';
-  /** Resolves with the exit code once the process has exited. */
+  /** Resolves with the exit code once the process has exited (null when a signal ended it). */
   readonly exited: Promise<number | null>;
 
   private constructor(private readonly child: ChildProcess) {
@@ -23,16 +29,25 @@ export class ServerProcess {
     this.exited = once(child, 'exit').then(([code]) => code as number | null);
   }
 
-  /** Runs `entry` (absolute path of an example's `src/server.ts`) with the given demo variables. */
+  /**
+   * Runs `entry` (absolute path of an example's `src/server.ts`, or any TypeScript entry point)
+   * with the given demo variables, as `node --import tsx <entry>`.
+   */
   static start(entry: string, env: Record<string, string>): ServerProcess {
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !DEMO_ENV.test(name)));
-    const child = spawn(process.execPath, [TSX_CLI, '--tsconfig', join(REPO_ROOT, 'tsconfig.json'), entry], {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, entry], {
       cwd: dirname(dirname(entry)),
-      env: { ...inherited, ...env },
+      // TSX_TSCONFIG_PATH is how tsx's loader takes the CLI's `--tsconfig`.
+      env: { ...inherited, TSX_TSCONFIG_PATH: TSCONFIG, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
     return new ServerProcess(child);
+  }
+
+  /** The server's process id: the process that runs the entry point and gets the signal. */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** Everything written to stdout so far. */
@@ -58,10 +73,10 @@ export class ServerProcess {
     }
   }
 
-  /** Sends SIGTERM (unless it has exited) and resolves with the exit code. */
+  /** Sends SIGTERM to the server (unless it has exited) and resolves with its exit code. */
   stop(): Promise<number | null> {
-    // The tsx CLI runs the server in a child; signal the whole group we created.
-    if (this.child.exitCode === null && this.child.pid) process.kill(-this.child.pid, 'SIGTERM');
+    // The process group we created: the server, and anything it may have started.
+    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid) process.kill(-this.child.pid, 'SIGTERM');
     return this.exited;
   }
 }
