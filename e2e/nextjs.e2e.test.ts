@@ -320,7 +320,7 @@ describe('the Next.js example\u2019s rate limits through its real server (script
     }
   }, 60_000);
 
-  test('startup stops with exit 1 and a message: an unreachable REDIS_URL (within 3 s, password hidden), and plain `next start`', async () => {
+  test('startup stops with exit 1 and a message: an unreachable REDIS_URL (within 5 s of the spawn, password hidden), and plain `next start`', async () => {
     const began = Date.now();
     const unreachable = await startApp({ REDIS_URL: 'redis://:hunter2-secret@127.0.0.1:1', SESSION_SECRET: randomBytes(32).toString('base64url') }).then(
       () => 'listening',
