@@ -1,14 +1,16 @@
 /* The Next.js example in Chromium: its own page (a React client component over
  * @ably-chat-auth/client, `ably` and `@ably/chat`), built once with `next build` and run with
- * `next start` as a child process, as a user would run it. The shared page's suite
+ * scripts/start.mjs (`pnpm start`) as a child process, as a user would run it. The shared page's suite
  * (chat-page.e2e.test.ts) does not apply: this page is not the shared one. */
 import { expect } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ablyCodeForStatus } from '@ably-chat-auth/core/adapter';
 import { capabilityOf, testKey, verifyAblyJwt } from '@ably-chat-auth/adapter-contract/testing';
 import { DEV_API_KEY } from '../examples/shared/src/config';
+import { RedisServer } from '../examples/shared/src/testing/redis-server';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const APP_DIR = join(__dirname, '..', 'examples', 'nextjs');
@@ -17,17 +19,59 @@ const [devKeyName, devSecret] = DEV_API_KEY.split(':') as [string, string];
 const DEV_KEY = testKey(devKeyName, devSecret);
 
 let browser: Browser;
-let server: ChildProcess | undefined;
+let app: RunningApp;
 let baseUrl: string;
-let serverOutput = '';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The app as `pnpm start` runs it: scripts/start.mjs, Next.js's handler behind a Node server that appends the peer to X-Forwarded-For. */
+interface RunningApp {
+  readonly url: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts scripts/start.mjs on a free port with `env` added, and resolves once it says it is listening. */
+async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+  // PORT=0: the start script picks a free port (next start cannot listen on 0).
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', SESSION_SECRET: randomBytes(32).toString('base64url'), ...env };
+  delete childEnv.ABLY_API_KEY;
+  delete childEnv.NODE_OPTIONS;
+  const child = spawn(process.execPath, [join(APP_DIR, 'scripts', 'start.mjs')], { cwd: APP_DIR, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the start script did not listen within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const found = /Local:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the start script exited (${code}):\n${output}`));
+    });
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  return { url, output: () => output, stop };
+}
 
 /** Polls `url` until it answers 200; rejects with what the server printed if it does not within `ms`. */
 async function waitForServer(url: string, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (server?.exitCode !== null) throw new Error(`next start exited (${server?.exitCode}):\n${serverOutput}`);
     const ok = await fetch(url).then(
       (r) => r.ok,
       () => false,
@@ -35,30 +79,15 @@ async function waitForServer(url: string, ms: number): Promise<void> {
     if (ok) return;
     await sleep(200);
   }
-  throw new Error(`next start did not answer at ${url} within ${ms} ms:\n${serverOutput}`);
+  throw new Error(`the app did not answer at ${url} within ${ms} ms:\n${app.output()}`);
 }
 
 beforeAll(async () => {
   // Builds unless nothing the build reads changed since the last one (the script checks); needs the packages' dist.
   const build = spawnSync(process.execPath, [join(APP_DIR, 'scripts', 'build.mjs')], { cwd: APP_DIR, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
-
-  // PORT=0: the start script picks a free port (next start cannot listen on 0) and next prints it.
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', SESSION_SECRET: randomBytes(32).toString('base64url') };
-  delete env.ABLY_API_KEY;
-  delete env.NODE_OPTIONS;
-  server = spawn(process.execPath, [join(APP_DIR, 'scripts', 'start.mjs')], { cwd: APP_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const listening = new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      serverOutput += chunk.toString('utf8');
-      const url = /Local:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(serverOutput)?.[1];
-      if (url) resolve(url);
-    };
-    server!.stdout!.on('data', onData);
-    server!.stderr!.on('data', onData);
-    server!.once('exit', (code) => reject(new Error(`next start exited (${code}):\n${serverOutput}`)));
-  });
-  baseUrl = await listening;
+  app = await startApp();
+  baseUrl = app.url;
   await waitForServer(`${baseUrl}/`, 30_000);
 
   browser = await chromium.launch({
@@ -69,11 +98,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await app?.stop();
 });
 
 /** A fresh browser profile on the app, counting token requests and recording uncaught errors. */
@@ -107,7 +132,7 @@ async function login(page: Page, username: string): Promise<void> {
   await page.click('#login-form button[type=submit]');
 }
 
-describe('the Next.js example (next start) in Chromium', () => {
+describe('the Next.js example (scripts/start.mjs) in Chromium', () => {
   test('signed out: the SDK\u2019s first token request (401) brings the login form, and nothing retries', async () => {
     const { page, close, problems, tokenRequests } = await openPage();
     try {
@@ -206,5 +231,110 @@ describe('the Next.js example (next start) in Chromium', () => {
     } finally {
       await close();
     }
+  });
+});
+
+describe('the Next.js example\u2019s rate limits through its real server (scripts/start.mjs)', () => {
+  const running: RunningApp[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => r.stop()));
+  });
+  async function started(env: Record<string, string>): Promise<RunningApp> {
+    const started = await startApp(env);
+    running.push(started);
+    return started;
+  }
+  const loginAs = (url: string, forwarded?: string) =>
+    fetch(`${url}/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(forwarded ? { 'X-Forwarded-For': forwarded } : {}) },
+      body: JSON.stringify({ username: 'alice' }),
+    });
+  const tokenFrom = (url: string, forwarded?: string) => fetch(`${url}/api/ably-token`, forwarded ? { headers: { 'X-Forwarded-For': forwarded } } : {});
+
+  test('TRUST_PROXY_HOPS=0: a client forging X-Forwarded-For, rotated at every request, still hits both limits; the 429s have their shapes and Retry-After', async () => {
+    const { url } = await started({ RATE_LIMIT_LOGIN_PER_MIN: '2', RATE_LIMIT_TOKEN_PER_MIN: '3', TRUST_PROXY_HOPS: '0' });
+    for (let i = 0; i < 2; i++) expect((await loginAs(url, `198.51.100.${i}`)).status).toBe(200);
+    const refused = await loginAs(url, '198.51.100.99');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await refused.json()).toEqual({ error: expect.stringMatching(/^Too many login attempts from your address; try again in \d+ s\.$/) });
+
+    for (let i = 0; i < 3; i++) expect((await tokenFrom(url, `198.51.100.${i}, 10.0.0.${i}`)).status).toBe(401);
+    const limited = await tokenFrom(url, '203.0.113.200');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('x-ably-errorcode')).toBe(String(ablyCodeForStatus(429)));
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await limited.json()).toEqual({
+      error: { message: expect.stringMatching(/^Too many token requests/), code: ablyCodeForStatus(429), statusCode: 429 },
+    });
+  });
+
+  test('TRUST_PROXY_HOPS=1: the entry the proxy appended counts; the client\u2019s own entries left of it do not', async () => {
+    // This test is the proxy: the server appends its address (127.0.0.1), and the client's is the entry before it.
+    const { url } = await started({ RATE_LIMIT_LOGIN_PER_MIN: '2', TRUST_PROXY_HOPS: '1' });
+    for (let i = 0; i < 2; i++) expect((await loginAs(url, `forged-${i}, 203.0.113.5`)).status).toBe(200);
+    expect((await loginAs(url, 'forged-x, 203.0.113.5')).status).toBe(429);
+    expect((await loginAs(url, '203.0.113.6')).status).toBe(200);
+  });
+
+  test('REDIS_URL: two processes share each count; Redis stopped: 503s with Retry-After within 5 s; restarted: both work again', async () => {
+    const redis = await RedisServer.start();
+    try {
+      const env = { REDIS_URL: redis.url, SESSION_SECRET: randomBytes(32).toString('base64url'), RATE_LIMIT_LOGIN_PER_MIN: '3' };
+      const [a, b] = await Promise.all([started(env), started(env)]);
+      expect(a.output()).toContain('rate-limit counters are kept in Redis');
+      const answers: Response[] = [];
+      for (const instance of [a, b, a, b]) answers.push(await loginAs(instance.url, `forged-${answers.length}`));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+      // The session is the sealed cookie: a login on A is a session on B, with no session store.
+      const cookie = answers[0]!.headers.getSetCookie()[0]!.split(';')[0]!;
+      const onB = await fetch(`${b.url}/api/ably-token`, { headers: { Cookie: cookie } });
+      expect(onB.status).toBe(200);
+      expect((await verifyAblyJwt(await onB.text(), DEV_KEY)).payload['x-ably-clientId']).toBe('alice');
+
+      await redis.stop();
+      const started503 = Date.now();
+      const token = await fetch(`${a.url}/api/ably-token`);
+      expect(token.status).toBe(503);
+      expect(token.headers.get('x-ably-errorcode')).toBe(String(ablyCodeForStatus(503)));
+      expect(token.headers.get('retry-after')).toBe('5');
+      const login = await loginAs(b.url);
+      expect(login.status).toBe(503);
+      expect(login.headers.get('retry-after')).toBe('5');
+      expect(await login.json()).toEqual({ error: 'The session store is unavailable; try again in 5 s.' });
+      expect(Date.now() - started503).toBeLessThan(5_000);
+
+      await redis.restart();
+      const deadline = Date.now() + 5_000;
+      let status = 0;
+      while (Date.now() < deadline && status !== 401) {
+        status = (await fetch(`${a.url}/api/ably-token`)).status;
+        if (status !== 401) await sleep(200);
+      }
+      expect(status).toBe(401);
+      expect((await loginAs(b.url, 'after-restart')).status).toBe(200);
+    } finally {
+      await Promise.all(running.splice(0).map((r) => r.stop()));
+      await redis.stop();
+    }
+  }, 60_000);
+
+  test('startup stops with exit 1 and a message: an unreachable REDIS_URL (within 5 s of the spawn, password hidden), and plain `next start`', async () => {
+    const began = Date.now();
+    const unreachable = await startApp({ REDIS_URL: 'redis://:hunter2-secret@127.0.0.1:1', SESSION_SECRET: randomBytes(32).toString('base64url') }).then(
+      () => 'listening',
+      (error: Error) => error.message,
+    );
+    expect(Date.now() - began).toBeLessThan(3_000 + 2_000);
+    expect(unreachable).toMatch(/exited \(1\)/);
+    expect(unreachable).toContain('Configuration error: Cannot reach Redis at REDIS_URL=redis://:***@127.0.0.1:1 (connect ECONNREFUSED');
+    expect(unreachable).not.toContain('hunter2');
+    expect(unreachable).not.toMatch(/Local:/);
+
+    const next = join(APP_DIR, 'node_modules', 'next', 'dist', 'bin', 'next');
+    const plain = spawnSync(process.execPath, [next, 'start', '-H', '127.0.0.1', '-p', '0'], { cwd: APP_DIR, encoding: 'utf8', timeout: 30_000 });
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toContain('Configuration error: start this app with scripts/start.mjs');
   });
 });

@@ -7,3 +7,11 @@ export { demoClientId, demoPolicy, demoUserClaims, type DemoUser } from '@ably-c
 export { validateUsername } from '@ably-chat-auth-examples/shared/src/username';
 export { crossSiteRefusal } from '@ably-chat-auth-examples/shared/src/cross-site';
 export { DEV_API_KEY, DemoConfigError, loadDemoConfig, startupNotices, type DemoConfig } from '@ably-chat-auth-examples/shared/src/config';
+export {
+  RedisUnavailableError,
+  STORE_RETRY_AFTER_SECONDS,
+  connectRedis,
+  demoRedisKeys,
+  isStoreUnavailableError,
+  storeUnavailableResponse,
+} from '@ably-chat-auth-examples/shared/src/redis';

@@ -3,12 +3,15 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createDemoConfig, DemoConfigError } from '@ably-chat-auth-examples/shared/src/config';
 import { checkSessionSecret, MIN_SESSION_SECRET_LENGTH } from '../lib/config';
+import { PEER_APPENDED } from '../lib/start-script';
 import { register } from '../instrumentation';
 
 const saved = { ...process.env };
 afterEach(() => {
   process.env = { ...saved };
   delete (globalThis as Record<symbol, unknown>)[Symbol.for('ably-chat-auth-examples.nextjs.config')];
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for('ably-chat-auth-examples.nextjs.rate-limits')];
+  delete (globalThis as Record<symbol, unknown>)[PEER_APPENDED];
   jest.restoreAllMocks();
 });
 
@@ -34,39 +37,54 @@ describe('SESSION_SECRET for iron-session', () => {
   });
 });
 
-describe('instrumentation.ts register() (runs when next start starts)', () => {
-  test('a short SESSION_SECRET stops the server with the message', () => {
+describe('instrumentation.ts register() (runs when the server starts)', () => {
+  test('under plain next start (no peer address appended) it stops the server, saying how to start it', async () => {
+    process.env.NEXT_RUNTIME = 'nodejs';
+    const errors: string[] = [];
+    jest.spyOn(console, 'error').mockImplementation((message: string) => void errors.push(message));
+    const exit = jest.spyOn(process, 'exit').mockImplementation(() => {
+      throw new Error('exit');
+    });
+    await expect(register()).rejects.toThrow('exit');
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(errors).toEqual([expect.stringMatching(/^Configuration error: start this app with scripts\/start\.mjs .*X-Forwarded-For/)]);
+  });
+
+  test('a short SESSION_SECRET stops the server with the message', async () => {
+    (globalThis as Record<symbol, unknown>)[PEER_APPENDED] = true;
     process.env.NEXT_RUNTIME = 'nodejs';
     process.env.SESSION_SECRET = 'too-short';
     const errors: string[] = [];
     jest.spyOn(console, 'error').mockImplementation((message: string) => void errors.push(message));
     const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
-    register();
+    await register();
     expect(exit).toHaveBeenCalledWith(1);
     expect(errors).toEqual([expect.stringMatching(/^Configuration error: SESSION_SECRET must be at least 32 characters/)]);
   });
 
-  test('a malformed ABLY_API_KEY stops it too, without echoing the key', () => {
+  test('a malformed ABLY_API_KEY stops it too, without echoing the key', async () => {
+    (globalThis as Record<symbol, unknown>)[PEER_APPENDED] = true;
     process.env.NEXT_RUNTIME = 'nodejs';
     process.env.ABLY_API_KEY = 'not-a-key-SECRETPART';
     const errors: string[] = [];
     jest.spyOn(console, 'error').mockImplementation((message: string) => void errors.push(message));
     const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
-    register();
+    await register();
     expect(exit).toHaveBeenCalledWith(1);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^Configuration error: .*ABLY_API_KEY/);
     expect(errors[0]).not.toContain('SECRETPART');
   });
 
-  test('a good config prints the shared startup notices (dev-key banner, random session secret)', () => {
+  test('a good config prints the shared startup notices (dev-key banner, random session secret)', async () => {
+    (globalThis as Record<symbol, unknown>)[PEER_APPENDED] = true;
     process.env.NEXT_RUNTIME = 'nodejs';
     delete process.env.ABLY_API_KEY;
     delete process.env.SESSION_SECRET;
     const lines: string[] = [];
     jest.spyOn(console, 'log').mockImplementation((message: string) => void lines.push(message));
     const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
-    register();
+    await register();
     expect(exit).not.toHaveBeenCalled();
     expect(lines.join('\n')).toContain('ABLY_API_KEY is not set');
     expect(lines.join('\n')).toContain('SESSION_SECRET is not set');

@@ -2,18 +2,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CHAT_FEATURES } from '@ably-chat-auth/core';
 import { DEV_API_KEY } from './config.js';
+import { DEMO_ROUTES } from './routes.js';
 
-/** The routes the chat page calls; every example serves them. */
-export const DEMO_ROUTES = {
-  /** `GET`: the chat page. */
-  page: '/',
-  /** `POST` JSON or form `{ username }`: 200 `{ username }`, or 400 `{ error }`. */
-  login: '/login',
-  /** `POST`: ends the session; 204. */
-  logout: '/logout',
-  /** `GET` and `POST`: the ably-chat-auth token route. */
-  token: '/api/ably-token',
-} as const;
+export { DEMO_ROUTES } from './routes.js';
 
 /** A file the chat page loads, described for any framework: serve `file` at `path` as `contentType`. */
 export interface StaticAsset {

@@ -1,7 +1,7 @@
 import { ablyCodeForStatus, ablyErrorResponse, type TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 import { Redis } from 'ioredis';
 import { redactedRedisUrl, type DemoConfig } from './config.js';
-import { DEMO_ROUTES } from './page.js';
+import { DEMO_ROUTES } from './routes.js';
 
 /** How {@link connectRedis} connects, and where it reports outages. */
 export interface RedisConnectOptions {

@@ -1,4 +1,5 @@
 import { crossSiteRefusal, validateUsername } from '../../lib/demo';
+import { rateLimitRefusal } from '../../lib/rate-limits';
 import { getDemoSession } from '../../lib/session';
 
 export const dynamic = 'force-dynamic';
@@ -8,11 +9,14 @@ const MAX_BODY_BYTES = 1024;
 /**
  * `POST /login`, JSON or form `{ username }`: 200 `{ username }` and a sealed session cookie;
  * 400 `{ error }` with the username rule; 403 for a post another site made the browser send
- * (login CSRF), answered before any session is touched, so it never sets a cookie.
+ * (login CSRF), answered before any session is touched, so it never sets a cookie; 429 `{ error }`
+ * with `Retry-After` over `RATE_LIMIT_LOGIN_PER_MIN` per client address, 503 while Redis is down.
  */
 export async function POST(request: Request): Promise<Response> {
   const refusal = crossSiteRefusal(request.headers);
   if (refusal) return Response.json(refusal.body, { status: refusal.status });
+  const limited = await rateLimitRefusal('login', request);
+  if (limited) return limited;
 
   const body = await readLoginBody(request);
   if ('error' in body) return Response.json({ error: body.error }, { status: body.status });

@@ -1,12 +1,13 @@
 import { createFetchTokenRoute } from '@ably-chat-auth/core/fetch';
 import { demoConfig } from '../../../lib/config';
 import { demoClientId, demoPolicy, demoUserClaims, type DemoUser } from '../../../lib/demo';
+import { rateLimitRefusal } from '../../../lib/rate-limits';
 import { getDemoSession } from '../../../lib/session';
 
 // Every answer depends on the session cookie: never prerendered or cached.
 export const dynamic = 'force-dynamic';
 
-const handler = createFetchTokenRoute<DemoUser>({
+const tokenRoute = createFetchTokenRoute<DemoUser>({
   apiKey: demoConfig().apiKey,
   // The sealed iron-session cookie; no session (or one that does not unseal) is a 401.
   resolveUser: async (request) => (await getDemoSession(request)).user,
@@ -14,6 +15,11 @@ const handler = createFetchTokenRoute<DemoUser>({
   userClaims: demoUserClaims,
   clientId: demoClientId,
 });
+
+/** Over `RATE_LIMIT_TOKEN_PER_MIN` per client address, Ably's 429 with `Retry-After` (503 while Redis is down); else the token route. */
+async function handler(request: Request): Promise<Response> {
+  return (await rateLimitRefusal('token', request)) ?? tokenRoute(request);
+}
 
 /** `GET /api/ably-token`: the ably-chat-auth token route (the SDK's authCallback, or `authUrl`). */
 export const GET = handler;
