@@ -1,6 +1,14 @@
 /* Runs the Koa example: `pnpm start:koa` (from the repository root) or `pnpm --filter @ably-chat-auth-examples/koa start`. */
 import type { AddressInfo } from 'node:net';
-import { connectRedisOrExit, loadDemoConfigOrExit, serveMetricsOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
+import {
+  closeHttpServer,
+  closeOnSignals,
+  connectRedisOrExit,
+  listenFailureMessage,
+  loadDemoConfigOrExit,
+  serveMetricsOrExit,
+  startupNotices,
+} from '@ably-chat-auth-examples/shared';
 import { createApp } from './app.js';
 
 const config = loadDemoConfigOrExit(process.env);
@@ -9,8 +17,8 @@ serveMetricsOrExit(config);
 
 void connectRedisOrExit(config).then((redis) => {
   const server = createApp(config, { redis }).listen(config.port);
-  server.once('error', (error: NodeJS.ErrnoException) => {
-    console.error(error.code === 'EADDRINUSE' ? `Port ${config.port} is in use: set PORT to another port.` : `Could not start the server: ${error.message}`);
+  server.once('error', (error) => {
+    console.error(listenFailureMessage(error, config.port));
     process.exit(1);
   });
   server.once('listening', () => {
@@ -18,14 +26,5 @@ void connectRedisOrExit(config).then((redis) => {
     console.log(`Koa example listening on http://localhost:${port}`);
   });
 
-  // `on`, not `once`: a second signal (tsx relays the one it got) must not kill the process mid-close.
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      server.close(() => process.exit(0));
-      server.closeAllConnections();
-    });
-  }
+  closeOnSignals(() => closeHttpServer(server), 'Koa example');
 });

@@ -27,3 +27,4 @@ export {
   type RedisLog,
 } from './redis.js';
 export { serveMetricsOrExit, startMetricsServer, type MetricsServer } from './metrics.js';
+export { closeHttpServer, closeOnSignals, listenFailureMessage } from './shutdown.js';
