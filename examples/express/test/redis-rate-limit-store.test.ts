@@ -1,20 +1,9 @@
-import type { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import { connectRedis } from '@ably-chat-auth-examples/shared';
-import { RedisServer } from '@ably-chat-auth-examples/shared/testing';
+import { useRedisServer } from '@ably-chat-auth-examples/shared/testing';
 import { RecoveringRedisStore, createRedisRateLimitStore } from '../src/index';
 
 describe('the rate-limit store in Redis (rate-limit-redis) against a real redis-server', () => {
-  let server: RedisServer;
-  let redis: Redis;
-  beforeAll(async () => {
-    server = await RedisServer.start();
-    redis = await connectRedis(server.url, { log: false });
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
-  });
+  const { redis } = useRedisServer();
 
   /** A store whose SCRIPT LOAD fails while `failScriptLoad` is set: Redis lost just as the store reloads its script. */
   function storeWithFlakyScriptLoad(Store: typeof RedisStore): { store: RedisStore; failScriptLoad: (fail: boolean) => void } {
@@ -22,19 +11,19 @@ describe('the rate-limit store in Redis (rate-limit-redis) against a real redis-
     const store = new Store({
       prefix: `flaky-${Store.name}:`,
       sendCommand: (command: string, ...args: string[]) =>
-        fail && command === 'SCRIPT' ? Promise.reject(new Error('Connection is closed.')) : (redis.call(command, ...args) as Promise<RedisReply>),
+        fail && command === 'SCRIPT' ? Promise.reject(new Error('Connection is closed.')) : (redis().call(command, ...args) as Promise<RedisReply>),
     });
     return { store, failScriptLoad: (value) => (fail = value) };
   }
 
   test('counts under the prefix, one count per key across stores (as across instances)', async () => {
-    const a = createRedisRateLimitStore(redis, 'test:rl:');
-    const b = createRedisRateLimitStore(redis, 'test:rl:');
+    const a = createRedisRateLimitStore(redis(), 'test:rl:');
+    const b = createRedisRateLimitStore(redis(), 'test:rl:');
     await Promise.all([a.init({ windowMs: 60_000 } as never), b.init({ windowMs: 60_000 } as never)]);
     expect((await a.increment('203.0.113.1')).totalHits).toBe(1);
     expect((await b.increment('203.0.113.1')).totalHits).toBe(2);
-    expect(await redis.get('test:rl:203.0.113.1')).toBe('2');
-    expect(await redis.pttl('test:rl:203.0.113.1')).toBeGreaterThan(59_000);
+    expect(await redis().get('test:rl:203.0.113.1')).toBe('2');
+    expect(await redis().pttl('test:rl:203.0.113.1')).toBeGreaterThan(59_000);
   });
 
   test('recovers when Redis fails just as the script is reloaded after a restart (NOSCRIPT); rate-limit-redis alone stays broken', async () => {
@@ -44,7 +33,7 @@ describe('the rate-limit store in Redis (rate-limit-redis) against a real redis-
       await store.init({ windowMs: 60_000 } as never);
       expect((await store.increment('client')).totalHits).toBe(1);
       // A restarted Redis has no scripts; the reload that follows NOSCRIPT fails.
-      await redis.call('SCRIPT', 'FLUSH');
+      await redis().call('SCRIPT', 'FLUSH');
       failScriptLoad(true);
       await expect(store.increment('client')).rejects.toThrow();
       // Redis is fine again: does the next count work?

@@ -10,3 +10,4 @@ export { ServerProcess } from './server-process.js';
 export { listenOnLoopback } from '@ably-chat-auth/adapter-contract';
 export { RedisServer, freePort } from './redis-server.js';
 export { describeRedisExample, type RedisExampleOptions } from './redis-contract.js';
+export { useRedisServer, type RedisDuringSuite } from './use-redis-server.js';
