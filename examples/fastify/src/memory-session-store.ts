@@ -1,3 +1,4 @@
+import { ExpiringMap } from '@ably-chat-auth-examples/shared';
 import type { SessionStore } from '@fastify/session';
 import type { Session } from 'fastify';
 
@@ -15,28 +16,15 @@ const FALLBACK_TTL_MS = 24 * 60 * 60 * 1000;
  * @example await createApp(config, { sessionStore: createMemorySessionStore() });
  */
 export function createMemorySessionStore(): SessionStore {
-  const sessions = new Map<string, { json: string; expires: number }>();
-  let lastSweep = Date.now();
-  const sweep = (now: number): void => {
-    if (now - lastSweep < 60_000) return;
-    lastSweep = now;
-    for (const [id, entry] of sessions) if (entry.expires <= now) sessions.delete(id);
-  };
+  const sessions = new ExpiringMap<string>();
   return {
     set(sessionId, session, callback) {
-      const now = Date.now();
-      sweep(now);
-      sessions.set(sessionId, { json: JSON.stringify(session), expires: expiryOf(session, now) });
+      sessions.set(sessionId, JSON.stringify(session), timeToLive(session));
       callback();
     },
     get(sessionId, callback) {
-      const entry = sessions.get(sessionId);
-      if (!entry || entry.expires <= Date.now()) {
-        sessions.delete(sessionId);
-        callback(null, null);
-        return;
-      }
-      callback(null, JSON.parse(entry.json) as Session);
+      const json = sessions.get(sessionId);
+      callback(null, json === undefined ? null : (JSON.parse(json) as Session));
     },
     destroy(sessionId, callback) {
       sessions.delete(sessionId);
@@ -45,9 +33,9 @@ export function createMemorySessionStore(): SessionStore {
   };
 }
 
-/** When the session's cookie expires (`cookie.expires`, a Date before serialisation), else the fallback. */
-function expiryOf(session: Session, now: number): number {
+/** Milliseconds until the session's cookie expires (`cookie.expires`, a Date before serialisation), else the fallback. */
+function timeToLive(session: Session): number {
   const expires = session.cookie.expires;
   const time = expires ? new Date(expires).getTime() : Number.NaN;
-  return Number.isFinite(time) ? time : now + FALLBACK_TTL_MS;
+  return Number.isFinite(time) ? time - Date.now() : FALLBACK_TTL_MS;
 }

@@ -1,4 +1,4 @@
-import type { DemoUser } from '@ably-chat-auth-examples/shared';
+import { ExpiringMap, type DemoUser } from '@ably-chat-auth-examples/shared';
 
 /** What the server keeps per session id. */
 export interface SessionData {
@@ -29,33 +29,10 @@ export interface SessionStore {
  * @example createApp(config, { sessionStore: createMemorySessionStore() })
  */
 export function createMemorySessionStore(): SessionStore {
-  const sessions = new Map<string, { data: SessionData; expires: number }>();
-  let lastSweep = Date.now();
-  // Expired sessions nobody asks for again are dropped at most once a minute, so memory stays bounded.
-  const sweep = (now: number): void => {
-    if (now - lastSweep < 60_000) return;
-    lastSweep = now;
-    for (const [id, entry] of sessions) if (entry.expires <= now) sessions.delete(id);
-  };
+  const sessions = new ExpiringMap<SessionData>();
   return {
-    get(id) {
-      const entry = sessions.get(id);
-      if (!entry) return Promise.resolve(undefined);
-      if (entry.expires <= Date.now()) {
-        sessions.delete(id);
-        return Promise.resolve(undefined);
-      }
-      return Promise.resolve(entry.data);
-    },
-    set(id, data, ttlSeconds) {
-      const now = Date.now();
-      sweep(now);
-      sessions.set(id, { data, expires: now + ttlSeconds * 1000 });
-      return Promise.resolve();
-    },
-    destroy(id) {
-      sessions.delete(id);
-      return Promise.resolve();
-    },
+    get: (id) => Promise.resolve(sessions.get(id)),
+    set: (id, data, ttlSeconds) => Promise.resolve(sessions.set(id, data, ttlSeconds * 1000)),
+    destroy: (id) => Promise.resolve(sessions.delete(id)),
   };
 }

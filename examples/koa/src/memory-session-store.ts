@@ -1,3 +1,5 @@
+import { ExpiringMap } from '@ably-chat-auth-examples/shared';
+
 /** What koa-session keeps per session id (the user, plus its own `_expire` / `_maxAge`). */
 export type SessionData = Record<string, unknown>;
 
@@ -14,33 +16,10 @@ export interface SessionStore {
  * copy of the old cookie gets 401. Fine for a demo; a real app uses a shared store (Redis, a database).
  */
 export function createMemorySessionStore(): SessionStore {
-  const sessions = new Map<string, { data: SessionData; expires: number }>();
-  let lastSweep = Date.now();
-  // Expired sessions nobody asks for again are dropped at most once a minute, so memory stays bounded.
-  const sweep = (now: number): void => {
-    if (now - lastSweep < 60_000) return;
-    lastSweep = now;
-    for (const [key, entry] of sessions) if (entry.expires <= now) sessions.delete(key);
-  };
+  const sessions = new ExpiringMap<SessionData>();
   return {
-    get(key) {
-      const entry = sessions.get(key);
-      if (!entry) return Promise.resolve(undefined);
-      if (entry.expires <= Date.now()) {
-        sessions.delete(key);
-        return Promise.resolve(undefined);
-      }
-      return Promise.resolve(entry.data);
-    },
-    set(key, data, maxAge) {
-      const now = Date.now();
-      sweep(now);
-      sessions.set(key, { data, expires: now + maxAge });
-      return Promise.resolve();
-    },
-    destroy(key) {
-      sessions.delete(key);
-      return Promise.resolve();
-    },
+    get: (key) => Promise.resolve(sessions.get(key)),
+    set: (key, data, maxAge) => Promise.resolve(sessions.set(key, data, maxAge)),
+    destroy: (key) => Promise.resolve(sessions.delete(key)),
   };
 }

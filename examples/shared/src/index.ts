@@ -28,3 +28,4 @@ export {
 } from './redis.js';
 export { serveMetricsOrExit, startMetricsServer, type MetricsServer } from './metrics.js';
 export { closeHttpServer, closeOnSignals, listenFailureMessage } from './shutdown.js';
+export { ExpiringMap } from './expiring-map.js';
