@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { sealData } from 'iron-session';
-import { capabilityOf, expectAblyError, expectToken, readAnswer, userClaimsOf } from '@ably-chat-auth/adapter-contract/testing';
+import { ALL_CHAT_OPERATIONS, capabilityOf, expectAblyError, expectToken, readAnswer, userClaimsOf } from '@ably-chat-auth/adapter-contract/testing';
 // First: sets ABLY_API_KEY and SESSION_SECRET before the route modules read them.
 import { key, SESSION_SECRET } from './demo-env';
 // The route handlers exactly as Next.js calls them: exported functions of a Fetch `Request`.
@@ -43,17 +43,7 @@ describe('app/api/ably-token/route.ts (core Fetch route, iron-session user, demo
       announcements: ['channel-metadata', 'history', 'subscribe'],
       'dms:alice:*': ['history', 'presence', 'publish', 'subscribe'],
       // 'all': every Chat feature, spelled out as its operations.
-      lobby: [
-        'annotation-publish',
-        'annotation-subscribe',
-        'channel-metadata',
-        'history',
-        'message-delete-own',
-        'message-update-own',
-        'presence',
-        'publish',
-        'subscribe',
-      ],
+      lobby: [...ALL_CHAT_OPERATIONS],
     });
     expect(userClaimsOf(claims)).toEqual({ '*': '{"display_name":"Alice"}' });
   });
