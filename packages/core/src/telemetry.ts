@@ -76,14 +76,29 @@ let loadedApi: LoadedApi | null | undefined;
  */
 function openTelemetryApi(): LoadedApi | null {
   if (loadedApi === undefined) {
-    try {
-      const api = createRequire(__filename)('@opentelemetry/api') as Api;
-      loadedApi = { api, noopTracerProvider: new api.ProxyTracerProvider().getDelegate(), noopMeter: api.createNoopMeter() };
-    } catch {
-      loadedApi = null;
-    }
+    const api = requireOpenTelemetryApi([__filename, `${process.cwd()}/`]);
+    loadedApi = api && { api, noopTracerProvider: new api.ProxyTracerProvider().getDelegate(), noopMeter: api.createNoopMeter() };
   }
   return loadedApi;
+}
+
+/**
+ * `@opentelemetry/api` resolved from the first of `bases` that finds it, or null. From this file
+ * first; then from the working directory, because a bundler that compiles core into the app's
+ * server bundle (Next.js with a workspace or linked core) freezes `__filename` to the path core had
+ * on the build machine: run from anywhere else, the first lookup finds nothing, while the app's
+ * own node_modules, where the SDK's copy of the API lives, is under the working directory.
+ * @internal exported for tests
+ */
+export function requireOpenTelemetryApi(bases: readonly string[]): Api | null {
+  for (const base of bases) {
+    try {
+      return createRequire(base)('@opentelemetry/api') as Api;
+    } catch {
+      // Not resolvable from this base: try the next.
+    }
+  }
+  return null;
 }
 
 /** The instruments of one meter provider. */
