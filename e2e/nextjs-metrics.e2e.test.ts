@@ -24,6 +24,9 @@ async function startApp(env: Record<string, string>): Promise<RunningApp> {
   delete childEnv.ABLY_API_KEY;
   delete childEnv.NODE_OPTIONS;
   delete childEnv.REDIS_URL;
+  // pnpm's bin shims (the one that started Jest) set NODE_PATH to the store's hoisted node_modules,
+  // where any package resolves from anywhere: kept, it would hide a failed @opentelemetry/api lookup.
+  delete childEnv.NODE_PATH;
   const child = spawn(process.execPath, [join(APP_DIR, 'scripts', 'start.mjs')], { cwd: APP_DIR, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async (): Promise<number | null> => {
