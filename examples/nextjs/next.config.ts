@@ -12,8 +12,10 @@ const config: NextConfig = {
     webpackConfig.resolve.extensionAlias = { ...webpackConfig.resolve.extensionAlias, '.js': ['.ts', '.js'] };
     return webpackConfig;
   },
-  // Loaded by Node at run time, not bundled: webpack cannot follow rate-limiter-flexible's optional store drivers.
-  serverExternalPackages: ['rate-limiter-flexible', 'ioredis'],
+  // Loaded by Node at run time, not bundled. rate-limiter-flexible: webpack cannot follow its optional
+  // store drivers. The OpenTelemetry SDK (METRICS_PORT, instrumentation.ts): so the process holds one
+  // copy of the API, the one Node also loads for Next.js's own tracing and for core's telemetry.
+  serverExternalPackages: ['rate-limiter-flexible', 'ioredis', '@opentelemetry/api', '@opentelemetry/sdk-metrics', '@opentelemetry/exporter-prometheus'],
   poweredByHeader: false,
   reactStrictMode: true,
 };

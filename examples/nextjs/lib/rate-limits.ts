@@ -1,3 +1,4 @@
+import { recordRateLimited } from '@ably-chat-auth/core';
 import { ablyCodeForStatus, ablyErrorResponse, type TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -62,7 +63,7 @@ const PATHS: Record<LimitedRoute, string> = { login: '/login', token: '/api/ably
 /**
  * Counts `request` against its route's limit for its client address (`TRUST_PROXY_HOPS`), and
  * answers when it must not go on: 429 with `Retry-After` over the limit (Ably's error shape on the
- * token route, JSON `{ "error" }` on login), 503 with `Retry-After` while Redis is down (the shared
+ * token route, counted in its metrics as `rate_limited` by core's `recordRateLimited`; JSON `{ "error" }` on login), 503 with `Retry-After` while Redis is down (the shared
  * `storeUnavailableResponse`). Undefined: go on.
  *
  * @example
@@ -75,7 +76,11 @@ export async function rateLimitRefusal(route: LimitedRoute, request: Request, li
     await limiter.consume(clientAddress(request.headers, demoConfig().trustProxyHops));
     return undefined;
   } catch (error) {
-    if (error instanceof RateLimiterRes) return toResponse(overLimit(route, Math.max(1, Math.ceil(error.msBeforeNext / 1000))));
+    if (error instanceof RateLimiterRes) {
+      // The limiter answers before the token route runs: count the refusal in the route's metrics.
+      if (route === 'token') recordRateLimited({ method: request.method });
+      return toResponse(overLimit(route, Math.max(1, Math.ceil(error.msBeforeNext / 1000))));
+    }
     const unavailable = storeUnavailableResponse(error, PATHS[route]);
     if (unavailable) return toResponse(unavailable);
     throw error;
