@@ -34,7 +34,9 @@ export class ServerProcess {
    * with the given demo variables, as `node --import tsx <entry>`.
    */
   static start(entry: string, env: Record<string, string>): ServerProcess {
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !DEMO_ENV.test(name)));
+    // NODE_PATH too: pnpm's launchers point it at the store's shared node_modules, through which a
+    // dependency an example forgot to declare would still resolve.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !DEMO_ENV.test(name) && name !== 'NODE_PATH'));
     const child = spawn(process.execPath, ['--import', TSX_LOADER, entry], {
       cwd: dirname(dirname(entry)),
       // TSX_TSCONFIG_PATH is how tsx's loader takes the CLI's `--tsconfig`.
