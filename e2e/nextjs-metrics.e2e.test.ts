@@ -7,7 +7,7 @@ import { expect } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DemoClient } from '../examples/shared/src/testing/client';
+import { expectTokenMetricsJourney } from '../examples/shared/src/testing/metrics-journey';
 
 const APP_DIR = join(__dirname, '..', 'examples', 'nextjs');
 
@@ -70,30 +70,7 @@ test('with METRICS_PORT: the built app counts its token answers by outcome, 429s
   // Four token requests from one address: the fourth is over the limit, counted by recordRateLimited.
   const app = await startApp({ METRICS_PORT: '0', RATE_LIMIT_TOKEN_PER_MIN: '3' });
   try {
-    const client = new DemoClient(app.url);
-    expect((await client.login('alice')).status).toBe(200);
-    expect((await client.token()).status).toBe(200);
-    expect((await client.token('POST')).status).toBe(200);
-    expect((await new DemoClient(app.url).token()).status).toBe(401);
-    expect((await client.token()).status).toBe(429);
-    const scrape = await fetch(app.metricsUrl);
-    expect(scrape.status).toBe(200);
-    const text = await scrape.text();
-    // The sum over the series (one per method) of a metric's samples with this outcome and status.
-    const sum = (metric: string, outcome: string, status: number) =>
-      [...text.matchAll(new RegExp(`^${metric}\\{([^}]*)\\} (\\S+)$`, 'gm'))]
-        .filter(([, labels]) => labels!.includes(`ably_chat_auth_outcome="${outcome}"`) && labels!.includes(`http_response_status_code="${status}"`))
-        .reduce((total, [, , value]) => total + Number(value), 0);
-    expect(text).toContain('# TYPE ably_chat_auth_token_answers_total counter');
-    expect(text).toContain('# TYPE ably_chat_auth_token_duration histogram');
-    expect({
-      issued: sum('ably_chat_auth_token_answers_total', 'issued', 200),
-      unauthenticated: sum('ably_chat_auth_token_answers_total', 'unauthenticated', 401),
-      rateLimited: sum('ably_chat_auth_token_answers_total', 'rate_limited', 429),
-      timedIssued: sum('ably_chat_auth_token_duration_count', 'issued', 200),
-    }).toEqual({ issued: 2, unauthenticated: 1, rateLimited: 1, timedIssued: 2 });
-    // Only on the metrics port: the app's own port has no /metrics.
-    expect((await client.request('/metrics')).status).toBe(404);
+    await expectTokenMetricsJourney(app.url, app.metricsUrl);
   } finally {
     expect(await app.stop()).toBe(0);
   }

@@ -5,6 +5,7 @@ import { compileGrants } from '@ably-chat-auth/core';
 import { DEV_API_KEY, createDemoConfig, type DemoConfig, type DemoConfigInput } from '../config.js';
 import { DEMO_ROUTES, chatPageAssets } from '../page.js';
 import { demoPolicy } from '../policy.js';
+import { expectTokenMetricsJourney } from './metrics-journey.js';
 import { DemoClient } from './client.js';
 import { ServerProcess } from './server-process.js';
 
@@ -423,30 +424,7 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
         try {
           const [, port] = await server.waitFor(/listening on http:\/\/localhost:(\d+)/);
           const [, metricsUrl] = await server.waitFor(/Prometheus metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)/);
-          const client = new DemoClient(`http://127.0.0.1:${port}`);
-          expect((await client.login('alice')).status).toBe(200);
-          expect((await client.token()).status).toBe(200);
-          expect((await client.token('POST')).status).toBe(200);
-          expect((await new DemoClient(`http://127.0.0.1:${port}`).token()).status).toBe(401);
-          expect((await client.token()).status).toBe(429);
-          const scrape = await fetch(metricsUrl!);
-          expect(scrape.status).toBe(200);
-          const text = await scrape.text();
-          // The sum over the series (one per method) of a metric's samples with this outcome and status.
-          const sum = (metric: string, outcome: string, status: number) =>
-            [...text.matchAll(new RegExp(`^${metric}\\{([^}]*)\\} (\\S+)$`, 'gm'))]
-              .filter(([, labels]) => labels!.includes(`ably_chat_auth_outcome="${outcome}"`) && labels!.includes(`http_response_status_code="${status}"`))
-              .reduce((total, [, , value]) => total + Number(value), 0);
-          expect(text).toContain('# TYPE ably_chat_auth_token_answers_total counter');
-          expect(text).toContain('# TYPE ably_chat_auth_token_duration histogram');
-          expect({
-            issued: sum('ably_chat_auth_token_answers_total', 'issued', 200),
-            unauthenticated: sum('ably_chat_auth_token_answers_total', 'unauthenticated', 401),
-            rateLimited: sum('ably_chat_auth_token_answers_total', 'rate_limited', 429),
-            timedIssued: sum('ably_chat_auth_token_duration_count', 'issued', 200),
-          }).toEqual({ issued: 2, unauthenticated: 1, rateLimited: 1, timedIssued: 2 });
-          // Only on the metrics port: the public port has no /metrics.
-          expect((await client.request('/metrics')).status).toBe(404);
+          await expectTokenMetricsJourney(`http://127.0.0.1:${port}`, metricsUrl!);
         } finally {
           expect(await server.stop()).toBe(0);
         }
