@@ -250,6 +250,22 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
     });
   });
 
+  describe(`${name} example token limit across methods and spellings`, () => {
+    const app = serveDuringSuite(start, { tokenRateLimitPerMinute: 2, loginRateLimitPerMinute: 50 });
+
+    test('GET, POST and case or trailing-slash variants of the token route share one limit; the page and login do not count', async () => {
+      const client = new DemoClient(app.baseUrl);
+      expect((await client.request(DEMO_ROUTES.token, { method: 'POST' })).status).toBe(401);
+      for (let i = 0; i < 3; i++) expect((await fetch(app.baseUrl + DEMO_ROUTES.page)).status).toBe(200);
+      expect((await client.login('alice')).status).toBe(200);
+      expect((await client.request('/API/ably-token/')).status).toBe(200);
+      const limited = await client.token('POST');
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('x-ably-errorcode')).toBe('42910');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    });
+  });
+
   describe(`${name} example against cross-site posts (login CSRF)`, () => {
     // A limit no test here reaches, whether or not refused requests count against it.
     const app = serveDuringSuite(start, { loginRateLimitPerMinute: 100 });
