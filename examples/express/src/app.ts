@@ -1,6 +1,6 @@
-import { recordRateLimited, type Logger } from '@ably-chat-auth/core';
+import type { Logger } from '@ably-chat-auth/core';
 import { ablyErrorResponse, ablyCodeForStatus, writeTokenRouteResponse } from '@ably-chat-auth/core/adapter';
-import { createTokenHandler } from '@ably-chat-auth/express';
+import { createTokenHandler, recordRateLimited } from '@ably-chat-auth/express';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,

@@ -5,9 +5,9 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit, { normalizeIP, type RateLimitPluginOptions } from '@fastify/rate-limit';
 import fastifySession, { type SessionStore } from '@fastify/session';
-import { recordRateLimited, type Logger } from '@ably-chat-auth/core';
+import type { Logger } from '@ably-chat-auth/core';
 import { ablyCodeForStatus, ablyErrorResponse } from '@ably-chat-auth/core/adapter';
-import { ablyChatAuth, respondWithFastify } from '@ably-chat-auth/fastify';
+import { ablyChatAuth, recordRateLimited, respondWithFastify } from '@ably-chat-auth/fastify';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,

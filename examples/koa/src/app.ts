@@ -2,9 +2,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import { recordRateLimited, type Logger } from '@ably-chat-auth/core';
+import type { Logger } from '@ably-chat-auth/core';
 import { ablyCodeForStatus, ablyErrorResponse } from '@ably-chat-auth/core/adapter';
-import { createTokenHandler, respondWithKoa } from '@ably-chat-auth/koa';
+import { createTokenHandler, recordRateLimited, respondWithKoa } from '@ably-chat-auth/koa';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,

@@ -2,7 +2,7 @@ import { Injectable, ServiceUnavailableException, type ExecutionContext } from '
 import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { DEMO_ROUTES, demoRedisKeys, storeUnavailableResponse, type DemoConfig } from '@ably-chat-auth-examples/shared';
-import { recordRateLimited } from '@ably-chat-auth/core';
+import { recordRateLimited } from '@ably-chat-auth/nestjs';
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 

@@ -13,6 +13,7 @@ export {
   definePolicy,
   isAblyChatAuthError,
   isCrossSiteRequest,
+  recordRateLimited,
   room,
   rooms,
   type ChatGrants,

@@ -16,6 +16,7 @@ export {
   definePolicy,
   isAblyChatAuthError,
   isCrossSiteRequest,
+  recordRateLimited,
   room,
   rooms,
   type ChatGrants,

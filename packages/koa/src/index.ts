@@ -15,6 +15,7 @@ export {
   definePolicy,
   isAblyChatAuthError,
   isCrossSiteRequest,
+  recordRateLimited,
   room,
   rooms,
   type ChatGrants,

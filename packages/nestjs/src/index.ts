@@ -21,6 +21,7 @@ export {
   definePolicy,
   isAblyChatAuthError,
   isCrossSiteRequest,
+  recordRateLimited,
   room,
   rooms,
   type ChatPolicy,
