@@ -108,7 +108,7 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
       const raw = (await page.locator('#token-raw').textContent())!;
       // The token the page holds is exactly what the token route answered.
       expect(tokenBodies).toContain(raw);
-      const verified = verifyAblyToken(raw, DEV_API_KEY);
+      const verified = await verifyAblyToken(raw, DEV_API_KEY);
       expect(verified.clientId).toBe('alice');
       const rows = await page.locator('#token-rooms tr').evaluateAll((trs) =>
         trs.map((tr) => ({

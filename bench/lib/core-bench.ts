@@ -8,6 +8,8 @@ export interface CoreFigures {
   core_ops_per_s: number;
   raw_hs256_ops_per_s: number;
   naive_jsonwebtoken_ops_per_s: number;
+  /** core on its WebCrypto path (crypto.subtle), as Workers, the edge and browsers sign. */
+  core_webcrypto_ops_per_s: number;
   ratio_core_to_raw: number;
   speedup_vs_naive: number;
   rounds: number;

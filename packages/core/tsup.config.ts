@@ -1,5 +1,19 @@
 import { defineConfig, type Options } from 'tsup';
 import { libraryBuild } from '../../tsup.base';
 
-// shims: the ESM build gets `__filename` (from import.meta.url), from which telemetry.ts resolves the optional @opentelemetry/api.
-export default defineConfig({ ...(libraryBuild(['src/index.ts', 'src/adapter.ts', 'src/fetch.ts']) as Options), shims: true });
+export default defineConfig({
+  ...(libraryBuild(['src/index.ts', 'src/adapter.ts', 'src/fetch.ts']) as Options),
+  // One copy of core in both formats: the CommonJS entries share chunks as the ESM ones do, so a
+  // compiled capability or an error class from the root is the adapter entry's own.
+  splitting: true,
+  // No ESM shims (they call node:url at load, which Workers and the edge refuse). telemetry.ts
+  // learns its own file from this define instead, for resolving @opentelemetry/api.
+  shims: false,
+  // Runtime-neutral output: Workers, Deno, Bun, the edge and browsers load the same files.
+  platform: 'neutral',
+  esbuildOptions(options, context) {
+    options.define = { ...options.define, __CORE_MODULE_FILE__: context.format === 'esm' ? 'import.meta.url' : '__filename' };
+    // platform 'neutral' resolves no package `main` fields by default; core's dependencies are external anyway.
+    options.mainFields = ['module', 'main'];
+  },
+});

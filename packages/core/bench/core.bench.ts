@@ -1,8 +1,10 @@
 /* Issuing speed: core vs a hand-built HS256 JWT (the ceiling) vs jsonwebtoken given a string
- * secret on every call (the naive way most token routes are written). Rounds are interleaved and
+ * secret on every call (the naive way most token routes are written), and core on its WebCrypto
+ * path (what Workers, the edge and browsers run) in the same process. Rounds are interleaved and
  * medians reported, as the machine is shared and noisy. The last line is one JSON object. */
 import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { useHmacBackend } from '../src/hmac';
 import { createTokenIssuer } from '../src/index';
 
 const KEY_NAME = 'benchApp.benchKey';
@@ -18,6 +20,10 @@ const grantsFor = (user: string) => ({
 });
 
 const issuer = createTokenIssuer({ apiKey: `${KEY_NAME}:${SECRET}` });
+// Keys created while the WebCrypto backend is chosen keep it: this issuer signs with crypto.subtle.
+useHmacBackend('webcrypto');
+const webCryptoIssuer = createTokenIssuer({ apiKey: `${KEY_NAME}:${SECRET}` });
+useHmacBackend('auto');
 const b64url = (s: string) => Buffer.from(s).toString('base64url');
 const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: KEY_NAME }));
 
@@ -56,6 +62,12 @@ const runners: Record<string, Runner> = {
     while (performance.now() < end) for (let i = 0; i < 64; i++, n++) await issuer.issue({ clientId: users[i]!, grants: grantsFor(users[i]!) });
     return n;
   },
+  core_webcrypto: async () => {
+    let n = 0;
+    const end = performance.now() + ROUND_MS;
+    while (performance.now() < end) for (let i = 0; i < 64; i++, n++) await webCryptoIssuer.issue({ clientId: users[i]!, grants: grantsFor(users[i]!) });
+    return n;
+  },
   raw_hs256: syncRunner(rawHs256),
   naive_jsonwebtoken: syncRunner(naive),
 };
@@ -64,7 +76,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main(): Promise<void> {
   for (const run of Object.values(runners)) await run(); // warm-up
-  const samples: Record<string, number[]> = { core: [], raw_hs256: [], naive_jsonwebtoken: [] };
+  const samples: Record<string, number[]> = { core: [], core_webcrypto: [], raw_hs256: [], naive_jsonwebtoken: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, run] of Object.entries(runners)) {
       const started = performance.now();
@@ -74,14 +86,17 @@ async function main(): Promise<void> {
   }
   const core = Math.round(median(samples.core!));
   const raw = Math.round(median(samples.raw_hs256!));
+  const webCrypto = Math.round(median(samples.core_webcrypto!));
   const naiveOps = Math.round(median(samples.naive_jsonwebtoken!));
   console.log(`node ${process.version}, ${ROUNDS} interleaved rounds of ${ROUND_MS} ms, medians:`);
   console.log(`  core (3-room policy compiled per token)  ${core.toLocaleString('en')} tokens/s`);
+  console.log(`  core on WebCrypto (crypto.subtle)        ${webCrypto.toLocaleString('en')} tokens/s`);
   console.log(`  hand-built HS256 (node:crypto)           ${raw.toLocaleString('en')} tokens/s`);
   console.log(`  jsonwebtoken, string secret per call     ${naiveOps.toLocaleString('en')} tokens/s`);
   console.log(
     JSON.stringify({
       core_ops_per_s: core,
+      core_webcrypto_ops_per_s: webCrypto,
       raw_hs256_ops_per_s: raw,
       naive_jsonwebtoken_ops_per_s: naiveOps,
       ratio_core_to_raw: Number((core / raw).toFixed(3)),

@@ -1,12 +1,15 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
-import { inspect } from 'node:util';
 import { AblyChatAuthError, describeValue } from './errors.js';
+import { createHmacKey, type HmacKey } from './hmac.js';
+import { INSPECT_CUSTOM } from './runtime.js';
 
 const KEY_FORMAT = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+):([^\s:]+)$/;
 const EXPECTED = "an Ably API key of the form 'appId.keyId:secret' (copy it from the API Keys tab of your Ably app)";
 
+/** The HMAC key of a parsed API key, for core's signers; not part of the public API. */
+export let hmacKeyOf: (key: AblyApiKey) => HmacKey;
+
 /**
- * A parsed Ably API key. The secret is held in a private field and a prebuilt HMAC key object:
+ * A parsed Ably API key. The secret is held in a private field and a prebuilt HMAC key:
  * it never shows up in `util.inspect`, `JSON.stringify`, `String()` or an error message.
  */
 export class AblyApiKey {
@@ -15,14 +18,18 @@ export class AblyApiKey {
   /** The Ably app id (before the dot). */
   readonly appId: string;
   readonly #secret: string;
-  readonly #hmacKey: KeyObject;
+  readonly #hmacKey: HmacKey;
+
+  static {
+    hmacKeyOf = (key) => key.#hmacKey;
+  }
 
   private constructor(keyName: string, appId: string, secret: string) {
     this.keyName = keyName;
     this.appId = appId;
     this.#secret = secret;
     // Built once per key: jsonwebtoken given a string secret rebuilds it on every sign (~60x slower).
-    this.#hmacKey = createSecretKey(Buffer.from(secret, 'utf8'));
+    this.#hmacKey = createHmacKey(secret);
   }
 
   /**
@@ -48,11 +55,6 @@ export class AblyApiKey {
     return new AblyApiKey(`${appId}.${keyId}`, appId, secret);
   }
 
-  /** The HMAC-SHA256 key object built from the secret (for signing only). */
-  get hmacKey(): KeyObject {
-    return this.#hmacKey;
-  }
-
   /** The secret itself, for HTTP basic auth to Ably's REST API. Handle with care. */
   revealSecret(): string {
     return this.#secret;
@@ -66,7 +68,7 @@ export class AblyApiKey {
     return { keyName: this.keyName, secret: '[redacted]' };
   }
 
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     return `AblyApiKey { keyName: '${this.keyName}', secret: [redacted] }`;
   }
 }
@@ -128,7 +130,7 @@ export class ApiKeyResolver {
     return { apiKey: this.#static ? this.#static.keyName : '[provider]' };
   }
 
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     return `ApiKeyResolver { ${this.#static ? `keyName: '${this.#static.keyName}'` : 'provider'} }`;
   }
 }

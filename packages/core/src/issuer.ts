@@ -1,5 +1,4 @@
-import { inspect } from 'node:util';
-import { ApiKeyResolver, type AblyApiKey, type ApiKeySource } from './api-key.js';
+import { ApiKeyResolver, hmacKeyOf, type AblyApiKey, type ApiKeySource } from './api-key.js';
 import {
   capabilityClaimJson,
   compileGrants,
@@ -15,7 +14,8 @@ import { invisibleCharacterProblem } from './invisible-characters.js';
 import { signHs256 } from './hs256.js';
 import { assertKnownOptions } from './did-you-mean.js';
 import { assertPlainJson, nullPrototype } from './plain-data.js';
-import { signTokenRequest, type AblyTokenRequest } from './token-request.js';
+import { tokenRequestNow, type AblyTokenRequest } from './token-request.js';
+import { INSPECT_CUSTOM } from './runtime.js';
 import { serialiseUserClaims, USER_CLAIM_PREFIX, type UserClaims } from './user-claims.js';
 
 /** Ably's TTL ceiling for tokens: 24 h, or 1 h when the key has revocable tokens enabled. */
@@ -144,15 +144,27 @@ export interface TokenIssuer {
   readonly keyName: string | undefined;
   /** Resolves the current key (asks the provider, if any). */
   resolveKey(): AblyApiKey | Promise<AblyApiKey>;
-  /** Signs synchronously with a key already resolved by {@link TokenIssuer.resolveKey}. */
-  signWith(key: AblyApiKey, params: IssueTokenParams): IssuedToken;
+  /** Signs with a key already resolved by {@link TokenIssuer.resolveKey}. */
+  signWith(key: AblyApiKey, params: IssueTokenParams): Promise<IssuedToken>;
   /**
    * Builds an Ably TokenRequest (Ably's native flow: the client exchanges it with Ably) with the
    * same rules for clientId, grants and TTL. Revocation keys and extra claims exist only in JWTs.
    */
   createTokenRequest(params: TokenRequestParams): Promise<AblyTokenRequest>;
   /** {@link TokenIssuer.createTokenRequest} with a key already resolved. */
-  tokenRequestWith(key: AblyApiKey, params: TokenRequestParams): AblyTokenRequest;
+  tokenRequestWith(key: AblyApiKey, params: TokenRequestParams): Promise<AblyTokenRequest>;
+}
+
+/**
+ * An issuer with its signing steps as values where the runtime signs synchronously (Node's
+ * crypto) and promises elsewhere (WebCrypto): the token route's path, which then needs no promise
+ * per token on Node. The public {@link TokenIssuer} is async on every runtime.
+ * @internal
+ */
+export interface IssuerInternals {
+  issuer: TokenIssuer;
+  signNow(this: void, key: AblyApiKey, params: IssueTokenParams): IssuedToken | Promise<IssuedToken>;
+  tokenRequestNow(this: void, key: AblyApiKey, params: TokenRequestParams): AblyTokenRequest | Promise<AblyTokenRequest>;
 }
 
 /** What to put in one TokenRequest. `timestamp` and `nonce` are for tests; leave them out. */
@@ -323,6 +335,11 @@ function compileAsGrants(grants: unknown, allowPrivilegedOperations: boolean): C
  * const { token } = await issuer.issue({ clientId: 'alice', grants: { lobby: 'all' } });
  */
 export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
+  return createIssuerInternals(options).issuer;
+}
+
+/** {@link createTokenIssuer}, with the signing steps the token route uses. @internal */
+export function createIssuerInternals(options: TokenIssuerOptions): IssuerInternals {
   if (typeof options !== 'object' || options === null) throw invalid('createTokenIssuer needs an options object with at least apiKey.');
   assertKnownOptions(options, TOKEN_ISSUER_OPTION_NAMES, 'createTokenIssuer');
   const keys = new ApiKeyResolver(options.apiKey);
@@ -354,12 +371,12 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     return { clientId, compiled, ttlSeconds };
   }
 
-  function tokenRequestWith(key: AblyApiKey, params: TokenRequestParams): AblyTokenRequest {
+  function tokenRequestWith(key: AblyApiKey, params: TokenRequestParams): AblyTokenRequest | Promise<AblyTokenRequest> {
     const { clientId, compiled, ttlSeconds } = common(params);
-    return signTokenRequest(key, { ttl: ttlSeconds * 1000, capability: compiled.json, clientId, timestamp: params.timestamp, nonce: params.nonce });
+    return tokenRequestNow(key, { ttl: ttlSeconds * 1000, capability: compiled.json, clientId, timestamp: params.timestamp, nonce: params.nonce });
   }
 
-  function sign(key: AblyApiKey, params: IssueTokenParams): IssuedToken {
+  function sign(key: AblyApiKey, params: IssueTokenParams): IssuedToken | Promise<IssuedToken> {
     const { clientId, compiled, ttlSeconds } = common(params);
     const revocationKey = assertRevocationKey(params.revocationKey);
     const claims = assertClaims(params.claims);
@@ -377,7 +394,22 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     const payloadJson =
       `{${extra}${extra ? ',' : ''}"iat":${iat},"exp":${exp},"x-ably-capability":${capabilityClaimJson(compiled)},"x-ably-clientId":${JSON.stringify(clientId)}` +
       `${revocationKey !== undefined ? `,"x-ably-revocation-key":${JSON.stringify(revocationKey)}` : ''}}`;
-    const token = signHs256(key.keyName, key.hmacKey, payloadJson);
+    const signed = signHs256(key.keyName, hmacKeyOf(key), payloadJson);
+    if (typeof signed === 'string') return issuedToken(signed, clientId, key, compiled, iat, exp, revocationKey, claims, userClaims);
+    return signed.then((token) => issuedToken(token, clientId, key, compiled, iat, exp, revocationKey, claims, userClaims));
+  }
+
+  function issuedToken(
+    token: string,
+    clientId: string,
+    key: AblyApiKey,
+    compiled: CompiledCapability,
+    iat: number,
+    exp: number,
+    revocationKey: string | undefined,
+    claims: Record<string, unknown> | undefined,
+    userClaims: ReadonlyArray<readonly [string, string]>,
+  ): IssuedToken {
     if (token.length > resolved.maxTokenBytes) throw tooLarge(token.length, resolved.maxTokenBytes, compiled, claims, userClaims);
     // A plain data object: an object literal with a getter (the capability, once built on demand)
     // cost more per token than building the capability, which is a few memoised arrays.
@@ -399,8 +431,8 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     options: Object.freeze({ ...resolved }),
     keyName: keys.staticKey?.keyName,
     resolveKey: () => keys.resolve(),
-    signWith: sign,
-    tokenRequestWith,
+    signWith: async (key, params) => sign(key, params),
+    tokenRequestWith: async (key, params) => tokenRequestWith(key, params),
     async createTokenRequest(params) {
       const key = keys.resolve();
       return tokenRequestWith(key instanceof Promise ? await key : key, params);
@@ -410,11 +442,11 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       return sign(key instanceof Promise ? await key : key, params);
     },
   };
-  Object.defineProperty(issuer, inspect.custom, {
+  Object.defineProperty(issuer, INSPECT_CUSTOM, {
     value: () => `TokenIssuer { keyName: ${issuer.keyName ? `'${issuer.keyName}'` : '[provider]'}, ttl: ${resolved.ttlSeconds}s }`,
   });
   Object.defineProperty(issuer, 'toJSON', { value: () => ({ keyName: issuer.keyName ?? '[provider]', ...resolved }) });
-  return issuer;
+  return { issuer, signNow: sign, tokenRequestNow: tokenRequestWith };
 }
 
 function tooLarge(

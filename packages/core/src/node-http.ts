@@ -1,17 +1,38 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHeaders } from './cross-site.js';
 import { internalErrorResponse, type TokenRouteResponse } from './responses.js';
 import type { TokenRoute } from './token-route.js';
+import { utf8ByteLength } from './utf8.js';
+
+// Node's request and response, typed by the members used here: core's declarations then compile
+// without @types/node (Workers and Deno projects), and Node's own objects fit them.
+
+/** What core reads of a Node `IncomingMessage`. */
+export interface NodeRequestLike {
+  method?: string | undefined;
+  headers: RequestHeaders;
+}
+
+/** What core uses of a Node `ServerResponse`. */
+export interface NodeResponseLike {
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  readonly destroyed: boolean;
+  statusCode: number;
+  setHeader(name: string, value: string | number): unknown;
+  end(body: string): unknown;
+  destroy(): unknown;
+}
 
 /**
  * Writes a core answer to a Node `ServerResponse` (Express, Koa's `ctx.res`, Fastify's `reply.raw`).
  * Does nothing when the client has gone or the app already answered, so a disconnect mid-request
  * is never reported as a fault.
  */
-export function writeTokenRouteResponse(res: ServerResponse, response: TokenRouteResponse): void {
+export function writeTokenRouteResponse(res: NodeResponseLike, response: TokenRouteResponse): void {
   if (res.headersSent || res.writableEnded || res.destroyed) return;
   res.statusCode = response.status;
   for (const name in response.headers) res.setHeader(name, response.headers[name]!);
-  res.setHeader('Content-Length', Buffer.byteLength(response.body));
+  res.setHeader('Content-Length', utf8ByteLength(response.body));
   res.end(response.body);
 }
 
@@ -24,7 +45,7 @@ export function writeTokenRouteResponse(res: ServerResponse, response: TokenRout
  * const route = createTokenRoute({ apiKey, resolveUser: (req: IncomingMessage) => userOf(req), policy });
  * createServer((req, res) => void handleNodeRequest(route, req, res));
  */
-export async function handleNodeRequest<User, Req extends IncomingMessage>(route: TokenRoute<User, Req>, req: Req, res: ServerResponse): Promise<void> {
+export async function handleNodeRequest<User, Req extends NodeRequestLike>(route: TokenRoute<User, Req>, req: Req, res: NodeResponseLike): Promise<void> {
   try {
     writeTokenRouteResponse(res, await route.handle({ method: req.method ?? '', headers: req.headers, native: req }));
   } catch {

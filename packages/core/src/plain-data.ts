@@ -1,5 +1,13 @@
-import { types } from 'node:util';
 import { AblyChatAuthError, type AblyChatAuthErrorCode } from './errors.js';
+import { nodeBuiltin } from './runtime.js';
+
+/**
+ * Whether a value is a Proxy. Only the host can tell (no JavaScript can): Node's `util.types`,
+ * reached at run time, where it exists (Node, Bun, Deno); elsewhere (Workers, browsers) a Proxy is
+ * checked through what its traps return, as any object.
+ */
+const isProxy: (value: unknown) => boolean =
+  nodeBuiltin<{ types: { isProxy(this: void, value: unknown): boolean } }>('node:util')?.types.isProxy ?? (() => false);
 
 /**
  * An object without a prototype, for maps keyed by room or claim names: a room named `__proto__`
@@ -58,11 +66,11 @@ function check(value: unknown, path: string, depth: number, ancestors: Map<objec
     case 'symbol':
       return fail('is a symbol, which JSON would drop.');
     case 'function':
-      return fail(types.isProxy(value) ? 'is a Proxy.' : 'is a function, which JSON would drop.');
+      return fail(isProxy(value) ? 'is a Proxy.' : 'is a function, which JSON would drop.');
   }
   if (value === null) return;
   const object = value as object;
-  if (types.isProxy(object)) fail('is a Proxy, whose contents could change between the check and the signature.');
+  if (isProxy(object)) fail('is a Proxy, whose contents could change between the check and the signature.');
   const seen = ancestors.get(object);
   if (seen !== undefined) fail(`is a cycle: it refers back to ${seen}.`);
   if (depth >= MAX_PLAIN_JSON_DEPTH) fail(`is nested deeper than ${MAX_PLAIN_JSON_DEPTH} levels.`);
@@ -98,18 +106,26 @@ function pathOf(path: string, key: string): string {
   return `${path}[${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)}]`;
 }
 
+/** The built-in class an object belongs to, by its internal tag (as `util.types` reads it, without Node). */
+function tagOf(object: object): string {
+  return Object.prototype.toString.call(object).slice(8, -1);
+}
+
+const BOXED = new Set(['String', 'Number', 'Boolean', 'Symbol', 'BigInt']);
+
 function describeObject(object: object, prototype: unknown): string {
-  if (types.isDate(object)) return 'is a Date: write it as a string (date.toISOString()) or a number (date.getTime()).';
-  if (types.isMap(object)) return 'is a Map, which JSON turns into {}: use a plain object (Object.fromEntries(map)).';
-  if (types.isSet(object)) return 'is a Set, which JSON turns into {}: use an array ([...set]).';
-  if (types.isRegExp(object)) return 'is a RegExp: write it as a string.';
-  if (types.isPromise(object)) return 'is a Promise: await it before signing.';
-  if (types.isNativeError(object)) return 'is an Error: copy the fields you mean into a plain object.';
-  if (types.isTypedArray(object) || types.isAnyArrayBuffer(object)) {
+  const tag = tagOf(object);
+  if (tag === 'Date') return 'is a Date: write it as a string (date.toISOString()) or a number (date.getTime()).';
+  if (tag === 'Map') return 'is a Map, which JSON turns into {}: use a plain object (Object.fromEntries(map)).';
+  if (tag === 'Set') return 'is a Set, which JSON turns into {}: use an array ([...set]).';
+  if (tag === 'RegExp') return 'is a RegExp: write it as a string.';
+  if (tag === 'Promise') return 'is a Promise: await it before signing.';
+  if (tag === 'Error' || object instanceof Error) return 'is an Error: copy the fields you mean into a plain object.';
+  if (ArrayBuffer.isView(object) || tag === 'ArrayBuffer' || tag === 'SharedArrayBuffer') {
     const kind = (object as { constructor?: { name?: unknown } }).constructor?.name;
     return `is binary data${typeof kind === 'string' ? ` (${kind})` : ''}: encode it as a string, e.g. base64.`;
   }
-  if (types.isBoxedPrimitive(object)) return 'is a boxed primitive (new String, new Number...): use the primitive.';
+  if (BOXED.has(tag) && prototype !== Object.prototype) return 'is a boxed primitive (new String, new Number...): use the primitive.';
   const constructorName = (prototype as { constructor?: { name?: unknown } }).constructor?.name;
   return typeof constructorName === 'string' && constructorName.length > 0 && constructorName !== 'Object'
     ? `is an instance of ${constructorName}, not a plain object: copy the fields you mean into one.`

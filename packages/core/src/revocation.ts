@@ -1,5 +1,6 @@
 import { AblyApiKey } from './api-key.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
+import { base64OfText } from './utf8.js';
 
 /** Whose tokens to revoke: every token of a clientId, or every token carrying a revocation key. */
 export type RevocationTarget = { clientId: string } | { revocationKey: string };
@@ -76,7 +77,7 @@ export async function revokeTokens(options: RevokeTokensOptions): Promise<Revoca
   const base = (options.baseUrl ?? DEFAULT_ABLY_REST_URL).replace(/\/+$/, '');
   const doFetch = options.fetch ?? fetch;
   const issuedBefore = options.issuedBefore instanceof Date ? options.issuedBefore.getTime() : options.issuedBefore;
-  const authorization = `Basic ${Buffer.from(`${key.keyName}:${key.revealSecret()}`).toString('base64')}`;
+  const authorization = `Basic ${base64OfText(`${key.keyName}:${key.revealSecret()}`)}`;
   const url = `${base}/keys/${encodeURIComponent(key.keyName)}/revokeTokens`;
   const results: RevocationBatchResult[] = [];
   for (let start = 0; start < targets.length; start += BATCH) {

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type * as OpenTelemetry from '@opentelemetry/api';
 import { version } from '../package.json';
 import { DeadlineError } from './deadline.js';
@@ -6,6 +5,10 @@ import { assertKnownOptions } from './did-you-mean.js';
 import { AblyChatAuthError, describeValue, isAblyChatAuthError } from './errors.js';
 import { ANSWERS, type TokenRouteResponse } from './responses.js';
 import type { TokenRoutePhase } from './token-route-options.js';
+import { nodeBuiltin, workingDirectory } from './runtime.js';
+
+/** This module's own file (`__filename` in the CommonJS build, `import.meta.url` in the ESM one), set by the build. */
+declare const __CORE_MODULE_FILE__: string | undefined;
 
 /**
  * A tracer provider (an OpenTelemetry SDK's `TracerProvider`). Typed by shape, so the public types
@@ -66,9 +69,10 @@ let loadedApi: LoadedApi | null | undefined;
 /**
  * Loads `@opentelemetry/api` on first use, or finds it absent (null). A static import would make
  * the optional peer a hard dependency (the ESM build would fail to link, the CJS one to load).
- * `createRequire(__filename)` resolves it from this file, as a static import would (the app's
- * node_modules, or pnpm's peer link), synchronously and in both builds: CJS has `__filename`, and
- * the ESM build gets it from tsup's shims (`import.meta.url`). An `import()` would be async and miss
+ * `createRequire(thisFile)` resolves it from this file, as a static import would (the app's
+ * node_modules, or pnpm's peer link), synchronously and in both builds: the build defines this
+ * file as `__filename` (CJS) or `import.meta.url` (ESM). `node:module` is reached at run time, so
+ * runtimes without it (Workers, the edge, browsers) load core and record nothing. An `import()` would be async and miss
  * the first requests; reading the API's global `Symbol.for('opentelemetry.js.api.1')` registration
  * by hand would tie core to the API's private layout. The copy loaded here may be another instance
  * than the app's (its CJS build under an ESM app): the API keeps the registered providers on that
@@ -76,7 +80,7 @@ let loadedApi: LoadedApi | null | undefined;
  */
 function openTelemetryApi(): LoadedApi | null {
   if (loadedApi === undefined) {
-    const api = requireOpenTelemetryApi([__filename, `${process.cwd()}/`]);
+    const api = requireOpenTelemetryApi([moduleFile(), workingDirectory()]);
     loadedApi = api && { api, noopTracerProvider: new api.ProxyTracerProvider().getDelegate(), noopMeter: api.createNoopMeter() };
   }
   return loadedApi;
@@ -90,8 +94,11 @@ function openTelemetryApi(): LoadedApi | null {
  * own node_modules, where the SDK's copy of the API lives, is under the working directory.
  * @internal exported for tests
  */
-export function requireOpenTelemetryApi(bases: readonly string[]): Api | null {
+export function requireOpenTelemetryApi(bases: ReadonlyArray<string | undefined>): Api | null {
+  const createRequire = nodeBuiltin<{ createRequire(this: void, base: string): (id: string) => unknown }>('node:module')?.createRequire;
+  if (!createRequire) return null;
   for (const base of bases) {
+    if (base === undefined) continue;
     try {
       return createRequire(base)('@opentelemetry/api') as Api;
     } catch {
@@ -99,6 +106,11 @@ export function requireOpenTelemetryApi(bases: readonly string[]): Api | null {
     }
   }
   return null;
+}
+
+/** This module's file, where the build (or the test runner's globals) defined it. */
+function moduleFile(): string | undefined {
+  return typeof __CORE_MODULE_FILE__ === 'string' ? __CORE_MODULE_FILE__ : undefined;
 }
 
 /** The instruments of one meter provider. */

@@ -1,9 +1,9 @@
-import jwt from 'jsonwebtoken';
-import { AblyApiKey } from './api-key.js';
+import { AblyApiKey, hmacKeyOf } from './api-key.js';
 import { explainCapability, parseCapability, type AblyCapability, type RoomExplanation } from './capability.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
 import { nullPrototype } from './plain-data.js';
 import { pickUserClaim, USER_CLAIM_PREFIX, type AppliedUserClaim } from './user-claims.js';
+import { textOfBase64url } from './utf8.js';
 
 /** What an Ably JWT says, read without a key. */
 export interface DecodedAblyToken {
@@ -25,18 +25,42 @@ export interface DecodedAblyToken {
   claims: Record<string, unknown>;
 }
 
-type RawToken = { header: jwt.JwtHeader; payload: Record<string, unknown> };
+/** A JWT's parts: the header and claims as parsed, the signed text and the signature. */
+interface RawToken {
+  header: { alg?: unknown; kid?: unknown };
+  payload: Record<string, unknown>;
+  signingInput: string;
+  signature: string;
+}
 
+// Hand-written rather than jsonwebtoken's decode/verify: core must load on runtimes without Node's
+// built-ins (jsonwebtoken needs them), and for HS256 both are a base64url split and one HMAC.
+// jsonwebtoken remains the tests' oracle and the CLI's independent check.
 function decodeRaw(token: unknown): RawToken {
-  if (typeof token !== 'string' || token.split('.').length !== 3) {
+  const parts = typeof token === 'string' ? token.trim().split('.') : [];
+  if (parts.length !== 3) {
     throw new AblyChatAuthError('ERR_INVALID_TOKEN', 'Not a JWT: expected three base64url parts separated by dots.');
   }
-  const decoded = jwt.decode(token.trim(), { complete: true });
-  if (!decoded || typeof decoded.payload !== 'object' || decoded.payload === null) {
+  const [headerSegment, payloadSegment, signature] = parts as [string, string, string];
+  const header = jsonObjectOf(headerSegment);
+  const payload = jsonObjectOf(payloadSegment);
+  if (!header || !payload) {
     throw new AblyChatAuthError('ERR_INVALID_TOKEN', 'The JWT could not be decoded: its header or payload is not base64url JSON.');
   }
   // Copied without a prototype, so a claim named `constructor` is found only when the token has it.
-  return { header: decoded.header, payload: Object.assign(nullPrototype<unknown>(), decoded.payload) };
+  return { header, payload: Object.assign(nullPrototype<unknown>(), payload), signingInput: `${headerSegment}.${payloadSegment}`, signature };
+}
+
+/** The JSON object a base64url segment holds, or undefined. */
+function jsonObjectOf(segment: string): Record<string, unknown> | undefined {
+  const text = textOfBase64url(segment);
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describeToken({ header, payload: claims }: RawToken): DecodedAblyToken {
@@ -46,7 +70,7 @@ function describeToken({ header, payload: claims }: RawToken): DecodedAblyToken 
   const seconds = (v: unknown) => (typeof v === 'number' ? v * 1000 : undefined);
   return {
     keyName: typeof header.kid === 'string' ? header.kid : undefined,
-    algorithm: header.alg,
+    algorithm: typeof header.alg === 'string' ? header.alg : undefined,
     clientId: typeof claims['x-ably-clientId'] === 'string' ? claims['x-ably-clientId'] : undefined,
     issuedAt: seconds(claims.iat),
     expiresAt: seconds(claims.exp),
@@ -96,28 +120,36 @@ export function decodeAblyToken(token: string): DecodedAblyToken {
 }
 
 /**
- * Verifies an Ably JWT as Ably would: the HS256 signature with the API key, the expiry, the
- * presence of `iat` and `exp` (seconds), and an `x-ably-capability` that is a JSON string of
- * resource -> operations. Then decodes it.
+ * Verifies an Ably JWT as Ably would: the HS256 signature with the API key (compared in constant
+ * time), the expiry and not-before times, the presence of `iat` and `exp` (seconds), and an
+ * `x-ably-capability` that is a JSON string of resource -> operations. Then decodes it.
+ * Async on every runtime (WebCrypto verifies asynchronously).
  * @throws AblyChatAuthError `ERR_INVALID_TOKEN` saying why (bad signature, expired, other key,
  * a missing `iat`/`exp`, a capability that is an object or not JSON).
  * @example
- * const { clientId, capability } = verifyAblyToken(token, process.env.ABLY_API_KEY!);
+ * const { clientId, capability } = await verifyAblyToken(token, process.env.ABLY_API_KEY!);
  */
-export function verifyAblyToken(token: string, apiKey: string | AblyApiKey, { ignoreExpiration = false } = {}): DecodedAblyToken {
+export async function verifyAblyToken(token: string, apiKey: string | AblyApiKey, { ignoreExpiration = false } = {}): Promise<DecodedAblyToken> {
   const key = apiKey instanceof AblyApiKey ? apiKey : AblyApiKey.parse(apiKey);
   const raw = decodeRaw(token);
   const keyName = typeof raw.header.kid === 'string' ? raw.header.kid : undefined;
   if (keyName !== key.keyName) {
     throw new AblyChatAuthError('ERR_INVALID_TOKEN', `The token was signed by key '${keyName ?? '(no kid)'}', not by '${key.keyName}'.`);
   }
-  try {
-    jwt.verify(token, key.hmacKey, { algorithms: ['HS256'], ignoreExpiration });
-  } catch (cause) {
-    throw new AblyChatAuthError('ERR_INVALID_TOKEN', `The token does not verify: ${(cause as Error).message}.`, { cause });
-  }
-  // jsonwebtoken accepts a token without exp; Ably does not (40144), and ignoreExpiration is about
-  // the time, not the claim.
+  const refuse = (why: string): never => {
+    throw new AblyChatAuthError('ERR_INVALID_TOKEN', `The token does not verify: ${why}.`);
+  };
+  // Only HS256: `none`, and any other algorithm a forger might name, are refused before the MAC.
+  if (raw.header.alg !== 'HS256') refuse(`invalid algorithm (${describeValue(raw.header.alg)}; Ably keys sign HS256)`);
+  if (!(await hmacKeyOf(key).verify(raw.signingInput, raw.signature))) refuse('invalid signature');
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const { exp, nbf } = raw.payload;
+  // As jsonwebtoken: the type of exp is checked with the time, and left to the claim check below when expiry is ignored.
+  if (!ignoreExpiration && exp !== undefined && typeof exp !== 'number') refuse(`invalid exp value (${describeValue(exp)})`);
+  if (nbf !== undefined && typeof nbf !== 'number') refuse(`invalid nbf value (${describeValue(nbf)})`);
+  if (typeof nbf === 'number' && nbf > nowSeconds) refuse(`not active before ${new Date(nbf * 1000).toISOString()}`);
+  if (!ignoreExpiration && typeof exp === 'number' && nowSeconds >= exp) refuse(`expired at ${new Date(exp * 1000).toISOString()}`);
+  // Ably refuses a token without exp (40144), and ignoreExpiration is about the time, not the claim.
   for (const claim of ['iat', 'exp'] as const) {
     if (typeof raw.payload[claim] !== 'number') {
       throw new AblyChatAuthError(

@@ -1,5 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import type { AblyApiKey } from './api-key.js';
+import { hmacKeyOf, type AblyApiKey } from './api-key.js';
+import { randomHex } from './hmac.js';
+import { base64urlToBase64 } from './utf8.js';
 
 /** An Ably TokenRequest: the client exchanges it with Ably for a token (Ably's native flow). */
 export interface AblyTokenRequest {
@@ -17,18 +18,44 @@ export interface AblyTokenRequest {
   mac: string;
 }
 
+/** The fields of a TokenRequest that are signed; `timestamp` and `nonce` default to now and 16 random bytes. */
+export interface TokenRequestFields {
+  ttl: number;
+  capability: string;
+  clientId: string;
+  timestamp?: number;
+  nonce?: string;
+}
+
+/**
+ * {@link signTokenRequest}, as a value where the key signs synchronously (Node) and a promise
+ * elsewhere: the token route's own path.
+ * @internal
+ */
+export function tokenRequestNow(key: AblyApiKey, fields: TokenRequestFields): AblyTokenRequest | Promise<AblyTokenRequest> {
+  const timestamp = fields.timestamp ?? Date.now();
+  const nonce = fields.nonce ?? randomHex(16);
+  const text = `${key.keyName}\n${fields.ttl}\n${fields.capability}\n${fields.clientId}\n${timestamp}\n${nonce}\n`;
+  const build = (mac: string): AblyTokenRequest => ({
+    keyName: key.keyName,
+    ttl: fields.ttl,
+    capability: fields.capability,
+    clientId: fields.clientId,
+    timestamp,
+    nonce,
+    mac: base64urlToBase64(mac),
+  });
+  const mac = hmacKeyOf(key).sign(text);
+  return typeof mac === 'string' ? build(mac) : mac.then(build);
+}
+
 /**
  * Signs a TokenRequest by Ably's MAC rule: base64(HMAC-SHA256(secret, keyName\nttl\ncapability\n
  * clientId\ntimestamp\nnonce\n)). The capability must already be canonical (sorted resources and
- * operations), as compileGrants produces it.
+ * operations), as compileGrants produces it. Async on every runtime (WebCrypto signs asynchronously).
+ * @example
+ * const request = await signTokenRequest(AblyApiKey.parse(process.env.ABLY_API_KEY), { ttl: 3_600_000, capability: compiled.json, clientId: 'alice' });
  */
-export function signTokenRequest(
-  key: AblyApiKey,
-  fields: { ttl: number; capability: string; clientId: string; timestamp?: number; nonce?: string },
-): AblyTokenRequest {
-  const timestamp = fields.timestamp ?? Date.now();
-  const nonce = fields.nonce ?? randomBytes(16).toString('hex');
-  const text = `${key.keyName}\n${fields.ttl}\n${fields.capability}\n${fields.clientId}\n${timestamp}\n${nonce}\n`;
-  const mac = createHmac('sha256', key.hmacKey).update(text).digest('base64');
-  return { keyName: key.keyName, ttl: fields.ttl, capability: fields.capability, clientId: fields.clientId, timestamp, nonce, mac };
+export async function signTokenRequest(key: AblyApiKey, fields: TokenRequestFields): Promise<AblyTokenRequest> {
+  return tokenRequestNow(key, fields);
 }

@@ -1,10 +1,10 @@
-import { inspect } from 'node:util';
 import type { AblyApiKey } from './api-key.js';
 import { compileGrants, type CompiledCapability } from './capability.js';
 import { readHeader, requestedHeaders, type RequestHeaders } from './cross-site.js';
 import { DeadlineError, within } from './deadline.js';
 import { AblyChatAuthError, describeValue, isAblyChatAuthError } from './errors.js';
-import { createTokenIssuer, TOKEN_ISSUER_OPTION_NAMES, type IssuedToken, type TokenIssuer, type TokenIssuerOptions } from './issuer.js';
+import { createIssuerInternals, TOKEN_ISSUER_OPTION_NAMES, type IssuedToken, type TokenIssuer, type TokenIssuerOptions } from './issuer.js';
+import { INSPECT_CUSTOM } from './runtime.js';
 import type { ChatPolicy, PolicyFunction } from './policy.js';
 import { answerOf, NO_STORE_HEADERS, tokenRequestResponse, tokenResponse, type TokenRouteResponse } from './responses.js';
 import {
@@ -97,7 +97,7 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
       `createTokenRoute needs an options object with apiKey, resolveUser and policy; got ${describeValue(options)}.`,
     );
   }
-  const issuer = createTokenIssuer(pick(options, TOKEN_ISSUER_OPTION_NAMES) as unknown as TokenIssuerOptions);
+  const { issuer, signNow, tokenRequestNow } = createIssuerInternals(pick(options, TOKEN_ISSUER_OPTION_NAMES) as unknown as TokenIssuerOptions);
   const compile = (grants: unknown): CompiledCapability | null =>
     compileGrants(grants, { allowPrivilegedOperations: issuer.options.allowPrivilegedOperations });
   const settings: RouteSettings<User, Req> = resolveTokenRouteOptions(options, 'createTokenRoute', compile);
@@ -171,8 +171,15 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     return within(source(user, req), deadlineAt, 'userClaims');
   }
 
-  function sign(key: AblyApiKey, user: User, req: Req, clientId: string, grants: CompiledCapability, userClaims: UserClaims | undefined | null): IssuedToken {
-    return issuer.signWith(key, {
+  function sign(
+    key: AblyApiKey,
+    user: User,
+    req: Req,
+    clientId: string,
+    grants: CompiledCapability,
+    userClaims: UserClaims | undefined | null,
+  ): IssuedToken | Promise<IssuedToken> {
+    return signNow(key, {
       clientId,
       grants,
       revocationKey: settings.revocationKey?.(user, req) ?? undefined,
@@ -216,7 +223,8 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
         if (userClaimsSource !== undefined) {
           throw new AblyChatAuthError('ERR_INVALID_OPTIONS', "userClaims exist only in JWTs; this route answers with responseFormat 'token-request'.");
         }
-        const tokenRequest = issuer.tokenRequestWith(key, { clientId, grants });
+        const requesting = tokenRequestNow(key, { clientId, grants });
+        const tokenRequest = requesting instanceof Promise ? await requesting : requesting;
         if (hooks.onTokenIssued) {
           const timing = { issuedAt: tokenRequest.timestamp, expiresAt: tokenRequest.timestamp + tokenRequest.ttl };
           safeHook('onTokenIssued', issuedEvent({ clientId, rooms: grants.rooms, keyName: key.keyName, ...timing }, user, native));
@@ -225,7 +233,8 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
       }
       const claiming = userClaimsFor(userClaimsSource, user, native, deadlineAt);
       const userClaims = claiming instanceof Promise ? await claiming : claiming;
-      const issued = sign(key, user, native, clientId, grants, userClaims);
+      const signing = sign(key, user, native, clientId, grants, userClaims);
+      const issued = signing instanceof Promise ? await signing : signing;
       if (hooks.onTokenIssued) safeHook('onTokenIssued', issuedEvent(issued, user, native));
       return settings.telemetry.noteUser(tokenResponse(issued, responseFormat), clientId, grants.rooms.length);
     } catch (error) {
@@ -341,7 +350,7 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     issuer,
     options: Object.freeze({ responseFormat, timeoutMs, ttlSeconds: issuer.options.ttlSeconds, clockSkewSeconds: issuer.options.clockSkewSeconds }),
   };
-  Object.defineProperty(route, inspect.custom, {
+  Object.defineProperty(route, INSPECT_CUSTOM, {
     value: () => `TokenRoute { keyName: ${issuer.keyName ? `'${issuer.keyName}'` : '[provider]'}, format: ${responseFormat} }`,
   });
   return route;

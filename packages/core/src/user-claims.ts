@@ -2,6 +2,7 @@ import { resourceMatches } from './capability.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
 import { assertPlainJson, type JsonValue } from './plain-data.js';
 import { assertRoomPattern } from './room-pattern.js';
+import { utf8ByteLength } from './utf8.js';
 
 /** Prefix of the JWT claims Ably Chat copies onto what a user produces in a room (`ably.room.<pattern>`). */
 export const USER_CLAIM_PREFIX = 'ably.room.';
@@ -66,7 +67,7 @@ export function serialiseUserClaims(userClaims: unknown): Array<[string, string]
         path,
       );
     }
-    const bytes = Buffer.byteLength(serialised, 'utf8');
+    const bytes = utf8ByteLength(serialised);
     if (bytes > MAX_USER_CLAIM_BYTES) {
       throw new AblyChatAuthError(
         'ERR_INVALID_USER_CLAIMS',

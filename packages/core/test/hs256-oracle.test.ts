@@ -5,6 +5,7 @@ import { createSecretKey } from 'node:crypto';
 import fc from 'fast-check';
 import { jwtVerify } from 'jose';
 import jwt from 'jsonwebtoken';
+import { hmacBackend, useHmacBackend } from '../src/hmac';
 import { createTokenIssuer, type ChatGrants } from '../src/index';
 import { TEST_KEY, TEST_KEY_NAME, TEST_SECRET } from './helpers';
 
@@ -46,9 +47,14 @@ const userClaims = fc.option(fc.dictionary(pattern, fc.oneof(fc.string({ maxLeng
 
 const keyObject = createSecretKey(Buffer.from(TEST_SECRET, 'utf8'));
 
-describe('the HS256 signer is byte-identical to jsonwebtoken', () => {
+// Both HMAC implementations: Node's crypto (the default on Node) and WebCrypto (Workers, the edge, browsers).
+describe.each(['node', 'webcrypto'] as const)('the HS256 signer with %s HMAC is byte-identical to jsonwebtoken', (backend) => {
+  beforeAll(() => useHmacBackend(backend));
+  afterAll(() => useHmacBackend('auto'));
+
   it('for generated clientIds, grants, claims, user claims, revocation keys and TTLs', async () => {
     const issuer = createTokenIssuer({ apiKey: TEST_KEY, clockSkew: 0 });
+    expect(hmacBackend()).toBe(backend);
     await fc.assert(
       fc.asyncProperty(
         text,

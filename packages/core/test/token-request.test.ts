@@ -26,7 +26,7 @@ describe('TokenRequest', () => {
       const timestamp = Date.now();
       const nonce = `nonce-${clientId}-0123456789abcdef`;
       const theirs = await rest.auth.createTokenRequest({ clientId, capability: compiled.json, ttl, timestamp, nonce }, { key: TEST_KEY, queryTime: false });
-      const ours = signTokenRequest(AblyApiKey.parse(TEST_KEY), { clientId, capability: compiled.json, ttl, timestamp, nonce });
+      const ours = await signTokenRequest(AblyApiKey.parse(TEST_KEY), { clientId, capability: compiled.json, ttl, timestamp, nonce });
       expect(ours).toEqual({
         keyName: theirs.keyName,
         ttl: theirs.ttl,

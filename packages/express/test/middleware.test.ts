@@ -48,8 +48,8 @@ async function serve(app: Express): Promise<{ url(path: string): string; close()
   return { url: (path) => `${baseUrl}${path}`, close };
 }
 
-function clientIdOf(token: string): string | undefined {
-  return verifyAblyToken(token, API_KEY).clientId;
+async function clientIdOf(token: string): Promise<string | undefined> {
+  return (await verifyAblyToken(token, API_KEY)).clientId;
 }
 
 async function text(response: Response): Promise<{ status: number; body: string; type: string | null }> {
@@ -112,7 +112,7 @@ describe.each([
     it('issues a token for req.user, clientId = user.id', async () => {
       const answer = await text(await fetch(server.url('/api/ably-token'), { headers: bearer('alice') }));
       expect(answer).toMatchObject({ status: 200, type: 'application/jwt' });
-      expect(clientIdOf(answer.body)).toBe('alice');
+      expect(await clientIdOf(answer.body)).toBe('alice');
       expect(Object.keys(decodeAblyToken(answer.body).capability).sort()).toEqual(['dms:alice:*', 'lobby']);
     });
 
@@ -154,7 +154,7 @@ describe.each([
     it.each(['/api/ably-token', '/api/ably-token/', '/api/ably-token?clientId=mallory'])('app.use(path): answers %s', async (path) => {
       const answer = await text(await fetch(server.url(path), { headers: bearer('alice') }));
       expect(answer.status).toBe(200);
-      expect(clientIdOf(answer.body)).toBe('alice');
+      expect(await clientIdOf(answer.body)).toBe('alice');
     });
 
     it.each(['/api/ably-token/x', '/api/ably-token/x/y', '/api/ably-token/.well-known'])(
@@ -172,14 +172,14 @@ describe.each([
       expect(await refused.json()).toEqual({ error: { message: 'Log in first.', code: 40100, statusCode: 401 } });
       const answer = await text(await fetch(server.url('/route/get'), { headers: bearer('bob') }));
       expect(answer.status).toBe(200);
-      expect(clientIdOf(answer.body)).toBe('bob');
+      expect(await clientIdOf(answer.body)).toBe('bob');
     });
 
     it('app.post(path, middleware) and router.get("/", middleware) answer their paths', async () => {
       const posted = await text(await fetch(server.url('/route/post'), { method: 'POST', headers: bearer('carol') }));
-      expect(clientIdOf(posted.body)).toBe('carol');
+      expect(await clientIdOf(posted.body)).toBe('carol');
       const routed = await text(await fetch(server.url('/router-mounted'), { headers: bearer('dave') }));
-      expect(clientIdOf(routed.body)).toBe('dave');
+      expect(await clientIdOf(routed.body)).toBe('dave');
     });
   });
 
@@ -245,7 +245,7 @@ describe.each([
         for (const path of ['/api/ably-token', '/api/ably-token?clientId=mallory']) {
           const answer = await text(await fetch(server.url(path), { method: 'POST', headers: bearer('alice') }));
           expect(answer).toMatchObject({ status: 200, type: 'application/jwt' });
-          expect(clientIdOf(answer.body)).toBe('alice');
+          expect(await clientIdOf(answer.body)).toBe('alice');
         }
         for (const path of ['/api/ably-token/', '/api/ably-token/x', '/api']) {
           expect((await text(await fetch(server.url(path), { headers: bearer('alice') }))).body).toBe('not found');
@@ -267,8 +267,8 @@ describe.each([
       withHomePage(app);
       const server = await serve(app);
       try {
-        expect(clientIdOf((await text(await fetch(server.url('/api/ably-token'), { headers: bearer('bob') }))).body)).toBe('bob');
-        expect(clientIdOf((await text(await fetch(server.url('/chat/token'), { headers: bearer('carol') }))).body)).toBe('carol');
+        expect(await clientIdOf((await text(await fetch(server.url('/api/ably-token'), { headers: bearer('bob') }))).body)).toBe('bob');
+        expect(await clientIdOf((await text(await fetch(server.url('/chat/token'), { headers: bearer('carol') }))).body)).toBe('carol');
         expect((await text(await fetch(server.url('/api'), { headers: bearer('bob') }))).body).toBe('not found');
       } finally {
         await server.close();
@@ -282,7 +282,7 @@ describe.each([
       app.all('/', createTokenHandler<AppUser>({ apiKey: API_KEY, policy, logger }));
       const server = await serve(app);
       try {
-        expect(clientIdOf((await text(await fetch(server.url('/'), { headers: bearer('dave') }))).body)).toBe('dave');
+        expect(await clientIdOf((await text(await fetch(server.url('/'), { headers: bearer('dave') }))).body)).toBe('dave');
         expect(warnings).toEqual([]);
       } finally {
         await server.close();
@@ -321,7 +321,7 @@ describe.each([
           }),
         );
         expect([form.status, json.status]).toEqual([200, 200]);
-        expect([clientIdOf(form.body), clientIdOf(json.body)]).toEqual(['alice', 'alice']);
+        expect([await clientIdOf(form.body), await clientIdOf(json.body)]).toEqual(['alice', 'alice']);
         expect(decodeAblyToken(json.body).capability).not.toHaveProperty('*');
         // The parsers really ran (or really did not): the forged fields were there to ignore.
         expect(seenBodies).toEqual(
@@ -476,7 +476,7 @@ describe.each([
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const answer = await text(await fetch(server.url('/api/ably-token'), { headers: { cookie } }));
       expect(answer.status).toBe(200);
-      expect(clientIdOf(answer.body)).toBe('alice');
+      expect(await clientIdOf(answer.body)).toBe('alice');
       expect((await fetch(server.url('/logout'), { method: 'POST', headers: { cookie } })).status).toBe(204);
       expect((await fetch(server.url('/api/ably-token'), { headers: { cookie } })).status).toBe(401);
     });
@@ -507,7 +507,7 @@ describe.each([
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const answer = await text(await fetch(server.url('/api/ably-token'), { headers: { cookie } }));
       expect(answer.status).toBe(200);
-      expect(clientIdOf(answer.body)).toBe('u1');
+      expect(await clientIdOf(answer.body)).toBe('u1');
     });
   });
 });

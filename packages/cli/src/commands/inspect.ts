@@ -41,7 +41,7 @@ export async function inspectCommand(operand: string, options: InspectOptions, c
   const key = readApiKey(options.key, context.env);
   const token = await readTokenOperand(operand, context);
   const decoded = decodeAblyToken(token);
-  const verification = verify(token, key);
+  const verification = await verify(token, key);
   const now = context.now();
   if (options.json) {
     printJson(context, toJson(decoded, verification, now));
@@ -51,10 +51,10 @@ export async function inspectCommand(operand: string, options: InspectOptions, c
   return verification.verified === false ? EXIT_NEGATIVE : EXIT_OK;
 }
 
-function verify(token: string, key: ResolvedKey | undefined): Verification {
+async function verify(token: string, key: ResolvedKey | undefined): Promise<Verification> {
   if (!key) return { verified: null, error: null, key };
   try {
-    verifyAblyToken(token, key.key, { ignoreExpiration: true });
+    await verifyAblyToken(token, key.key, { ignoreExpiration: true });
     return { verified: true, error: null, key };
   } catch (error) {
     if (isAblyChatAuthError(error, 'ERR_INVALID_TOKEN')) return { verified: false, error: error.message, key };

@@ -1,0 +1,100 @@
+import { nodeBuiltin } from './runtime.js';
+import { base64urlOfBytes, bytesOfBase64url, utf8Bytes } from './utf8.js';
+
+/**
+ * HMAC-SHA256 with one key, built once per API key. Node's `crypto` (a `KeyObject`, signing
+ * synchronously) where the host has it, as it is the fastest path there; WebCrypto
+ * (`crypto.subtle`, an imported `CryptoKey`) everywhere else. Both give the same bytes, so a token
+ * is identical whichever signed it. Public functions that sign are async on every runtime; this
+ * returns a string where it can, so Node's token route saves a promise per token.
+ */
+export interface HmacKey {
+  /** The base64url (unpadded) MAC of `data`'s UTF-8 bytes. */
+  sign(data: string): string | Promise<string>;
+  /** Whether `mac` (base64url) is `data`'s MAC, compared in constant time. */
+  verify(data: string, mac: string): boolean | Promise<boolean>;
+}
+
+interface NodeHmac {
+  update(data: string): NodeHmac;
+  digest(): Uint8Array;
+  digest(encoding: 'base64url'): string;
+}
+
+interface NodeCrypto {
+  createSecretKey(key: Uint8Array): object;
+  createHmac(algorithm: 'sha256', key: object): NodeHmac;
+  timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
+}
+
+/** Which implementation signs: `'auto'` picks Node's crypto where present. */
+export type HmacBackend = 'auto' | 'node' | 'webcrypto';
+
+const nodeCrypto = nodeBuiltin<NodeCrypto>('node:crypto');
+let backend: 'node' | 'webcrypto' = nodeCrypto ? 'node' : 'webcrypto';
+
+/**
+ * Chooses the implementation for keys created from now on. For tests and benchmarks, which run
+ * the WebCrypto path on Node to compare the two.
+ * @internal
+ */
+export function useHmacBackend(choice: HmacBackend): void {
+  if (choice === 'node' && !nodeCrypto) throw new Error("This runtime has no node:crypto: the 'node' HMAC backend is unavailable.");
+  backend = choice === 'auto' ? (nodeCrypto ? 'node' : 'webcrypto') : choice;
+}
+
+/** The implementation keys created now use. @internal */
+export function hmacBackend(): 'node' | 'webcrypto' {
+  return backend;
+}
+
+export function createHmacKey(secret: string): HmacKey {
+  return backend === 'node' && nodeCrypto ? nodeHmacKey(nodeCrypto, secret) : webCryptoHmacKey(secret);
+}
+
+function nodeHmacKey(crypto: NodeCrypto, secret: string): HmacKey {
+  const key = crypto.createSecretKey(utf8Bytes(secret));
+  return {
+    sign: (data) => crypto.createHmac('sha256', key).update(data).digest('base64url'),
+    verify(data, mac) {
+      const given = bytesOfBase64url(mac);
+      const expected = crypto.createHmac('sha256', key).update(data).digest();
+      return given !== undefined && given.length === expected.length && crypto.timingSafeEqual(given, expected);
+    },
+  };
+}
+
+const ALGORITHM = { name: 'HMAC', hash: 'SHA-256' } as const;
+
+function webCryptoHmacKey(secret: string): HmacKey {
+  // Imported on first use, not at creation: a key parsed at startup must not start async work
+  // (nor fail) before anything signs. The promise is kept, so every later token reuses the key.
+  let imported: Promise<CryptoKey> | undefined;
+  const cryptoKey = () => (imported ??= subtle().importKey('raw', utf8Bytes(secret), ALGORITHM, false, ['sign', 'verify']));
+  return {
+    async sign(data) {
+      return base64urlOfBytes(new Uint8Array(await subtle().sign('HMAC', await cryptoKey(), utf8Bytes(data))));
+    },
+    async verify(data, mac) {
+      const given = bytesOfBase64url(mac);
+      // subtle.verify compares in constant time.
+      return given !== undefined && subtle().verify('HMAC', await cryptoKey(), given, utf8Bytes(data));
+    },
+  };
+}
+
+function subtle(): SubtleCrypto {
+  const subtle = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+  if (!subtle) {
+    throw new Error('This runtime has neither node:crypto nor WebCrypto (crypto.subtle): ably-chat-auth cannot sign tokens here.');
+  }
+  return subtle;
+}
+
+/** `bytes` random bytes as hex, from `crypto.getRandomValues` (every runtime has it). */
+export function randomHex(bytes: number): string {
+  const random = crypto.getRandomValues(new Uint8Array(bytes));
+  let hex = '';
+  for (const byte of random) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}

@@ -1,0 +1,132 @@
+/* Core signs with Node's crypto where the runtime has it and with WebCrypto everywhere else. Both
+ * must give the same bytes (tokens, TokenRequest MACs), and verifyAblyToken must agree with
+ * jsonwebtoken on which signatures are valid, whichever implementation checks them. */
+import { createSecretKey } from 'node:crypto';
+import fc from 'fast-check';
+import jwt from 'jsonwebtoken';
+import { hmacBackend, useHmacBackend } from '../src/hmac';
+import { AblyApiKey, createTokenIssuer, signTokenRequest, verifyAblyToken } from '../src/index';
+import { TEST_KEY, TEST_KEY_NAME, TEST_SECRET } from './helpers';
+
+const BACKENDS = ['node', 'webcrypto'] as const;
+const keyObject = createSecretKey(Buffer.from(TEST_SECRET, 'utf8'));
+const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+
+afterEach(() => useHmacBackend('auto'));
+
+/** Runs `make` with each backend and returns the results in BACKENDS order. */
+async function withEachBackend<T>(make: () => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (const backend of BACKENDS) {
+    useHmacBackend(backend);
+    expect(hmacBackend()).toBe(backend);
+    results.push(await make());
+  }
+  return results;
+}
+
+describe('Node crypto and WebCrypto sign the same bytes', () => {
+  test('on Node, the default is node:crypto', () => {
+    useHmacBackend('auto');
+    expect(hmacBackend()).toBe('node');
+  });
+
+  test('tokens for generated clientIds, claims and TTLs are byte-identical', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 20 }).filter((s) => /^[\w.@-]+$/.test(s)),
+        fc.string({ maxLength: 200 }),
+        fc.integer({ min: 10, max: 86400 }),
+        async (clientId, note, ttl) => {
+          const [node, web] = await withEachBackend(async () => {
+            // clockSkew 0 and one second's iat: issue both within the same second, retrying across a boundary.
+            const issuer = createTokenIssuer({ apiKey: TEST_KEY, clockSkew: 0 });
+            return issuer.issue({ clientId, grants: { lobby: 'all' }, claims: { note }, ttl });
+          });
+          if (node!.issuedAt === web!.issuedAt) expect(web!.token).toBe(node!.token);
+          expect(web!.token.split('.').slice(0, 1)).toEqual(node!.token.split('.').slice(0, 1));
+        },
+      ),
+      { numRuns: 100, seed },
+    );
+  });
+
+  test('TokenRequest MACs are identical, and the nonce is 32 random hex characters', async () => {
+    const fields = { ttl: 3_600_000, capability: '{"lobby":["publish"]}', clientId: 'alice', timestamp: 1_700_000_000_000, nonce: 'n-1' };
+    const [node, web] = await withEachBackend(() => signTokenRequest(AblyApiKey.parse(TEST_KEY), fields));
+    expect(web).toEqual(node);
+    const [a, b] = await withEachBackend(() => signTokenRequest(AblyApiKey.parse(TEST_KEY), { ...fields, nonce: undefined }));
+    expect(a!.nonce).toMatch(/^[0-9a-f]{32}$/);
+    expect(b!.nonce).toMatch(/^[0-9a-f]{32}$/);
+    expect(a!.nonce).not.toBe(b!.nonce);
+  });
+});
+
+describe('verifyAblyToken agrees with jsonwebtoken on signatures', () => {
+  const claims = () => ({
+    'x-ably-capability': '{"lobby":["publish"]}',
+    'x-ably-clientId': 'alice',
+    iat: Math.floor(Date.now() / 1000),
+    exp: Math.floor(Date.now() / 1000) + 600,
+  });
+
+  /** Whether jsonwebtoken accepts the token's signature (the oracle). */
+  function oracleAccepts(token: string): boolean {
+    try {
+      jwt.verify(token, keyObject, { algorithms: ['HS256'] });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  test.each(BACKENDS)('with %s HMAC: a signature with any one character changed is refused, the original accepted', async (backend) => {
+    useHmacBackend(backend);
+    const token = jwt.sign(claims(), keyObject, { algorithm: 'HS256', keyid: TEST_KEY_NAME });
+    await expect(verifyAblyToken(token, TEST_KEY)).resolves.toMatchObject({ clientId: 'alice' });
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.constantFrom(...alphabet), fc.constantFrom(0, 1, 2), async (at, replacement, part) => {
+        const parts = token.split('.');
+        const segment = parts[part]!;
+        const index = at % segment.length;
+        parts[part] = segment.slice(0, index) + replacement + segment.slice(index + 1);
+        const tampered = parts.join('.');
+        let ours: boolean;
+        try {
+          await verifyAblyToken(tampered, TEST_KEY);
+          ours = true;
+        } catch {
+          ours = false;
+        }
+        // The last base64url character of a segment carries unused bits: changing only those keeps
+        // the bytes, and both sides must then still accept.
+        expect(ours).toBe(oracleAccepts(tampered));
+      }),
+      { numRuns: 200, seed },
+    );
+  });
+
+  test.each(BACKENDS)('with %s HMAC: alg none, another algorithm, a truncated or empty signature are refused', async (backend) => {
+    useHmacBackend(backend);
+    const token = jwt.sign(claims(), keyObject, { algorithm: 'HS256', keyid: TEST_KEY_NAME });
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT', kid: TEST_KEY_NAME })).toString('base64url')}.${payload}.`;
+    await expect(verifyAblyToken(none, TEST_KEY)).rejects.toThrow(/invalid algorithm \(a string of 4 characters; Ably keys sign HS256\)|invalid algorithm/);
+    const hs512 = jwt.sign(claims(), keyObject, { algorithm: 'HS512', keyid: TEST_KEY_NAME });
+    await expect(verifyAblyToken(hs512, TEST_KEY)).rejects.toThrow(/invalid algorithm/);
+    await expect(verifyAblyToken(`${header}.${payload}.${signature.slice(0, -2)}`, TEST_KEY)).rejects.toThrow(/invalid signature/);
+    await expect(verifyAblyToken(`${header}.${payload}.`, TEST_KEY)).rejects.toThrow(/invalid signature/);
+    await expect(verifyAblyToken(`${header}.${payload}.${signature}!`, TEST_KEY)).rejects.toThrow(/invalid signature/);
+  });
+
+  test.each(BACKENDS)('with %s HMAC: expired and not-yet-valid tokens are refused; ignoreExpiration accepts the expired one', async (backend) => {
+    useHmacBackend(backend);
+    const now = Math.floor(Date.now() / 1000);
+    const expired = jwt.sign({ ...claims(), iat: now - 700, exp: now - 100 }, keyObject, { algorithm: 'HS256', keyid: TEST_KEY_NAME });
+    await expect(verifyAblyToken(expired, TEST_KEY)).rejects.toThrow(/does not verify: expired at/);
+    await expect(verifyAblyToken(expired, TEST_KEY, { ignoreExpiration: true })).resolves.toMatchObject({ clientId: 'alice' });
+    const early = jwt.sign({ ...claims(), nbf: now + 600 }, keyObject, { algorithm: 'HS256', keyid: TEST_KEY_NAME });
+    await expect(verifyAblyToken(early, TEST_KEY)).rejects.toThrow(/does not verify: not active before/);
+  });
+});
