@@ -54,6 +54,8 @@ try {
   console.log(run('node', ['use.cjs'], app).trim());
   console.log(run('node', ['use.mjs'], app).trim());
   console.log(run('node', ['use-iife.cjs'], app).trim());
+  console.log(run('node', ['one-core.cjs'], app).trim());
+  console.log(run('node', ['one-core.mjs'], app).trim());
   run('npx', ['tsc', '-p', 'tsconfig.cjs.json'], app);
   console.log('TypeScript consumer (module node16, CommonJS): types resolve and check');
   run('npx', ['tsc', '-p', 'tsconfig.esm.json'], app);
@@ -64,7 +66,30 @@ try {
   console.log(run('node', ['use-telemetry.mjs'], app).trim());
   const version = run('npx', ['ably-chat-auth', '--version'], app).trim();
   console.log(`CLI binary installed: ably-chat-auth ${version}`);
-  console.log('consumer smoke test: 8 passed, 0 failed');
+  typesWithoutNode(files);
+  console.log('consumer smoke test: 11 passed, 0 failed');
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * What a Workers or Deno project sees: every core entry's and the client's declarations compile
+ * with `"types": []`, no @types/node installed at all, under the TypeScript `npm install typescript`
+ * gives today.
+ */
+function typesWithoutNode(files) {
+  const project = join(work, 'types-only');
+  mkdirSync(project);
+  const dependencies = {
+    '@ably-chat-auth/core': files['@ably-chat-auth/core'],
+    '@ably-chat-auth/client': files['@ably-chat-auth/client'],
+    typescript: 'latest',
+  };
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'types-only', private: true, type: 'module', dependencies }, null, 2));
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], project);
+  if (existsSync(join(project, 'node_modules', '@types', 'node'))) throw new Error('@types/node was installed; this check must run without it');
+  cpSync(join(import.meta.dirname, 'fixtures', 'types-only'), project, { recursive: true });
+  const typescript = run('npx', ['tsc', '--version'], project).trim();
+  run('npx', ['tsc', '-p', 'tsconfig.json'], project);
+  console.log(`TypeScript consumer without @types/node ("types": [], ${typescript}): core, core/fetch, core/adapter and client declarations check`);
 }
