@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Config } from 'jest';
 
 // Workspace packages are resolved to their TypeScript sources, so tests never need a prior build.
@@ -29,8 +28,6 @@ function project(dir: string, displayName: string): Config {
     testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
     moduleNameMapper,
     transform,
-    // What core's build defines as telemetry.ts's own file (see packages/core/tsup.config.ts).
-    globals: { __CORE_MODULE_FILE__: join(__dirname, 'packages/core/src/telemetry.ts') },
   };
 }
 

@@ -108,9 +108,16 @@ export function requireOpenTelemetryApi(bases: ReadonlyArray<string | undefined>
   return null;
 }
 
-/** This module's file, where the build (or the test runner's globals) defined it. */
+/** Node's CommonJS wrapper variable, declared here rather than through @types/node (core builds without it). */
+declare const __filename: string | undefined;
+
+/**
+ * This module's file: what the build defined, else `__filename` where the sources run as CommonJS
+ * (tests, and apps whose TypeScript paths point at core's sources).
+ */
 function moduleFile(): string | undefined {
-  return typeof __CORE_MODULE_FILE__ === 'string' ? __CORE_MODULE_FILE__ : undefined;
+  if (typeof __CORE_MODULE_FILE__ === 'string') return __CORE_MODULE_FILE__;
+  return typeof __filename === 'string' ? __filename : undefined;
 }
 
 /** The instruments of one meter provider. */
