@@ -32,19 +32,86 @@ export function requireApiKey(option: string | undefined, env: NodeJS.ProcessEnv
   return key;
 }
 
-/** Reads all of stdin as text. */
-export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+/**
+ * The most the CLI reads as a token, on stdin or the command line: 128 KiB, the most ably-js
+ * accepts, so nothing larger can be an Ably token. It bounds the work of every later step.
+ */
+export const MAX_TOKEN_INPUT_BYTES = 128 * 1024;
+
+/**
+ * How deep arrays and objects may nest in a token's header or payload. An Ably token nests one
+ * level (its claims); the decoders and printers down the line recurse into what they are given,
+ * so a forged `iat` nested 20,000 levels deep would end in a stack overflow.
+ */
+export const MAX_TOKEN_JSON_DEPTH = 32;
+
+function tooLarge(from: 'argument' | 'stdin'): CliUsageError {
+  return new CliUsageError(
+    `The token ${from === 'stdin' ? 'on stdin' : 'given on the command line'} is larger than ${MAX_TOKEN_INPUT_BYTES / 1024} KiB (${MAX_TOKEN_INPUT_BYTES} bytes), the most the CLI reads: ably-js refuses larger tokens, so this is no Ably token.`,
+  );
+}
+
+/** Reads stdin as text, stopping with an error as soon as it holds more than `limit` bytes. */
+export async function readStream(stream: NodeJS.ReadableStream, limit = MAX_TOKEN_INPUT_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += bytes.length;
+    // Leaving the loop destroys the stream: the rest is never read.
+    if (size > limit) throw tooLarge('stdin');
+    chunks.push(bytes);
+  }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * How deep arrays and objects nest in a JSON text, counting at most to `stop` (brackets inside
+ * strings do not count). One pass, no recursion; the text need not be valid JSON.
+ */
+export function jsonDepth(text: string, stop = Infinity): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      if (++depth > deepest && (deepest = depth) >= stop) return deepest;
+    } else if (code === 0x5d || code === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+/** Refuses a token whose header or payload nests deeper than {@link MAX_TOKEN_JSON_DEPTH} (see there). */
+function assertShallow(token: string): void {
+  const parts = token.split('.');
+  if (parts.length !== 3) return; // core says what is wrong with it
+  for (const [index, name] of [
+    [0, 'header'],
+    [1, 'payload'],
+  ] as const) {
+    const depth = jsonDepth(Buffer.from(parts[index]!, 'base64url').toString('utf8'), MAX_TOKEN_JSON_DEPTH + 1);
+    if (depth > MAX_TOKEN_JSON_DEPTH) {
+      throw new CliUsageError(
+        `The token's ${name} nests arrays or objects more than ${MAX_TOKEN_JSON_DEPTH} levels deep; an Ably token nests one or two, so this is no Ably token (the CLI stops there rather than recurse into it).`,
+      );
+    }
+  }
 }
 
 /**
  * Normalises what the user gave as a token: trims it, drops a leading `Bearer `, and accepts a
  * TokenDetails JSON object (`{"token": "<jwt>", ...}`, what a token route answers with
- * `responseFormat: 'token-details'`).
+ * `responseFormat: 'token-details'`). Refuses input over {@link MAX_TOKEN_INPUT_BYTES} and a token
+ * nested deeper than {@link MAX_TOKEN_JSON_DEPTH}, with a usage error.
  */
 export function normaliseToken(input: string, from: 'argument' | 'stdin'): string {
+  if (input.length > MAX_TOKEN_INPUT_BYTES || Buffer.byteLength(input, 'utf8') > MAX_TOKEN_INPUT_BYTES) throw tooLarge(from);
   let token = input.trim();
   if (token.toLowerCase().startsWith('bearer ')) token = token.slice('bearer '.length).trim();
   if (token.startsWith('{')) {
@@ -59,6 +126,7 @@ export function normaliseToken(input: string, from: 'argument' | 'stdin'): strin
     token = inner.trim();
   }
   if (token.length === 0) throw new CliUsageError(from === 'stdin' ? 'No token on stdin.' : 'The token is empty.');
+  assertShallow(token);
   return token;
 }
 

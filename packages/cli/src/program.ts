@@ -133,10 +133,12 @@ Examples:
 
   program
     .command('explain')
-    .description('say whether a token allows a Chat feature in a room, and which grant decides (exit 0 allowed, 1 denied)')
+    .description('say whether a token allows a Chat feature in a room, and which grant decides (exit 0 allowed, 1 denied); every feature without --feature')
     .argument('<jwt>', "the token, or '-' to read it from stdin")
     .addOption(new Option('-r, --room <room>', 'the concrete room name, e.g. dms:alice:bob').makeOptionMandatory())
-    .addOption(new Option('-f, --feature <feature>', 'a Chat feature (send, history, ...), a preset (all, moderator) or op:<operation>').makeOptionMandatory())
+    .addOption(
+      new Option('-f, --feature <feature>', 'a Chat feature (send, history, ...), a preset (all, moderator) or op:<operation> (default: every Chat feature)'),
+    )
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -146,11 +148,16 @@ inspect --key). Also shows the user claim Ably Chat would attach in that room (t
 matching pattern). --json prints {allowed, room, feature, clientId, required, grantedBy, missing,
 expired, userClaim: {pattern, value} | null}.
 
+Without --feature: one line per Chat feature, allowed or denied (exit 0 when at least one is
+allowed, 1 when none); --json prints {room, clientId, features: {<feature>: {allowed, required,
+grantedBy, missing}}, allowed: [<feature>...], expired, userClaim}.
+
 Examples:
+  $ ably-chat-auth explain "$TOKEN" --room dms:alice:bob
   $ ably-chat-auth explain "$TOKEN" --room dms:alice:bob --feature send
   $ ably-chat-auth explain - --room lobby --feature history --json < token.jwt`,
     )
-    .action(async (jwt: string, options: { room: string; feature: string; json?: boolean }) => setExitCode(await explainCommand(jwt, options, context)));
+    .action(async (jwt: string, options: { room: string; feature?: string; json?: boolean }) => setExitCode(await explainCommand(jwt, options, context)));
 
   program
     .command('check-key')

@@ -1,4 +1,5 @@
 import { ALL_CHAT_OPERATIONS } from '@ably-chat-auth/adapter-contract/testing';
+import { CHAT_FEATURE_NAMES } from '@ably-chat-auth/core';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -366,10 +367,49 @@ describe('explain', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ allowed: true, expired: true });
   });
 
+  it.concurrent('without --feature explains every Chat feature for the room (exit 0: at least one allowed)', async () => {
+    const result = await runCli(['explain', token, '--room', 'dms:alice:carol']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`5 of 13 Chat features allowed for "alice" in room 'dms:alice:carol' (add --feature to explain one)`);
+    expect(lines).toHaveLength(14);
+    expect(result.stdout).toMatch(/\n {2}send +allowed +granted by 'dms:alice:\*'\n/);
+    expect(result.stdout).toMatch(/\n {2}presence +denied +missing: presence\n/);
+    expect(result.stdout).toMatch(/\n {2}occupancy +denied +missing: channel-metadata\n/);
+
+    const json = await runCli(['explain', token, '-r', 'dms:alice:bob', '--json']);
+    expect(json.code).toBe(0);
+    const document = JSON.parse(json.stdout) as { features: Record<string, unknown>; allowed: string[] };
+    expect(Object.keys(document.features)).toEqual(CHAT_FEATURE_NAMES);
+    expect(document).toMatchObject({
+      room: 'dms:alice:bob',
+      clientId: 'alice',
+      allowed: ['send', 'receive', 'history', 'presence', 'typing', 'room-reactions'],
+      expired: false,
+      userClaim: null,
+    });
+    expect(document.features.presence).toEqual({
+      allowed: true,
+      required: ['presence', 'subscribe'],
+      grantedBy: { presence: 'dms:alice:bob', subscribe: 'dms:alice:bob' },
+      missing: [],
+    });
+    expect(document.features['update-own']).toEqual({ allowed: false, required: ['message-update-own'], grantedBy: {}, missing: ['message-update-own'] });
+  });
+
+  it.concurrent('without --feature, exits 1 when the room allows no feature at all', async () => {
+    const result = await runCli(['explain', token, '-r', 'elsewhere']);
+    expect(result).toMatchObject({ code: 1, stderr: '' });
+    expect(result.stdout).toContain(`0 of 13 Chat features allowed for "alice" in room 'elsewhere'`);
+    expect(result.stdout).toContain("No grant of this token matches room 'elsewhere'. It grants: 'dms:alice:*', 'dms:alice:bob', 'lobby'.");
+    const json = await runCli(['explain', token, '-r', 'elsewhere', '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ allowed: [] });
+  });
+
   it.concurrent.each([
     [['-r', 'lobby', '-f', 'sned'], /--feature: Unknown Chat feature "sned"\. Did you mean 'send'\?/],
     [['-f', 'send'], /required option '-r, --room <room>' not specified/],
-    [['-r', 'lobby'], /required option '-f, --feature <feature>' not specified/],
     [['-r', ' ', '-f', 'send'], /--room must name a room/],
   ])('exits 2 on %j', async (args, message) => {
     const result = await runCli(['explain', token, ...args]);

@@ -140,6 +140,8 @@ export function runCli(args: readonly string[], { env = {}, input }: RunOptions 
       assertClean({ code, stdout, stderr }, args);
       resolve({ code, stdout, stderr });
     });
+    // A CLI that stops reading (input over its limit) closes the pipe: EPIPE here is expected.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
 }

@@ -125,12 +125,18 @@ function printHuman(decoded: DecodedAblyToken, verification: Verification, now: 
   context.stdout.line(bold('Chat features by room'));
   const yes: Cell = { text: '✓', paint: green };
   const no: Cell = { text: '·', paint: dim };
-  const table = renderTable([
-    [{ text: 'feature', paint: dim }, ...patterns.map((pattern): Cell => ({ text: pattern, paint: bold }))],
-    ...CHAT_FEATURE_NAMES.map((feature) => [feature, ...patterns.map((pattern) => (decoded.rooms[pattern]!.features.includes(feature) ? yes : no))]),
-    [{ text: 'preset', paint: dim }, ...patterns.map((pattern) => decoded.rooms[pattern]!.presets.join(', ') || '-')],
-  ]);
-  if (tableWidth(table) <= (context.stdout.columns ?? 120)) {
+  // A lower bound of the table's width (escaping only lengthens a cell): with many rooms the table
+  // cannot fit, and building it (a column per room) would be the costliest step of the command.
+  const columns = context.stdout.columns ?? 120;
+  const narrowEnough = patterns.reduce((width, pattern) => width + 2 + Math.max(1, pattern.length), 'message-reactions-summary'.length) <= columns;
+  const table = !narrowEnough
+    ? []
+    : renderTable([
+        [{ text: 'feature', paint: dim }, ...patterns.map((pattern): Cell => ({ text: pattern, paint: bold }))],
+        ...CHAT_FEATURE_NAMES.map((feature) => [feature, ...patterns.map((pattern) => (decoded.rooms[pattern]!.features.includes(feature) ? yes : no))]),
+        [{ text: 'preset', paint: dim }, ...patterns.map((pattern) => decoded.rooms[pattern]!.presets.join(', ') || '-')],
+      ]);
+  if (narrowEnough && tableWidth(table) <= columns) {
     for (const line of table) context.stdout.line(line);
   } else {
     // Too many rooms for one table across the terminal: one line per room instead.
