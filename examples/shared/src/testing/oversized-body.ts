@@ -101,15 +101,18 @@ export function postChunkedUntilAnswered(url: string, maxBytes: number, waitMs =
     // EPIPE or ECONNRESET once the server has answered and closed: its answer is what counts.
     socket.on('error', (error) => finish(error));
     socket.write(`POST ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    // One chunk per turn of the event loop, so an answer that came in is read before the next
+    // write: once a server has answered and closed, a write fails (EPIPE) and the socket is
+    // destroyed with whatever it had not yet read.
     const pump = (): void => {
-      while (!settled && bytesSent < maxBytes) {
-        bytesSent += payload.length;
-        if (!socket.write(chunk)) {
-          socket.once('drain', pump);
-          return;
-        }
+      if (settled) return;
+      if (bytesSent >= maxBytes) {
+        socket.write('0\r\n\r\n');
+        return;
       }
-      if (!settled) socket.write('0\r\n\r\n');
+      bytesSent += payload.length;
+      if (socket.write(chunk)) setImmediate(pump);
+      else socket.once('drain', () => setImmediate(pump));
     };
     pump();
   });
