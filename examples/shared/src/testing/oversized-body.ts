@@ -74,14 +74,16 @@ export function postChunkedUntilAnswered(url: string, maxBytes: number, waitMs =
     let received = '';
     let bytesSent = 0;
     let settled = false;
-    const answer = (): { status: number; body: string } | undefined => {
+    /** The answer once its headers have come (writing stops then), with its body once that is whole. */
+    const answer = (): { status: number; body: string | undefined } | undefined => {
       const end = received.indexOf('\r\n\r\n');
       const status = /^HTTP\/1\.1 (\d{3})/.exec(received)?.[1];
       if (end === -1 || status === undefined) return undefined;
-      const length = Number(/^content-length:\s*(\d+)/im.exec(received.slice(0, end))?.[1] ?? Number.NaN);
-      const body = received.slice(end + 4);
-      // Whole when its Content-Length is in; a chunked answer is taken as it stands at the close.
-      return body.length >= length || settled ? { status: Number(status), body } : undefined;
+      const head = received.slice(0, end);
+      const raw = received.slice(end + 4);
+      if (/^transfer-encoding:\s*chunked/im.test(head)) return { status: Number(status), body: dechunked(raw) };
+      const length = Number(/^content-length:\s*(\d+)/im.exec(head)?.[1] ?? Number.NaN);
+      return { status: Number(status), body: raw.length >= length ? raw : undefined };
     };
     const finish = (error?: Error): void => {
       if (settled) return;
@@ -89,13 +91,13 @@ export function postChunkedUntilAnswered(url: string, maxBytes: number, waitMs =
       clearTimeout(timer);
       socket.destroy();
       const done = answer();
-      if (done) resolve({ ...done, bytesSent });
-      else reject(error ?? new Error(`no answer after ${bytesSent} body bytes: ${JSON.stringify(received.slice(0, 200))}`));
+      if (done?.body !== undefined) resolve({ status: done.status, body: done.body, bytesSent });
+      else reject(error ?? new Error(`no whole answer after ${bytesSent} body bytes: ${JSON.stringify(received.slice(0, 200))}`));
     };
     const timer = setTimeout(() => finish(), waitMs);
     socket.on('data', (data: Buffer) => {
       received += data.toString('latin1');
-      if (answer()) finish();
+      if (answer()?.body !== undefined) finish();
     });
     socket.on('end', () => finish());
     // EPIPE or ECONNRESET once the server has answered and closed: its answer is what counts.
@@ -105,7 +107,7 @@ export function postChunkedUntilAnswered(url: string, maxBytes: number, waitMs =
     // write: once a server has answered and closed, a write fails (EPIPE) and the socket is
     // destroyed with whatever it had not yet read.
     const pump = (): void => {
-      if (settled) return;
+      if (settled || answer()) return;
       if (bytesSent >= maxBytes) {
         socket.write('0\r\n\r\n');
         return;
@@ -116,6 +118,22 @@ export function postChunkedUntilAnswered(url: string, maxBytes: number, waitMs =
     };
     pump();
   });
+}
+
+/** The body of a chunked HTTP answer, or undefined until its last chunk has come. */
+function dechunked(raw: string): string | undefined {
+  let body = '';
+  let at = 0;
+  for (;;) {
+    const lineEnd = raw.indexOf('\r\n', at);
+    if (lineEnd === -1) return undefined;
+    const size = parseInt(raw.slice(at, lineEnd), 16);
+    if (Number.isNaN(size)) return undefined;
+    if (size === 0) return body;
+    if (raw.length < lineEnd + 2 + size + 2) return undefined;
+    body += raw.slice(lineEnd + 2, lineEnd + 2 + size);
+    at = lineEnd + 2 + size + 2;
+  }
 }
 
 /**
