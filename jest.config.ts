@@ -69,6 +69,12 @@ const config: Config = {
       rootDir: '.',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/docs/**/*.test.ts'],
+      // The drift checks read the option-name lists from the packages' sources.
+      moduleNameMapper: {
+        '^@ably-chat-auth/core$': '<rootDir>/packages/core/src/index.ts',
+        '^@ably-chat-auth/core/(.*)$': '<rootDir>/packages/core/src/$1',
+        '^(\\.{1,2}/.*)\\.js$': '$1',
+      },
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
     },
   ],

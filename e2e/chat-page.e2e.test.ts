@@ -26,8 +26,9 @@ afterAll(async () => {
 /** A fresh browser profile on the app, recording what would mean a broken page. */
 async function openPage(
   app: RunningExample,
+  viewport = { width: 1200, height: 860 },
 ): Promise<{ context: BrowserContext; page: Page; problems: string[]; tokenRequests: () => number; tokenBodies: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 860 } });
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems: string[] = [];
   let tokenRequests = 0;
@@ -187,6 +188,40 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
         return [read({ clientId: 'bob', userClaim: '{"display_name":"Bob"}' }), read({ clientId: 'carol' }), read({ clientId: 'dan', userClaim: 'not json' })];
       });
       expect(names).toEqual(['Bob', 'carol', 'dan']);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test.each([1200, 375])('at %i px wide, nothing overflows its card or the page (admin, the longest token table)', async (width) => {
+    const { context, page, problems } = await openPage(app, { width, height: 860 });
+    try {
+      await login(page, 'admin');
+      await page.locator('#token-client-id').filter({ hasText: 'admin' }).waitFor();
+      // Measured in the browser: a card whose content is wider than its box (scrollWidth past
+      // clientWidth), an element of a card that reaches past the card's edges, and the page itself.
+      const overflows = await page.evaluate(() => {
+        const found: string[] = [];
+        const name = (el: Element): string =>
+          `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}`;
+        const root = document.documentElement;
+        if (root.scrollWidth > root.clientWidth) found.push(`page: scrollWidth ${root.scrollWidth} > clientWidth ${root.clientWidth}`);
+        for (const card of Array.from(document.querySelectorAll('.card'))) {
+          const box = card.getBoundingClientRect();
+          if (box.width === 0) continue; // hidden
+          if (card.scrollWidth > card.clientWidth) found.push(`${name(card)}: scrollWidth ${card.scrollWidth} > clientWidth ${card.clientWidth}`);
+          for (const el of Array.from(card.querySelectorAll('*'))) {
+            const rect = el.getBoundingClientRect();
+            if (rect.width === 0 && rect.height === 0) continue;
+            if (rect.right > box.right + 0.5 || rect.left < box.left - 0.5)
+              found.push(`${name(el)} in ${name(card)}: ${rect.left}-${rect.right} outside ${box.left}-${box.right}`);
+          }
+        }
+        return found;
+      });
+      await page.screenshot({ path: join(SCREENSHOTS, `${example.name}-admin-${width}px.png`), fullPage: true });
+      expect(overflows).toEqual([]);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { ablyCodeForStatus } from '@ably-chat-auth/core/adapter';
 import { capabilityOf, testKey, verifyAblyJwt } from '@ably-chat-auth/adapter-contract/testing';
 import { DEV_API_KEY } from '../examples/shared/src/config';
+import { postChunkedUntilAnswered, postDeclaringLength, residentMemory } from '../examples/shared/src/testing/oversized-body';
 import { RedisServer } from '../examples/shared/src/testing/redis-server';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,6 +28,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The app as `pnpm start` runs it: scripts/start.mjs, Next.js's handler behind a Node server that appends the peer to X-Forwarded-For. */
 interface RunningApp {
   readonly url: string;
+  /** The server's process id (scripts/start.mjs runs Next.js in its own process). */
+  readonly pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -65,7 +68,7 @@ async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
     await stop();
     throw error;
   });
-  return { url, output: () => output, stop };
+  return { url, pid: child.pid!, output: () => output, stop };
 }
 
 /** Polls `url` until it answers 200; rejects with what the server printed if it does not within `ms`. */
@@ -131,6 +134,31 @@ async function login(page: Page, username: string): Promise<void> {
   await page.fill('#username', username);
   await page.click('#login-form button[type=submit]');
 }
+
+describe('the Next.js example (scripts/start.mjs): login bodies', () => {
+  test('an oversized login body gets 413: from Content-Length before it is read, and a chunked one with bounded memory', async () => {
+    const loginUrl = `${baseUrl}/login`;
+    // 300 MB announced, 16 bytes sent: the answer cannot wait for the body.
+    const declared = await postDeclaringLength(loginUrl, 300_000_000);
+    expect(declared.status).toBe(413);
+    // Warm up the chunked path, so the reading below measures the large body alone.
+    expect((await postChunkedUntilAnswered(loginUrl, 2 ** 20)).status).toBe(413);
+    const size = 128 * 2 ** 20;
+    const before = residentMemory(app.pid);
+    const chunked = await postChunkedUntilAnswered(loginUrl, size);
+    const after = residentMemory(app.pid);
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body)).toEqual({ error: 'The request body is too large.' });
+    if (process.env.REPORT_BODY_MEMORY) {
+      console.info(
+        `Next.js: ${size / 2 ** 20} MiB chunked login body: answered after ${(chunked.bytesSent / 2 ** 20).toFixed(1)} MiB sent; peak RSS ${(before.peak / 2 ** 20).toFixed(1)} -> ${(after.peak / 2 ** 20).toFixed(1)} MiB`,
+      );
+    }
+    // The server stopped reading near the limit, and never held the body.
+    expect(chunked.bytesSent).toBeLessThan(size / 4);
+    expect(after.peak - before.peak).toBeLessThan(24 * 2 ** 20);
+  });
+});
 
 describe('the Next.js example (scripts/start.mjs) in Chromium', () => {
   test('signed out: the SDK\u2019s first token request (401) brings the login form, and nothing retries', async () => {

@@ -10,11 +10,13 @@ import {
   demoRedisKeys,
   demoPolicy,
   demoUserClaims,
+  readLoginBody,
   renderChatPage,
   storeUnavailableResponse,
   validateUsername,
   type DemoConfig,
   type DemoUser,
+  type LoginBody,
 } from '@ably-chat-auth-examples/shared';
 import { RedisStore as RedisSessionStore } from 'connect-redis';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
@@ -80,7 +82,8 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
   app.post([DEMO_ROUTES.login, DEMO_ROUTES.logout], refuseCrossSite);
 
   // Sessions in Redis when it is given, so every instance sees every login; else in memory (one
-  // instance). In production also set `cookie.secure`.
+  // instance). `secure: 'auto'` marks the cookie Secure over HTTPS, also behind a TLS proxy that
+  // says so in X-Forwarded-Proto (read only from the TRUST_PROXY_HOPS proxies, as req.ip is).
   const { redis } = options;
   app.use(
     session({
@@ -89,11 +92,12 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
       secret: config.sessionSecret,
       resave: false,
       saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', maxAge: 8 * 60 * 60 * 1000 },
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 8 * 60 * 60 * 1000 },
     }),
   );
 
-  // Limits are per client IP (req.ip; see 'trust proxy' above), counted in Redis across instances when it is given.
+  // Limits are per client IP (req.ip; see 'trust proxy' above), an IPv6 address by its /56 network
+  // (express-rate-limit's default key, `ipKeyGenerator`), counted in Redis across instances when it is given.
   const counters = (prefix: string) => (redis ? { store: createRedisRateLimitStore(redis, prefix) } : {});
   const loginLimit = rateLimit({
     ...counters(REDIS_KEYS.loginLimit),
@@ -124,8 +128,22 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
     },
   });
 
-  app.post(DEMO_ROUTES.login, loginLimit, express.json({ limit: '1kb' }), express.urlencoded({ extended: false, limit: '1kb' }), (req, res, next) => {
-    const check = validateUsername((req.body as { username?: unknown } | undefined)?.username);
+  // The shared readLoginBody rather than express.json: body-parser reads and discards the whole
+  // rest of an oversized body before it answers 413; this stops reading at 1 kB.
+  app.post(DEMO_ROUTES.login, loginLimit, async (req, res, next) => {
+    let body: LoginBody;
+    try {
+      body = await readLoginBody(req);
+    } catch (error) {
+      return next(error);
+    }
+    if ('error' in body) {
+      // Close the connection rather than read the rest of an oversized body.
+      if (body.status === 413) res.set('Connection', 'close');
+      res.status(body.status).json({ error: body.error });
+      return;
+    }
+    const check = validateUsername(body.username);
     if (!check.ok) {
       res.status(400).json({ error: check.error });
       return;
@@ -144,7 +162,7 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
   app.post(DEMO_ROUTES.logout, (req, res, next) => {
     req.session.destroy((error) => {
       if (error) return next(error);
-      res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax' });
+      res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.secure });
       res.status(204).end();
     });
   });

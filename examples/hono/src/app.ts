@@ -10,6 +10,7 @@ import {
   demoPolicy,
   demoRedisKeys,
   demoUserClaims,
+  rateLimitKey,
   renderChatPage,
   storeUnavailableResponse,
   validateUsername,
@@ -24,7 +25,7 @@ import { HTTPException } from 'hono/http-exception';
 import { getPathNoStrict } from 'hono/utils/url';
 import { rateLimiter, type RateLimitInfo, type Store } from 'hono-rate-limiter';
 import type { Redis } from 'ioredis';
-import { clientAddress } from './client-address.js';
+import { clientAddress, isSecureRequest } from './client-address.js';
 import { createRedisRateLimitStore } from './redis-rate-limit-store.js';
 import { createRedisSessionStore } from './redis-session-store.js';
 import { createMemorySessionStore, type SessionStore } from './session-store.js';
@@ -88,6 +89,8 @@ export function createApp(config: DemoConfig, options: HonoExampleOptions = {}):
     secret: config.sessionSecret,
     store: sessionStore ?? createMemorySessionStore(),
     maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
+    // Secure over HTTPS, including behind a TLS proxy that says so (X-Forwarded-Proto, TRUST_PROXY_HOPS).
+    isSecure: (c) => isSecureRequest((c as Context<HonoExampleEnv>).env.incoming, config.trustProxyHops),
   });
 
   const page = renderChatPage({ framework: 'Hono' });
@@ -114,13 +117,14 @@ export function createApp(config: DemoConfig, options: HonoExampleOptions = {}):
     await next();
   });
 
-  // Limits are per client address (see clientAddress: TRUST_PROXY_HOPS).
+  // Limits are per client address (see clientAddress: TRUST_PROXY_HOPS), an IPv6 one by its /56
+  // network (rateLimitKey): one IPv6 client usually holds a whole network.
   const limitPerClient = (limit: 'login' | 'token', perMinute: number, onLimited: (c: Context<HonoExampleEnv>, seconds: number) => Response) =>
     rateLimiter<HonoExampleEnv>({
       windowMs: 60_000,
       limit: perMinute,
       standardHeaders: 'draft-7',
-      keyGenerator: (c) => clientAddress(c.env.incoming, config.trustProxyHops),
+      keyGenerator: (c) => rateLimitKey(clientAddress(c.env.incoming, config.trustProxyHops)),
       handler: (c) => onLimited(c, retryAfterSeconds(c.get('rateLimit'))),
       ...(rateLimitStore ? { store: rateLimitStore(limit) } : {}),
     });

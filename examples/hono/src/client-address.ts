@@ -17,3 +17,19 @@ import proxyAddr from 'proxy-addr';
 export function clientAddress(incoming: IncomingMessage, trustProxyHops: number): string {
   return proxyAddr(incoming, (_address, hop) => hop < trustProxyHops);
 }
+
+/**
+ * Whether the client reached the app over HTTPS: the socket is TLS, or, with `trustProxyHops` > 0,
+ * the proxy says so in `X-Forwarded-Proto` (its first entry, as Express's `req.secure` reads it).
+ * With 0 the header is ignored: a client could write it itself. What marks the session cookie
+ * `Secure`.
+ *
+ * @example isSecureRequest(c.env.incoming, config.trustProxyHops) // true behind a TLS proxy
+ */
+export function isSecureRequest(incoming: IncomingMessage, trustProxyHops: number): boolean {
+  if ((incoming.socket as { encrypted?: boolean }).encrypted === true) return true;
+  if (trustProxyHops === 0) return false;
+  const header = incoming.headers['x-forwarded-proto'];
+  const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim().toLowerCase();
+  return first === 'https';
+}

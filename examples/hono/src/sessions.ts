@@ -16,6 +16,8 @@ export interface SessionsOptions {
   store: SessionStore;
   /** How long a session lasts after login, in seconds (cookie `Max-Age` and the store's time to live). */
   maxAgeSeconds: number;
+  /** Whether a request came over HTTPS (directly or through a TLS proxy): its cookie is then `Secure`. Default: never. */
+  isSecure?: (c: Context) => boolean;
 }
 
 /** Server-side sessions behind a signed cookie that holds a random id. */
@@ -41,9 +43,8 @@ export interface Sessions {
  * const sessions = createSessions({ cookieName: 'chat.sid', secret, store: createMemorySessionStore(), maxAgeSeconds: 8 * 3600 });
  * const tokenRoute = createFetchTokenRoute({ apiKey, resolveUser: (request) => sessions.userOf(request), policy });
  */
-export function createSessions({ cookieName, secret, store, maxAgeSeconds }: SessionsOptions): Sessions {
-  // In production add `secure: true` (HTTPS only).
-  const cookieOptions: CookieOptions = { path: '/', httpOnly: true, sameSite: 'Lax' };
+export function createSessions({ cookieName, secret, store, maxAgeSeconds, isSecure = () => false }: SessionsOptions): Sessions {
+  const cookieOptions = (c: Context): CookieOptions => ({ path: '/', httpOnly: true, sameSite: 'Lax', ...(isSecure(c) ? { secure: true } : {}) });
 
   /** The session id of a request's cookie, when its signature is valid. */
   async function sessionIdOf(request: Request): Promise<string | undefined> {
@@ -67,12 +68,12 @@ export function createSessions({ cookieName, secret, store, maxAgeSeconds }: Ses
       await destroyCurrent(c.req.raw);
       const id = randomBytes(32).toString('base64url');
       await store.set(id, { user }, maxAgeSeconds);
-      await setSignedCookie(c, cookieName, id, secret, { ...cookieOptions, maxAge: maxAgeSeconds });
+      await setSignedCookie(c, cookieName, id, secret, { ...cookieOptions(c), maxAge: maxAgeSeconds });
     },
     async end(c) {
       await destroyCurrent(c.req.raw);
       // Both attributes: Max-Age for current browsers, an Expires in the past for older clients.
-      setCookie(c, cookieName, '', { ...cookieOptions, maxAge: 0, expires: new Date(0) });
+      setCookie(c, cookieName, '', { ...cookieOptions(c), maxAge: 0, expires: new Date(0) });
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   demoRedisKeys,
   demoPolicy,
   demoUserClaims,
+  rateLimitKey,
   renderChatPage,
   storeUnavailableResponse,
   validateUsername,
@@ -176,16 +177,19 @@ function requireSession(ctx: AppContext): DemoSession {
 }
 
 /**
- * koa-ratelimit per `ctx.ip` (keys `<namespace>:<ip>`), one-minute window, with its Redis driver when a client is given (one
+ * koa-ratelimit per client (`ctx.ip`, an IPv6 address counted by its /56 network with the shared
+ * `rateLimitKey`; keys `<namespace>:<key>`), one-minute window, with its Redis driver when a client is given (one
  * count across instances), else in memory; `onLimited` writes the 429 answer, given the seconds
  * until the window resets.
  */
 function limitPerIp(redis: Redis | undefined, max: number, namespace: string, onLimited: (ctx: AppContext, retryAfterSeconds: number) => void): AppMiddleware {
+  // koa-ratelimit counts by `ctx.ip` as it is; one IPv6 client usually holds a whole network.
+  const id = (ctx: ParameterizedContext): string => rateLimitKey(ctx.ip);
   const limiter = ratelimit(
     redis
       ? // @types/koa-ratelimit names the ioredis 4 types; the driver only calls defineCommand and the command it defines, which ioredis 6 has.
-        { driver: 'redis', db: redis as unknown as ratelimit.MiddlewareOptions['db'], duration: 60_000, max, namespace }
-      : { driver: 'memory', db: new Map(), duration: 60_000, max, namespace },
+        { driver: 'redis', db: redis as unknown as ratelimit.MiddlewareOptions['db'], duration: 60_000, max, namespace, id }
+      : { driver: 'memory', db: new Map(), duration: 60_000, max, namespace, id },
   );
   return async (ctx, next) => {
     let allowed = false;

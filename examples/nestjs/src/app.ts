@@ -6,7 +6,7 @@ import { RedisStore } from 'connect-redis';
 import session from 'express-session';
 import { AppModule, REDIS_KEYS, type NestExampleOptions } from './app.module.js';
 import { SESSION_COOKIE, SESSION_MAX_AGE_MS } from './demo-session.js';
-import { bodyParserErrors, sessionStoreErrors } from './json-error.filter.js';
+import { sessionStoreErrors } from './json-error.filter.js';
 import { UNPREFIXED_PATHS } from './page.controller.js';
 
 /**
@@ -17,7 +17,7 @@ import { UNPREFIXED_PATHS } from './page.controller.js';
  */
 export async function createApp(config: DemoConfig, options: NestExampleOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forDemo(config, options), {
-    // Parsers are added below, followed by the middleware that answers their errors.
+    // See the login's body below.
     bodyParser: false,
     // app.close() also ends keep-alive connections, so a stop is immediate.
     forceCloseConnections: true,
@@ -28,12 +28,12 @@ export async function createApp(config: DemoConfig, options: NestExampleOptions 
   // X-Forwarded-For; 0 ignores the header. Never `true`: that takes the leftmost entry, which the
   // client writes, so anyone could rotate it and never hit a limit.
   app.set('trust proxy', config.trustProxyHops);
-  // 16 kB: room for a login and for the token parameters ably-js may POST (the route ignores them).
-  app.useBodyParser('json', { limit: '16kb' });
-  app.useBodyParser('urlencoded', { extended: false, limit: '16kb' });
-  app.use(bodyParserErrors);
+  // No body parser: the login reads its own body with the shared readLoginBody, which stops at
+  // 1 kB (body-parser reads and discards the whole rest of an oversized body before it answers),
+  // and the token route ignores the parameters ably-js may POST.
   // Sessions in Redis when it is given (connect-redis), so every instance sees every login; else in
-  // memory (one instance). In production also set `cookie.secure`. saveUninitialized: false (and no `rolling`) is what keeps a login refused by SameSiteGuard,
+  // memory (one instance). `secure: 'auto'` marks the cookie Secure over HTTPS, also behind a TLS proxy that
+  // says so in X-Forwarded-Proto (read only from the TRUST_PROXY_HOPS proxies). saveUninitialized: false (and no `rolling`) is what keeps a login refused by SameSiteGuard,
   // which runs after this middleware, from getting a session cookie.
   app.use(
     session({
@@ -42,7 +42,7 @@ export async function createApp(config: DemoConfig, options: NestExampleOptions 
       secret: config.sessionSecret,
       resave: false,
       saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', maxAge: SESSION_MAX_AGE_MS },
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_MAX_AGE_MS },
     }),
   );
   app.use(sessionStoreErrors);

@@ -29,22 +29,6 @@ export class JsonErrorFilter implements ExceptionFilter {
 }
 
 /**
- * Express error middleware mounted right after the body parsers: a malformed or oversized body
- * gets a clear JSON answer (Nest would pass the parser's own message on).
- */
-export function bodyParserErrors(error: { type?: unknown; status?: unknown }, _req: Request, res: Response, next: NextFunction): void {
-  if (error.type === 'entity.parse.failed') {
-    res.status(400).json({ error: 'The request body is not valid JSON.' });
-  } else if (error.type === 'entity.too.large') {
-    res.status(413).json({ error: 'The request body is too large.' });
-  } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
-    res.status(error.status).json({ error: 'The request could not be processed.' });
-  } else {
-    next(error);
-  }
-}
-
-/**
  * Express error middleware mounted right after express-session, which runs before Nest's routing:
  * while Redis is down, loading a session fails, and the request gets a 503 with Retry-After (Ably's
  * shape on the token route, so the Ably client retries) rather than Express's default error page.

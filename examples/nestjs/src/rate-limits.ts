@@ -1,7 +1,7 @@
 import { Injectable, ServiceUnavailableException, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { DEMO_ROUTES, demoRedisKeys, storeUnavailableResponse, type DemoConfig } from '@ably-chat-auth-examples/shared';
+import { DEMO_ROUTES, RATE_LIMIT_IPV6_SUBNET, demoRedisKeys, storeUnavailableResponse, type DemoConfig } from '@ably-chat-auth-examples/shared';
 import { recordRateLimited } from '@ably-chat-auth/nestjs';
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
@@ -35,6 +35,9 @@ export function demoThrottlerOptions(config: DemoConfig, redis?: Redis): Throttl
       { name: 'login', ttl: 60_000, limit: config.loginRateLimitPerMinute, skipIf: (context) => matchedRoute(context) !== DEMO_ROUTES.login },
       { name: 'token', ttl: 60_000, limit: config.tokenRateLimitPerMinute, skipIf: (context) => matchedRoute(context) !== DEMO_ROUTES.token },
     ],
+    // The throttler's tracker is req.ip, an IPv6 address counted by its network, as the other examples do:
+    // one IPv6 client usually holds a whole network.
+    ipv6SubnetPrefix: RATE_LIMIT_IPV6_SUBNET,
     // Each throttler covers one route, so its count is per client address only.
     generateKey: (_context, tracker, throttlerName) => `${throttlerName === 'login' ? REDIS_KEYS.loginLimit : REDIS_KEYS.tokenLimit}${tracker}`,
     // The guard below sends a plain Retry-After; the throttler's own headers would be named per throttler.
@@ -49,7 +52,8 @@ export function demoThrottlerOptions(config: DemoConfig, redis?: Redis): Throttl
 /**
  * ThrottlerGuard that also sends `Retry-After` (in seconds) with its 429, and answers 503 with
  * `Retry-After` while the Redis storage is down (in Ably's shape on the token route, through its
- * filter, so the Ably client retries). It counts by `req.ip` (see `trust proxy` in app.ts).
+ * filter, so the Ably client retries). It counts by `req.ip` (see `trust proxy` in app.ts), an
+ * IPv6 address by its /56 network (`ipv6SubnetPrefix` above).
  */
 @Injectable()
 export class DemoThrottlerGuard extends ThrottlerGuard {

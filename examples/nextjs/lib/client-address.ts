@@ -20,3 +20,16 @@ export function clientAddress(headers: Headers, hops: number): string {
     .filter((entry) => entry !== '');
   return chain[Math.max(0, chain.length - 1 - hops)] ?? UNKNOWN_CLIENT;
 }
+
+/**
+ * Whether the client reached the app over HTTPS, as a TLS proxy in front says in
+ * `X-Forwarded-Proto` (its first entry, as Express's `req.secure` reads it). Only with `hops` > 0:
+ * with no proxy the header is whatever the client wrote, and the start script serves plain HTTP.
+ * What marks the session cookie `Secure`.
+ *
+ * @example isSecureRequest(new Headers({ 'x-forwarded-proto': 'https' }), 1) // true
+ */
+export function isSecureRequest(headers: Headers, hops: number): boolean {
+  if (hops === 0) return false;
+  return headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https';
+}

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { clientAddress } from './client-address';
 import { demoConfig } from './config';
-import { connectRedis, demoRedisKeys, storeUnavailableResponse, type DemoConfig } from './demo';
+import { connectRedis, demoRedisKeys, rateLimitKey, storeUnavailableResponse, type DemoConfig } from './demo';
 
 /** The two per-address limits, each a rate-limiter-flexible limiter over one-minute windows. */
 export interface DemoRateLimits {
@@ -61,7 +61,8 @@ export type LimitedRoute = 'login' | 'token';
 const PATHS: Record<LimitedRoute, string> = { login: '/login', token: '/api/ably-token' };
 
 /**
- * Counts `request` against its route's limit for its client address (`TRUST_PROXY_HOPS`), and
+ * Counts `request` against its route's limit for its client address (`TRUST_PROXY_HOPS`; an IPv6
+ * address by its /56 network), and
  * answers when it must not go on: 429 with `Retry-After` over the limit (Ably's error shape on the
  * token route, counted in its metrics as `rate_limited` by core's `recordRateLimited`; JSON `{ "error" }` on login), 503 with `Retry-After` while Redis is down (the shared
  * `storeUnavailableResponse`). Undefined: go on.
@@ -73,7 +74,8 @@ const PATHS: Record<LimitedRoute, string> = { login: '/login', token: '/api/ably
 export async function rateLimitRefusal(route: LimitedRoute, request: Request, limits?: DemoRateLimits): Promise<Response | undefined> {
   try {
     const { [route]: limiter } = limits ?? (await demoRateLimits());
-    await limiter.consume(clientAddress(request.headers, demoConfig().trustProxyHops));
+    // An IPv6 address counts by its /56 network (rateLimitKey): one IPv6 client usually holds a whole network.
+    await limiter.consume(rateLimitKey(clientAddress(request.headers, demoConfig().trustProxyHops)));
     return undefined;
   } catch (error) {
     if (error instanceof RateLimiterRes) {

@@ -1,4 +1,5 @@
 import { getIronSession, webCookies, type IronSession, type SessionOptions } from 'iron-session';
+import { isSecureRequest } from './client-address';
 import { demoConfig } from './config';
 import type { DemoUser } from './demo';
 
@@ -18,14 +19,16 @@ export interface DemoSessionData {
  * iron-session's options: the whole session lives in the cookie, sealed (encrypted and signed)
  * with `SESSION_SECRET`, so the server keeps no session store.
  */
-export function sessionOptions(): SessionOptions {
+export function sessionOptions(request?: Request): SessionOptions {
+  const config = demoConfig();
   return {
     cookieName: SESSION_COOKIE,
-    password: demoConfig().sessionSecret,
+    password: config.sessionSecret,
     ttl: SESSION_TTL_SECONDS,
-    // iron-session marks cookies Secure by default; the demo runs over plain HTTP, as the other
-    // examples do. Behind HTTPS, drop `secure: false`.
-    cookieOptions: { httpOnly: true, sameSite: 'lax', path: '/', secure: false },
+    // Secure when the client came over HTTPS, which a TLS proxy in front says in X-Forwarded-Proto
+    // (read with TRUST_PROXY_HOPS only). Not otherwise: the start script serves plain HTTP, where a
+    // browser would drop a Secure cookie (iron-session's default) and the demo could not sign in.
+    cookieOptions: { httpOnly: true, sameSite: 'lax', path: '/', secure: request ? isSecureRequest(request.headers, config.trustProxyHops) : false },
   };
 }
 
@@ -41,5 +44,5 @@ export function sessionOptions(): SessionOptions {
  * return Response.json({ username: 'alice' }, { headers });
  */
 export function getDemoSession(request: Request, responseHeaders: Headers = new Headers()): Promise<IronSession<DemoSessionData>> {
-  return getIronSession<DemoSessionData>(webCookies(request, responseHeaders), sessionOptions());
+  return getIronSession<DemoSessionData>(webCookies(request, responseHeaders), sessionOptions(request));
 }

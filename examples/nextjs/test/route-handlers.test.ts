@@ -93,6 +93,39 @@ describe('app/login/route.ts and app/logout/route.ts', () => {
     expect(setCookieOf(response)).toBeUndefined();
   });
 
+  /** A streamed login body of 64 KiB chunks, up to `maxBytes`, counting what the handler pulled. */
+  function streamedLogin(maxBytes: number, headers: Record<string, string> = {}): { request: Request; pulled: () => number } {
+    const chunk = new Uint8Array(64 * 1024).fill(0x61);
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= maxBytes) return controller.close();
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const init = { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body, duplex: 'half' } as RequestInit;
+    return { request: new Request(`${ORIGIN}/login`, init), pulled: () => pulled };
+  }
+
+  test('a Content-Length over 1 kB gets 413 before any of the body is read', async () => {
+    // The stream holds 8 MiB; the header says 300 MB, which is all the handler needs to know.
+    const { request, pulled } = streamedLogin(8 * 2 ** 20, { 'Content-Length': '300000000' });
+    const response = await login(request);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: 'The request body is too large.' });
+    // A ReadableStream pulls its first chunk by itself when it is made; the handler read nothing.
+    expect(pulled()).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  test('a body without Content-Length gets 413 once 1 kB has been read, not after the whole of it', async () => {
+    const { request, pulled } = streamedLogin(256 * 2 ** 20);
+    const response = await login(request);
+    expect(response.status).toBe(413);
+    // The stream's queue may hold a chunk or two beyond the one that passed the limit.
+    expect(pulled()).toBeLessThanOrEqual(4 * 64 * 1024);
+  });
+
   test.each([
     ['Sec-Fetch-Site: cross-site', { 'Sec-Fetch-Site': 'cross-site' }],
     ['an Origin of another host', { Origin: 'https://evil.example' }],

@@ -29,3 +29,5 @@ export {
 export { serveMetricsOrExit, startMetricsServer, type MetricsServer } from './metrics.js';
 export { closeHttpServer, closeOnSignals, listenFailureMessage } from './shutdown.js';
 export { ExpiringMap } from './expiring-map.js';
+export { RATE_LIMIT_IPV6_SUBNET, rateLimitKey } from './rate-limit-key.js';
+export { MAX_LOGIN_BODY_BYTES, readLoginBody, type LoginBody } from './login-body.js';

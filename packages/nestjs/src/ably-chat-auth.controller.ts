@@ -1,7 +1,25 @@
-import { Controller, Delete, Get, Inject, Options, Patch, Post, Put, Req, Res, UseFilters, UseGuards, type CanActivate, type Type } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import {
+  Controller,
+  Delete,
+  Get,
+  Inject,
+  Logger,
+  Options,
+  Patch,
+  Post,
+  Put,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+  type CanActivate,
+  type OnApplicationBootstrap,
+  type Type,
+} from '@nestjs/common';
+import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
+import { doubledPrefixWarning } from './global-prefix-check.js';
 import { toTokenRouteRequest, writeAnswer } from './http-platform.js';
 
 /**
@@ -18,11 +36,18 @@ export function createTokenRouteController(path: string, guards: readonly (Type<
   @Controller(path)
   @UseGuards(...guards)
   @UseFilters(AblyChatAuthExceptionFilter)
-  class AblyChatAuthTokenController {
+  class AblyChatAuthTokenController implements OnApplicationBootstrap {
     constructor(
       @Inject(AblyChatAuthService) private readonly tokens: AblyChatAuthService,
       @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+      @Inject(ApplicationConfig) private readonly appConfig: ApplicationConfig,
     ) {}
+
+    /** The global prefix is set after the module is built (`app.setGlobalPrefix`), so it is read once the app has started. */
+    onApplicationBootstrap(): void {
+      const warning = doubledPrefixWarning(path, this.appConfig);
+      if (warning) new Logger('AblyChatAuthModule').warn(warning);
+    }
 
     @Get()
     get(@Req() req: unknown, @Res() res: unknown): Promise<void> {

@@ -7,6 +7,7 @@ import { DEMO_ROUTES, chatPageAssets } from '../page.js';
 import { demoPolicy } from '../policy.js';
 import { expectTokenMetricsJourney } from './metrics-journey.js';
 import { DemoClient } from './client.js';
+import { postChunkedUntilAnswered, postDeclaringLength, residentMemory } from './oversized-body.js';
 import { ServerProcess } from './server-process.js';
 
 /** A demo app listening on a loopback port. */
@@ -75,6 +76,11 @@ function escapeRegExp(text: string): string {
 const FORGED_QUERY = `?clientId=admin&capability=${encodeURIComponent(JSON.stringify({ '*': ['*'] }))}`;
 
 const SPAWN_TIMEOUT_MS = 30_000;
+
+/** The chunked login body of the body-limit test: large enough that holding it would show. */
+const OVERSIZED_CHUNKED_BYTES = 128 * 2 ** 20;
+/** How much the server's peak resident memory may grow while it refuses that body. */
+const MAX_BODY_MEMORY_GROWTH = 24 * 2 ** 20;
 
 /**
  * Declares, with Jest's `describe`/`test`, the demo contract of examples/shared/README.md for one
@@ -355,6 +361,32 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
       // Another client behind the same proxy has a budget of its own: the header is read, one hop deep.
       expect((await new DemoClient(app.baseUrl).login('alice', via('198.51.100.3', '203.0.113.8'))).status).toBe(200);
     });
+
+    test('eight IPv6 addresses of one /64 share one login count; another network has its own', async () => {
+      const from = (address: string): Promise<number> =>
+        new DemoClient(app.baseUrl).login('alice', { 'x-forwarded-for': address }).then((response) => response.status);
+      // The limit is 2: one client rotating through its /64 is refused from the third try on.
+      const statuses: number[] = [];
+      for (let host = 1; host <= 8; host++) statuses.push(await from(`2001:db8:aa:bb::${host.toString(16)}`));
+      expect(statuses).toEqual([200, 200, 429, 429, 429, 429, 429, 429]);
+      expect(await from('2001:db8:ab::1')).toBe(200);
+    });
+  });
+
+  describe(`${name} example session cookie behind a TLS proxy (TRUST_PROXY_HOPS=1)`, () => {
+    const app = serveDuringSuite(start, { trustProxyHops: 1, loginRateLimitPerMinute: 100 });
+    const sessionCookieOf = (response: Response): string | undefined =>
+      response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${sessionCookie}=`));
+
+    test('X-Forwarded-Proto: https from the proxy marks the session cookie Secure; plain HTTP does not', async () => {
+      const overTls = await new DemoClient(app.baseUrl).login('alice', { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https' });
+      expect(overTls.status).toBe(200);
+      expect(sessionCookieOf(overTls)).toMatch(/;\s*Secure/i);
+      const plain = await new DemoClient(app.baseUrl).login('alice', { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'http' });
+      expect(plain.status).toBe(200);
+      expect(sessionCookieOf(plain)).toBeDefined();
+      expect(sessionCookieOf(plain)).not.toMatch(/;\s*Secure/i);
+    });
   });
 
   describe(`${name} example with no proxy configured (TRUST_PROXY_HOPS=0, the default)`, () => {
@@ -365,6 +397,18 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
       expect((await new DemoClient(app.baseUrl).login('alice', { 'x-forwarded-for': '198.51.100.2, 203.0.113.2' })).status).toBe(200);
       const limited = await new DemoClient(app.baseUrl).login('alice', { 'x-forwarded-for': '198.51.100.3, 203.0.113.3' });
       expect(limited.status).toBe(429);
+    });
+  });
+
+  describe(`${name} example session cookie with no proxy configured (TRUST_PROXY_HOPS=0)`, () => {
+    const app = serveDuringSuite(start, { loginRateLimitPerMinute: 100 });
+
+    test('X-Forwarded-Proto is ignored too: a client that writes https itself gets no Secure cookie over plain HTTP', async () => {
+      const login = await new DemoClient(app.baseUrl).login('alice', { 'x-forwarded-proto': 'https' });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.getSetCookie().find((c) => c.startsWith(`${sessionCookie}=`));
+      expect(cookie).toBeDefined();
+      expect(cookie).not.toMatch(/;\s*Secure/i);
     });
   });
 
@@ -425,6 +469,43 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
           expect(server.output()).not.toContain('ABLY_API_KEY is not set');
           expect(server.output()).not.toContain('SESSION_SECRET is not set');
           expect(server.output() + server.errors()).not.toContain('TopSecretValue42');
+        } finally {
+          await server.stop();
+        }
+      },
+      SPAWN_TIMEOUT_MS,
+    );
+
+    test(
+      'an oversized login body gets 413: from Content-Length before it is read, and a chunked one with bounded memory',
+      async () => {
+        const server = ServerProcess.start(serverEntry, { PORT: '0', RATE_LIMIT_LOGIN_PER_MIN: '100' });
+        try {
+          const [, port] = await server.waitFor(/listening on http:\/\/localhost:(\d+)/);
+          const loginUrl = `http://127.0.0.1:${port}${DEMO_ROUTES.login}`;
+          // 300 MB announced, 16 bytes sent: the answer cannot wait for the body.
+          const declared = await postDeclaringLength(loginUrl, 300_000_000);
+          expect(declared.status).toBe(413);
+          expect(JSON.parse(declared.body)).toEqual({ error: 'The request body is too large.' });
+          // Warm up the chunked path, so the reading below measures the large body alone.
+          expect((await postChunkedUntilAnswered(loginUrl, 1024 * 1024)).status).toBe(413);
+          const before = residentMemory(server.pid!);
+          const chunked = await postChunkedUntilAnswered(loginUrl, OVERSIZED_CHUNKED_BYTES);
+          const after = residentMemory(server.pid!);
+          expect(chunked.status).toBe(413);
+          expect(JSON.parse(chunked.body)).toEqual({ error: 'The request body is too large.' });
+          const growth = after.peak - before.peak;
+          if (process.env.REPORT_BODY_MEMORY) {
+            console.info(
+              `${name}: ${OVERSIZED_CHUNKED_BYTES / 2 ** 20} MiB chunked login body: answered after ${(chunked.bytesSent / 2 ** 20).toFixed(1)} MiB sent; peak RSS ${(before.peak / 2 ** 20).toFixed(1)} -> ${(after.peak / 2 ** 20).toFixed(1)} MiB`,
+            );
+          }
+          // The server stopped reading near the limit (what it sent is what the sockets buffered)...
+          expect(chunked.bytesSent).toBeLessThan(OVERSIZED_CHUNKED_BYTES / 4);
+          // ...and never held the body: its peak resident memory grew by far less than the body.
+          expect(growth).toBeLessThan(MAX_BODY_MEMORY_GROWTH);
+          // It still serves logins.
+          expect((await new DemoClient(`http://127.0.0.1:${port}`).login('alice')).status).toBe(200);
         } finally {
           await server.stop();
         }
