@@ -1,5 +1,6 @@
 import { resourceMatches } from './capability.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
+import { displayTextProblem } from './invisible-characters.js';
 import { assertPlainJson, type JsonValue } from './plain-data.js';
 import { assertRoomPattern } from './room-pattern.js';
 
@@ -35,6 +36,47 @@ export function stableJson(value: JsonValue): string {
   return `{${keys.map((key) => `${JSON.stringify(key)}:${stableJson((value as Record<string, JsonValue>)[key]!)}`).join(',')}}`;
 }
 
+/**
+ * The UTF-8 size of a string, as `Buffer.byteLength(text, 'utf8')` counts it (a lone surrogate is
+ * the 3 bytes of U+FFFD), without Node's Buffer and without encoding it (TextEncoder would copy
+ * it): it runs for every claim of every token.
+ */
+export function utf8ByteLength(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a pair: 2 UTF-16 units, 4 bytes
+      i++;
+    } else bytes += 2; // 3 bytes (a lone surrogate too, as U+FFFD)
+  }
+  return bytes;
+}
+
+/**
+ * Refuses control characters and bidi controls in the strings of a claim (keys included): other
+ * users are shown them, and an unclosed U+202E reverses what follows a display name in their UI.
+ */
+function assertDisplayText(value: JsonValue, path: string): void {
+  if (typeof value === 'string') {
+    const problem = displayTextProblem(value);
+    if (problem) {
+      throw invalid(`${path} contains ${problem}, which would change what other users see. Remove it (user claims are shown to everyone in the room).`, path);
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => assertDisplayText(item, `${path}[${i}]`));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const keyPath = `${path}[${JSON.stringify(key)}]`;
+      const problem = displayTextProblem(key);
+      if (problem) throw invalid(`The key ${keyPath} contains ${problem}, which would change what other users see. Remove it.`, keyPath);
+      assertDisplayText(item, keyPath);
+    }
+  }
+}
+
 function invalid(message: string, path: string): AblyChatAuthError {
   return new AblyChatAuthError('ERR_INVALID_USER_CLAIMS', message, { details: { path } });
 }
@@ -42,7 +84,8 @@ function invalid(message: string, path: string): AblyChatAuthError {
 /**
  * Validates user claims and returns `[claim name, serialised value]` pairs in the order given.
  * Patterns follow the grant rules ({@link assertRoomPattern}); values must be a string or a plain
- * JSON object, each at most {@link MAX_USER_CLAIM_BYTES} bytes once serialised.
+ * JSON object, each at most {@link MAX_USER_CLAIM_BYTES} bytes once serialised, with no control
+ * character or bidi control in any of their strings.
  * @throws AblyChatAuthError `ERR_INVALID_ROOM_PATTERN` or `ERR_INVALID_USER_CLAIMS`.
  * @example
  * serialiseUserClaims({ '*': { display_name: 'Alice' } }); // [['ably.room.*', '{"display_name":"Alice"}']]
@@ -66,7 +109,8 @@ export function serialiseUserClaims(userClaims: unknown): Array<[string, string]
         path,
       );
     }
-    const bytes = Buffer.byteLength(serialised, 'utf8');
+    assertDisplayText(value, path);
+    const bytes = utf8ByteLength(serialised);
     if (bytes > MAX_USER_CLAIM_BYTES) {
       throw new AblyChatAuthError(
         'ERR_INVALID_USER_CLAIMS',
