@@ -1,15 +1,26 @@
 /**
- * Characters a terminal acts on instead of showing: C0 controls (ESC starts the sequences that
- * move the cursor, clear lines and recolour text), DEL, C1 controls (U+009B is a one-byte CSI),
- * the bidirectional controls that reorder what is displayed (U+061C, U+200E/F, U+202A-U+202E,
- * U+2066-U+2069), the zero-width characters that hide text (U+200B-U+200D, U+2060-U+2064,
- * U+FEFF) and the Unicode line and paragraph separators (U+2028, U+2029).
+ * Characters a terminal acts on instead of showing, or that show as nothing: C0 controls (ESC
+ * starts the sequences that move the cursor, clear lines and recolour text), DEL, C1 controls
+ * (U+009B is a one-byte CSI), the Unicode line and paragraph separators (U+2028, U+2029), and two
+ * whole Unicode classes by V8's regex property escapes (the `u` flag): Bidi_Control (U+061C,
+ * U+200E/F, U+202A-U+202E, U+2066-U+2069), which reorders what is displayed, and
+ * Default_Ignorable_Code_Point (zero-width characters, U+FEFF, the soft hyphen U+00AD, U+034F,
+ * Hangul fillers such as U+3164, tag characters U+E0000-U+E007F, variation selectors...), which
+ * hides text: core refuses them in names, and a forged token must not slip them past a reader.
+ * Lone surrogates are shown escaped too (they are not characters).
  */
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Bidi_Control}\p{Default_Ignorable_Code_Point}\p{Cs}]/gu;
 // The same, plus the colour sequences `Styles` writes (SGR: ESC [ digits m), matched first so they can be kept.
 // eslint-disable-next-line no-control-regex
-const UNSAFE_OR_SGR = /\u001b\[[0-9;]*m|[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const UNSAFE_OR_SGR = /\u001b\[[0-9;]*m|[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Bidi_Control}\p{Default_Ignorable_Code_Point}\p{Cs}]/gu;
+
+/** `\u202e`; an astral character (a tag character) is two UTF-16 units, so two escapes: `\udb40\udc41`. */
+function unicodeEscape(character: string): string {
+  let escaped = '';
+  for (let i = 0; i < character.length; i++) escaped += `\\u${character.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return escaped;
+}
 
 const SHORT: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -32,8 +43,8 @@ export interface EscapeOptions {
  */
 export function escapeTerminalText(text: string, { keepLineBreaks = false, keepColors = false }: EscapeOptions = {}): string {
   return text.replace(keepColors ? UNSAFE_OR_SGR : UNSAFE, (match) => {
-    if (match.length > 1) return match; // an SGR sequence, only matched with keepColors
+    if (match.length > 2) return match; // an SGR sequence, only matched with keepColors
     if (keepLineBreaks && match === '\n') return match;
-    return SHORT[match] ?? `\\u${match.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    return SHORT[match] ?? unicodeEscape(match);
   });
 }

@@ -31,9 +31,9 @@ const SECRET_RUNS = SECRETS.flatMap(secretRuns);
 
 // eslint-disable-next-line no-control-regex
 export const ANSI = /\u001b\[/;
-/** What the CLI must never write raw (a line break aside): C0, DEL, C1, bidi and zero-width controls. */
+/** What the CLI must never write raw (a line break aside): C0, DEL, C1, Bidi_Control, Default_Ignorable_Code_Point, lone surrogates. */
 // eslint-disable-next-line no-control-regex
-export const UNSAFE_CHARACTER = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+export const UNSAFE_CHARACTER = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\p{Bidi_Control}\p{Default_Ignorable_Code_Point}\p{Cs}]/u;
 
 function newestMtime(target: string): number {
   const stat = statSync(target);

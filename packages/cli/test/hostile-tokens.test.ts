@@ -52,6 +52,25 @@ describe('a token forged with control characters', () => {
     }
   });
 
+  it.concurrent('shows every invisible character core refuses in names as an escape: soft hyphen, tag, Hangul filler', async () => {
+    const invisible = forge({
+      'x-ably-capability': JSON.stringify({ 'ad\u00admin:\u{e0041}': ['publish'] }),
+      'x-ably-clientId': 'ad\u00admin\u3164',
+      'ably.room.*': 'Alice\u034f\u061c',
+      iat: now(),
+      exp: now() + 600,
+    });
+    const result = await runCli(['inspect', invisible]);
+    expectNoRawControl(result);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Client ID +ad\\u00admin\\u3164\n/);
+    expect(result.stdout).toContain('ad\\u00admin:\\udb40\\udc41');
+    expect(result.stdout).toContain('Alice\\u034f\\u061c');
+    const json = await runCli(['inspect', invisible, '--json']);
+    expectNoRawControl(json);
+    expect(JSON.parse(json.stdout)).toMatchObject({ clientId: 'ad\u00admin\u3164', userClaims: { '*': 'Alice\u034f\u061c' } });
+  });
+
   it.concurrent('reaches explain output only as visible escapes, --room included', async () => {
     const denied = await runCli(['explain', token, '--room', `elsewhere${EVIL}`, '--feature', 'send']);
     expectNoRawControl(denied);

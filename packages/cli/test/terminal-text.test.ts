@@ -29,6 +29,31 @@ describe('escapeTerminalText', () => {
     expect(escapeTerminalText('\u202eevil\u2066\u200b\ufeff\u009b')).toBe('\\u202eevil\\u2066\\u200b\\ufeff\\u009b');
   });
 
+  it.each([
+    ['U+00AD soft hyphen', 'ad\u00admin', 'ad\\u00admin'],
+    ['U+034F combining grapheme joiner', 'ad\u034fmin', 'ad\\u034fmin'],
+    ['U+E0041 tag character (two UTF-16 units, two escapes)', 'ad\u{e0041}min', 'ad\\udb40\\udc41min'],
+    ['U+3164 Hangul filler', '\u3164', '\\u3164'],
+    ['U+061C Arabic letter mark', 'a\u061cb', 'a\\u061cb'],
+    ['U+FE0F variation selector', 'a\ufe0f', 'a\\ufe0f'],
+    ['a lone surrogate', 'a\ud800b', 'a\\ud800b'],
+  ])('escapes %s, as core refuses it in names', (_name, text, shown) => {
+    expect(escapeTerminalText(text)).toBe(shown);
+  });
+
+  it('property: every Default_Ignorable_Code_Point and Bidi_Control character is escaped, whatever plane', () => {
+    const refused = /[\p{Default_Ignorable_Code_Point}\p{Bidi_Control}]/u;
+    const character = fc.integer({ min: 0, max: 0x10ffff }).filter((c) => (c < 0xd800 || c > 0xdfff) && refused.test(String.fromCodePoint(c)));
+    fc.assert(
+      fc.property(character, (code) => {
+        const escaped = escapeTerminalText(`x${String.fromCodePoint(code)}y`);
+        expect(escaped).not.toMatch(UNSAFE_CHARACTER);
+        expect(JSON.parse(`"${escaped}"`)).toBe(`x${String.fromCodePoint(code)}y`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('leaves printable text alone, non-ASCII included', () => {
     for (const text of ['dms:alice:*', 'Zoë ✓ · 東京 🎉', 'odd=name', 'it\'s "quoted" \\ back']) expect(escapeTerminalText(text)).toBe(text);
   });

@@ -33,6 +33,86 @@ export interface RevocationBatchResult {
 /** Ably's default REST endpoint (ably-js 2.x). */
 export const DEFAULT_ABLY_REST_URL = 'https://main.realtime.ably.net';
 const BATCH = 100;
+/**
+ * The most revokeTokens reads of one answer: Ably's answer to a batch of 100 targets is about
+ * 10 KB, so anything far larger is not Ably's, and is not read into memory whole.
+ */
+const MAX_ANSWER_BYTES = 64 * 1024;
+/** The most of a remote error message an error of ours quotes. */
+const MAX_REMOTE_MESSAGE_LENGTH = 300;
+
+/**
+ * A remote text as our messages quote it: control characters, bidi controls and invisible
+ * characters as `\uXXXX` escapes (a proxy's answer must not rewrite a log line or a terminal), cut
+ * to {@link MAX_REMOTE_MESSAGE_LENGTH} characters.
+ */
+function quoteRemote(text: string): string {
+  const cut = text.length > MAX_REMOTE_MESSAGE_LENGTH ? `${text.slice(0, MAX_REMOTE_MESSAGE_LENGTH)}…` : text;
+  // eslint-disable-next-line no-control-regex -- the very characters to escape
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Bidi_Control}\p{Default_Ignorable_Code_Point}\p{Cs}]/gu, (character) => {
+    let escaped = '';
+    for (let i = 0; i < character.length; i++) escaped += `\\u${character.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return escaped;
+  });
+}
+
+/**
+ * The REST endpoint, checked before any request: an absolute http(s) URL without credentials. A
+ * `user:pass@` part would be pointless (the API key authenticates) and would end up in messages.
+ */
+function resolveBase(baseUrl: string | undefined): string {
+  if (baseUrl === undefined) return DEFAULT_ABLY_REST_URL;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `revokeTokens: baseUrl must be an absolute URL such as '${DEFAULT_ABLY_REST_URL}'.`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new AblyChatAuthError(
+      'ERR_INVALID_OPTIONS',
+      `revokeTokens: baseUrl must not carry credentials (user:password@${url.host}); the API key authenticates the call. Remove them.`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `revokeTokens: baseUrl must be an http or https URL; got the scheme '${quoteRemote(url.protocol)}'.`);
+  }
+  // Origin and path only: a query or fragment has no place in a REST endpoint.
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+/**
+ * Reads an answer's body as text, at most `limit` bytes: a larger Content-Length is refused before
+ * reading, and a body that grows past the limit is cancelled. Returns undefined when over.
+ */
+async function readAnswer(response: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
 
 function targetString(target: RevocationTarget, index: number): string {
   if (typeof target === 'object' && target !== null) {
@@ -62,7 +142,8 @@ function locationHost(location: string | null, base: string): string {
  * the user's current permissions. Requires revocable tokens to be enabled on the key.
  *
  * Redirects are not followed (they would resend the key): a 3xx answer is an
- * `ERR_REVOCATION_FAILED` naming the Location's host.
+ * `ERR_REVOCATION_FAILED` naming the Location's host. At most 64 KiB of an answer is read; the
+ * remote message is quoted with its control characters escaped; `baseUrl` may not carry credentials.
  *
  * @throws AblyChatAuthError `ERR_REVOCATION_FAILED` carrying Ably's `code`, `statusCode` and message.
  * @example
@@ -74,7 +155,7 @@ export async function revokeTokens(options: RevokeTokensOptions): Promise<Revoca
     throw new AblyChatAuthError('ERR_INVALID_OPTIONS', 'revokeTokens needs at least one target: { clientId } or { revocationKey }.');
   }
   const targets = options.targets.map(targetString);
-  const base = (options.baseUrl ?? DEFAULT_ABLY_REST_URL).replace(/\/+$/, '');
+  const base = resolveBase(options.baseUrl);
   const doFetch = options.fetch ?? fetch;
   const issuedBefore = options.issuedBefore instanceof Date ? options.issuedBefore.getTime() : options.issuedBefore;
   const authorization = `Basic ${base64OfText(`${key.keyName}:${key.revealSecret()}`)}`;
@@ -96,7 +177,7 @@ export async function revokeTokens(options: RevokeTokensOptions): Promise<Revoca
         signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
       });
     } catch (cause) {
-      throw new AblyChatAuthError('ERR_REVOCATION_FAILED', `Could not reach Ably at ${base} to revoke tokens: ${(cause as Error).message}.`, {
+      throw new AblyChatAuthError('ERR_REVOCATION_FAILED', `Could not reach Ably at ${base} to revoke tokens: ${quoteRemote((cause as Error).message)}.`, {
         cause,
         details: { batch: start / BATCH, revokedBatches: results.length },
       });
@@ -110,7 +191,14 @@ export async function revokeTokens(options: RevokeTokensOptions): Promise<Revoca
         { details: { statusCode: response.status, redirectHost, batch: start / BATCH, revokedBatches: results.length } },
       );
     }
-    const text = await response.text();
+    const text = await readAnswer(response, MAX_ANSWER_BYTES);
+    if (text === undefined) {
+      throw new AblyChatAuthError(
+        'ERR_REVOCATION_FAILED',
+        `${new URL(url).host} answered the revocation (${response.status}) with more than ${MAX_ANSWER_BYTES / 1024} KiB; Ably's answer to ${BATCH} targets is about 10 KB, so this is not Ably (check baseUrl). The rest was not read.`,
+        { details: { statusCode: response.status, limit: MAX_ANSWER_BYTES, batch: start / BATCH, revokedBatches: results.length } },
+      );
+    }
     let parsed: unknown = text;
     try {
       parsed = text.length > 0 ? JSON.parse(text) : null;
@@ -121,9 +209,13 @@ export async function revokeTokens(options: RevokeTokensOptions): Promise<Revoca
       const error = (parsed as { error?: { message?: unknown; code?: unknown } } | null)?.error;
       const code = typeof error?.code === 'number' ? error.code : Number(response.headers.get('x-ably-errorcode')) || undefined;
       const message = typeof error?.message === 'string' ? error.message : (response.headers.get('x-ably-errormessage') ?? response.statusText);
-      throw new AblyChatAuthError('ERR_REVOCATION_FAILED', `Ably refused to revoke tokens (${response.status}${code ? `, code ${code}` : ''}): ${message}`, {
-        details: { statusCode: response.status, ablyCode: code, batch: start / BATCH, revokedBatches: results.length },
-      });
+      throw new AblyChatAuthError(
+        'ERR_REVOCATION_FAILED',
+        `Ably refused to revoke tokens (${response.status}${code ? `, code ${code}` : ''}): ${quoteRemote(message)}`,
+        {
+          details: { statusCode: response.status, ablyCode: code, batch: start / BATCH, revokedBatches: results.length },
+        },
+      );
     }
     results.push({ targets: batch, response: parsed });
   }

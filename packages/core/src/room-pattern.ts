@@ -59,6 +59,10 @@ function roomPatternProblem(pattern: unknown): string | undefined {
     if (segment.length === 0) {
       return `Room pattern ${shown} has an empty segment (${i === 0 ? 'it starts with' : i === segments.length - 1 ? 'it ends with' : 'it has'} ':'${i > 0 && i < segments.length - 1 ? '::' : ''}). Segments are separated by a single ':'.`;
     }
+    // Each segment is a name a chat UI shows: `dms: alice` must not pose as `dms:alice`.
+    if (segment.trim() !== segment || /^\p{White_Space}|\p{White_Space}$/u.test(segment)) {
+      return `Room pattern ${shown} has white space at the start or end of segment #${i + 1} ("${segment}"), which would let it pose as another room name. Remove it.`;
+    }
     if (segment !== '*' && segment.includes('*')) {
       const fixed = segments.map((s, j) => (j === i ? s.replace(/\*+/g, '') || '*' : s));
       const suggestion = segment.endsWith('*') && segment.replace(/\*+$/, '').length > 0 ? `${fixed.join(':')}:*` : fixed.join(':');

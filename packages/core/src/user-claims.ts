@@ -1,5 +1,6 @@
 import { resourceMatches } from './capability.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
+import { displayTextProblem } from './invisible-characters.js';
 import { assertPlainJson, type JsonValue } from './plain-data.js';
 import { assertRoomPattern } from './room-pattern.js';
 import { utf8ByteLength } from './utf8.js';
@@ -36,6 +37,28 @@ export function stableJson(value: JsonValue): string {
   return `{${keys.map((key) => `${JSON.stringify(key)}:${stableJson((value as Record<string, JsonValue>)[key]!)}`).join(',')}}`;
 }
 
+/**
+ * Refuses control characters and bidi controls in the strings of a claim (keys included): other
+ * users are shown them, and an unclosed U+202E reverses what follows a display name in their UI.
+ */
+function assertDisplayText(value: JsonValue, path: string): void {
+  if (typeof value === 'string') {
+    const problem = displayTextProblem(value);
+    if (problem) {
+      throw invalid(`${path} contains ${problem}, which would change what other users see. Remove it (user claims are shown to everyone in the room).`, path);
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => assertDisplayText(item, `${path}[${i}]`));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const keyPath = `${path}[${JSON.stringify(key)}]`;
+      const problem = displayTextProblem(key);
+      if (problem) throw invalid(`The key ${keyPath} contains ${problem}, which would change what other users see. Remove it.`, keyPath);
+      assertDisplayText(item, keyPath);
+    }
+  }
+}
+
 function invalid(message: string, path: string): AblyChatAuthError {
   return new AblyChatAuthError('ERR_INVALID_USER_CLAIMS', message, { details: { path } });
 }
@@ -43,7 +66,8 @@ function invalid(message: string, path: string): AblyChatAuthError {
 /**
  * Validates user claims and returns `[claim name, serialised value]` pairs in the order given.
  * Patterns follow the grant rules ({@link assertRoomPattern}); values must be a string or a plain
- * JSON object, each at most {@link MAX_USER_CLAIM_BYTES} bytes once serialised.
+ * JSON object, each at most {@link MAX_USER_CLAIM_BYTES} bytes once serialised, with no control
+ * character or bidi control in any of their strings.
  * @throws AblyChatAuthError `ERR_INVALID_ROOM_PATTERN` or `ERR_INVALID_USER_CLAIMS`.
  * @example
  * serialiseUserClaims({ '*': { display_name: 'Alice' } }); // [['ably.room.*', '{"display_name":"Alice"}']]
@@ -67,6 +91,7 @@ export function serialiseUserClaims(userClaims: unknown): Array<[string, string]
         path,
       );
     }
+    assertDisplayText(value, path);
     const bytes = utf8ByteLength(serialised);
     if (bytes > MAX_USER_CLAIM_BYTES) {
       throw new AblyChatAuthError(

@@ -8,7 +8,6 @@ import { nodeBuiltin } from './runtime.js';
 
 interface NodeBufferClass {
   from(text: string, encoding?: string): { toString(encoding: string): string; length: number };
-  byteLength(text: string, encoding?: string): number;
 }
 
 const NodeBuffer = nodeBuiltin<{ Buffer: NodeBufferClass }>('node:buffer')?.Buffer;
@@ -20,9 +19,12 @@ export function utf8Bytes(text: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(text);
 }
 
-/** How many bytes a string takes in UTF-8. */
+/**
+ * How many bytes a string takes in UTF-8, as `Buffer.byteLength(text, 'utf8')` counts it (a lone
+ * surrogate is the 3 bytes of U+FFFD), without encoding it (TextEncoder would copy it): it runs for
+ * every user claim of every token and every answer an adapter writes.
+ */
 export function utf8ByteLength(text: string): number {
-  if (NodeBuffer) return NodeBuffer.byteLength(text, 'utf8');
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { revokeTokens, isAblyChatAuthError } from '../src/index';
 import { TEST_KEY, TEST_KEY_NAME, TEST_SECRET } from './helpers';
 
@@ -159,5 +160,128 @@ describe('revokeTokens and redirects', () => {
     answer = { status: 301, location: '/elsewhere' };
     const error = await revokeTokens({ apiKey: TEST_KEY, baseUrl: redirectorUrl, targets: [{ clientId: 'mallory' }] }).catch((e: unknown) => e);
     expect((error as Error).message).toContain(`to ${new URL(redirectorUrl).host}`);
+  });
+});
+
+describe("revokeTokens reads Ably's answer with bounds", () => {
+  // A real server on loopback whose answer each test picks; it counts what it managed to send.
+  let server: Server;
+  let baseUrl: string;
+  let handler: (res: ServerResponse) => void = (res) => res.end('[]');
+  let sent = 0;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => handler(res));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => (sent = 0));
+
+  /** Streams `total` bytes of JSON-ish text in 64 KiB chunks, as fast as the client reads them. */
+  function stream(res: ServerResponse, total: number, status = 200): void {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const pump = (): void => {
+      while (sent < total) {
+        sent += chunk.length;
+        if (!res.write(chunk)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+      res.end();
+    };
+    res.on('close', () => res.removeAllListeners('drain'));
+    pump();
+  }
+
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error as Error & { code?: string; details?: Record<string, unknown> },
+    );
+
+  it('stops reading an endless answer past 64 KiB (a 300 MB body is never read whole)', async () => {
+    handler = (res) => stream(res, 300 * 1024 * 1024);
+    const error = await failure(revokeTokens({ apiKey: TEST_KEY, baseUrl, targets: [{ clientId: 'x' }] }));
+    expect(error).toMatchObject({ code: 'ERR_REVOCATION_FAILED', details: { statusCode: 200, limit: 65_536 } });
+    expect(error?.message).toContain('answered the revocation (200) with more than 64 KiB');
+    // What left the server before the client cancelled: socket buffers, not 300 MB.
+    expect(sent).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('refuses a Content-Length over the limit before reading, for an error answer too', async () => {
+    handler = (res) => {
+      res.writeHead(500, { 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) });
+      res.write('{"error":');
+      // Never completes: only the header can have been judged.
+    };
+    const error = await failure(revokeTokens({ apiKey: TEST_KEY, baseUrl, targets: [{ clientId: 'x' }], timeoutMs: 5_000 }));
+    expect(error).toMatchObject({ code: 'ERR_REVOCATION_FAILED', details: { statusCode: 500 } });
+    expect(error?.message).toContain('with more than 64 KiB');
+  });
+
+  it('reads an answer of exactly 64 KiB', async () => {
+    const body = JSON.stringify([{ target: 'clientId:x', pad: '' }]);
+    const padded = JSON.stringify([{ target: 'clientId:x', pad: 'p'.repeat(65_536 - body.length) }]);
+    expect(Buffer.byteLength(padded)).toBe(65_536);
+    handler = (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(padded);
+    const [result] = await revokeTokens({ apiKey: TEST_KEY, baseUrl, targets: [{ clientId: 'x' }] });
+    expect(result?.response).toEqual(JSON.parse(padded));
+  });
+
+  it('escapes control and bidi characters of the remote message, and cuts it short', async () => {
+    const message = `Denied\u001b[2K\r\u202e\u0007 ${'x'.repeat(1000)}`;
+    handler = (res) => res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message, code: 40101 } }));
+    const error = await failure(revokeTokens({ apiKey: TEST_KEY, baseUrl, targets: [{ clientId: 'x' }] }));
+    expect(error?.code).toBe('ERR_REVOCATION_FAILED');
+    expect(error?.message.startsWith('Ably refused to revoke tokens (401, code 40101): Denied\\u001b[2K\\u000d\\u202e\\u0007 xxx')).toBe(true);
+    // eslint-disable-next-line no-control-regex -- none may remain raw
+    expect(error?.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+    expect(error?.message.length).toBeLessThan(450);
+    expect(error?.message.endsWith('…')).toBe(true);
+  });
+
+  it('refuses a baseUrl with credentials without quoting them, before any request', async () => {
+    let requests = 0;
+    handler = (res) => {
+      requests++;
+      res.end('[]');
+    };
+    const withCredentials = baseUrl.replace('http://', 'http://admin:hunter2-proxy-password@');
+    const error = await failure(revokeTokens({ apiKey: TEST_KEY, baseUrl: withCredentials, targets: [{ clientId: 'x' }] }));
+    expect(error?.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error?.message).toContain('baseUrl must not carry credentials');
+    for (const text of [error?.message, JSON.stringify(error), inspect(error)]) {
+      expect(text).not.toContain('hunter2');
+      expect(text).not.toContain('admin:');
+    }
+    expect(requests).toBe(0);
+  });
+
+  it('refuses a baseUrl that is no http(s) URL', async () => {
+    for (const bad of ['not a url', 'ftp://127.0.0.1/']) {
+      expect(await failure(revokeTokens({ apiKey: TEST_KEY, baseUrl: bad, targets: [{ clientId: 'x' }] }))).toMatchObject({ code: 'ERR_INVALID_OPTIONS' });
+    }
+  });
+
+  it('authenticates with base64 of the UTF-8 key, as Buffer would encode it', async () => {
+    let authorization: string | undefined;
+    const capture = createServer((req, res) => {
+      authorization = req.headers.authorization;
+      req.resume();
+      req.on('end', () => res.end('[]'));
+    });
+    await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
+    try {
+      await revokeTokens({ apiKey: TEST_KEY, baseUrl: `http://127.0.0.1:${(capture.address() as AddressInfo).port}/`, targets: [{ clientId: 'x' }] });
+    } finally {
+      await new Promise<void>((resolve) => capture.close(() => resolve()));
+    }
+    expect(authorization).toBe(`Basic ${Buffer.from(`${TEST_KEY_NAME}:${TEST_SECRET}`, 'utf8').toString('base64')}`);
   });
 });

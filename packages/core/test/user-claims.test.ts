@@ -15,6 +15,7 @@ import {
   type UserClaims,
 } from '../src/index';
 import { compareSpecificity, stableJson } from '../src/user-claims';
+import { utf8ByteLength } from '../src/utf8';
 import { TEST_KEY, verifyWithJose } from './helpers';
 
 const issuer = createTokenIssuer({ apiKey: TEST_KEY });
@@ -106,6 +107,71 @@ describe('issue({ userClaims })', () => {
     const { code, message: text } = await codeOf(() => issuer.issue({ clientId: 'a', grants, userClaims: { '*': value as never } }));
     expect(code).toBe('ERR_INVALID_USER_CLAIMS');
     expect(text).toMatch(message);
+  });
+
+  it.each([
+    [
+      'a bidi override in a string',
+      'Alice\u202e',
+      'userClaims["*"] contains U+202E RIGHT-TO-LEFT OVERRIDE at position 5, a control or direction-changing character',
+    ],
+    ['a line break', 'Alice\nBob', 'userClaims["*"] contains U+000A at position 5, a control or direction-changing character'],
+    ['ESC', '\u001b[31mAlice', 'userClaims["*"] contains U+001B at position 0'],
+    ['a C1 control', 'Al\u009bice', 'U+009B at position 2'],
+    ['an isolate in a display name', { display_name: 'Alice\u2067' }, 'userClaims["*"]["display_name"] contains U+2067 RIGHT-TO-LEFT ISOLATE at position 5'],
+    [
+      'the Arabic letter mark deep inside',
+      { profile: { names: ['ok', 'x\u061c'] } },
+      'userClaims["*"]["profile"]["names"][1] contains U+061C ARABIC LETTER MARK',
+    ],
+    ['a control character in a key', { ['name\u202d']: 'Alice' }, 'The key userClaims["*"]["name\u202d"] contains U+202D LEFT-TO-RIGHT OVERRIDE'],
+  ])('refuses %s in what other users see, naming it and where', async (_label, value, message) => {
+    const { code, message: text } = await codeOf(() => issuer.issue({ clientId: 'a', grants, userClaims: { '*': value as never } }));
+    expect(code).toBe('ERR_INVALID_USER_CLAIMS');
+    expect(text).toContain(message);
+  });
+
+  it('accepts names in any script, emoji sequences and white space inside a name', async () => {
+    const value = { display_name: 'Ελένη 👩‍💻 عربي ❤️', note: 'two  spaces' };
+    const { token } = await issuer.issue({ clientId: 'a', grants, userClaims: { '*': value } });
+    expect(JSON.parse((await verifyWithJose(token)).payload['ably.room.*'] as string)).toEqual(value);
+  });
+
+  it('property: a claim string is refused exactly when it holds a control character or a bidi control', async () => {
+    const unit = fc.oneof(
+      { weight: 8, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: 0x9f }).map((c) => String.fromCharCode(c)) },
+      { weight: 1, arbitrary: fc.constantFrom('\u061c', '\u200e', '\u200f', '\u202a', '\u202e', '\u2066', '\u2069') },
+    );
+    // Independent of the implementation: C0, DEL, C1 and the 12 Bidi_Control code points of Unicode 15.
+    // eslint-disable-next-line no-control-regex -- the very characters the rule is about
+    const unsafe = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+    await fc.assert(
+      fc.asyncProperty(fc.array(unit, { minLength: 1, maxLength: 6 }), async (parts) => {
+        const value = parts.join('');
+        const refused = await issuer.issue({ clientId: 'a', grants, userClaims: { '*': value } }).then(
+          () => false,
+          (error: unknown) => isAblyChatAuthError(error, 'ERR_INVALID_USER_CLAIMS'),
+        );
+        expect(refused).toBe(unsafe.test(value));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: utf8ByteLength counts what a UTF-8 encoder writes, lone surrogates as U+FFFD', () => {
+    const unit = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 1 }),
+      fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        expect(utf8ByteLength(text)).toBe(new TextEncoder().encode(text).length);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(utf8ByteLength('aé€😀')).toBe(1 + 2 + 3 + 4);
   });
 
   it('accepts a value of exactly 1 KiB', async () => {

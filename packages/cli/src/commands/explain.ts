@@ -144,7 +144,11 @@ function printClaimAndExpiry(decoded: DecodedAblyToken, room: string, { now, exp
 
 /** `explain` without `--feature`: one line per Chat feature, allowed or denied, and what decides. */
 function explainEveryFeature(decoded: DecodedAblyToken, room: string, roomContext: RoomContext, json: boolean, context: CommandContext): ExitCode {
-  const verdicts = CHAT_FEATURE_NAMES.map((feature) => [feature, decide(decoded.capability, room, feature)] as const);
+  // Only the grants matching the room can decide (as explainDecision reads them), so each of the
+  // 13 decisions reads those instead of a capability of maybe a thousand rooms.
+  const matching: Record<string, AblyOperation[]> = Object.create(null) as Record<string, AblyOperation[]>;
+  for (const [pattern, operations] of Object.entries(decoded.capability)) if (resourceMatches(pattern, room)) matching[pattern] = operations;
+  const verdicts = CHAT_FEATURE_NAMES.map((feature) => [feature, decide(matching, room, feature)] as const);
   const allowed = verdicts.filter(([, decision]) => decision.allowed).map(([feature]) => feature);
   const code = allowed.length > 0 ? EXIT_OK : EXIT_NEGATIVE;
   if (json) {
