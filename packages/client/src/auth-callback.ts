@@ -32,7 +32,8 @@ export function createAuthCallback(url: string, options?: AuthCallbackOptions): 
   };
 }
 
-async function requestToken(url: string, options: ResolvedAuthCallbackOptions): Promise<AuthToken> {
+/** Fetches one token from the route: the token, or the Ably-shaped error the Ably client must see. */
+export async function requestToken(url: string, options: ResolvedAuthCallbackOptions): Promise<AuthToken> {
   let extra: Record<string, string> | undefined;
   try {
     extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
