@@ -33,10 +33,10 @@ export type ChatSessionState =
 
 /** The owner of one `Ably.Realtime` + `ChatClient` pair for one token route. */
 export interface ChatSession {
-  /** The current state (the same object until it changes). */
-  getState(): ChatSessionState;
-  /** Calls `listener` on every change; returns the function that stops it. */
-  subscribe(listener: (state: ChatSessionState) => void): () => void;
+  /** The current state (the same object until it changes). Bound: safe to pass around, as React's useSyncExternalStore does. */
+  readonly getState: () => ChatSessionState;
+  /** Calls `listener` on every change; returns the function that stops it. Bound, like `getState`. */
+  readonly subscribe: (listener: (state: ChatSessionState) => void) => () => void;
   /** The current chat client, if a connection exists. */
   readonly chatClient: ChatClient | undefined;
   /** The current Ably client, if a connection exists. */
