@@ -9,6 +9,8 @@ const moduleNameMapper = {
   '^@ably-chat-auth/fastify$': '<rootDir>/../../packages/fastify/src/index.ts',
   '^@ably-chat-auth/nestjs$': '<rootDir>/../../packages/nestjs/src/index.ts',
   '^@ably-chat-auth/client$': '<rootDir>/../../packages/client/src/index.ts',
+  '^@ably-chat-auth/client/(session|react)$': '<rootDir>/../../packages/client/src/$1/index.ts',
+  '^@ably-chat-auth/ably-stand-in$': '<rootDir>/../../packages/ably-stand-in/src/index.ts',
   '^@ably-chat-auth/adapter-contract$': '<rootDir>/../../packages/adapter-contract/src/index.ts',
   '^@ably-chat-auth/adapter-contract/(.*)$': '<rootDir>/../../packages/adapter-contract/src/$1',
   // Sources import siblings with explicit `.js` endings (NodeNext); map them back to `.ts`.
@@ -56,6 +58,7 @@ const config: Config = {
     project('packages/adapter-contract', 'adapter-contract'),
     project('packages/cli', 'cli'),
     project('packages/client', 'client'),
+    project('packages/ably-stand-in', 'ably-stand-in'),
     project('examples/shared', 'examples'),
     project('examples/express', 'example-express'),
     project('examples/koa', 'example-koa'),

@@ -9,6 +9,8 @@ export interface Snippet {
   /** 1-based line of the block's first code line in the Markdown file. */
   line: number;
   code: string;
+  /** A ```tsx block: checked as TSX (React's automatic JSX runtime). */
+  jsx?: boolean;
 }
 
 /** A compiler diagnostic, placed in the Markdown file: `README.md:23: TS2304 Cannot find name 'app'.` */
@@ -42,7 +44,7 @@ export function extractSnippets(markdown: string, file: string): Snippet[] {
       return;
     }
     if (new RegExp(`^ {0,3}${open.fence[0] === '`' ? '`' : '~'}{${open.fence.length},}\\s*$`).test(text)) {
-      if (TS_LANGS.has(open.lang)) snippets.push({ file, line: open.start, code: open.body.join('\n') });
+      if (TS_LANGS.has(open.lang)) snippets.push({ file, line: open.start, code: open.body.join('\n'), ...(open.lang === 'tsx' ? { jsx: true } : {}) });
       open = undefined;
       return;
     }
@@ -67,6 +69,9 @@ const WORKSPACE_PATHS: Record<string, string[]> = {
   '@ably-chat-auth/fastify': ['packages/fastify/src/index.ts'],
   '@ably-chat-auth/nestjs': ['packages/nestjs/src/index.ts'],
   '@ably-chat-auth/client': ['packages/client/src/index.ts'],
+  '@ably-chat-auth/client/session': ['packages/client/src/session/index.ts'],
+  '@ably-chat-auth/client/react': ['packages/client/src/react/index.ts'],
+  '@ably-chat-auth/ably-stand-in': ['packages/ably-stand-in/src/index.ts'],
   '@ably-chat-auth/cli': ['packages/cli/src/index.ts'],
   '@ably-chat-auth/adapter-contract': ['packages/adapter-contract/src/index.ts'],
   '@ably-chat-auth/adapter-contract/testing': ['packages/adapter-contract/src/testing.ts'],
@@ -77,6 +82,7 @@ export const SNIPPET_COMPILER_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
   lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
   module: ts.ModuleKind.ESNext,
+  jsx: ts.JsxEmit.ReactJSX,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
   moduleDetection: ts.ModuleDetectionKind.Force,
   strict: true,
@@ -111,7 +117,8 @@ export function checkSnippets(snippets: readonly Snippet[]): Map<Snippet, Snippe
   host.readFile = (path) => (path === current?.path ? current.snippet.code : readFile(path));
   host.fileExists = (path) => path === current?.path || fileExists(path);
   host.getSourceFile = (path, language, onError, create) => {
-    if (path === current?.path) return ts.createSourceFile(path, current.snippet.code, language, true, ts.ScriptKind.TS);
+    if (path === current?.path)
+      return ts.createSourceFile(path, current.snippet.code, language, true, current.snippet.jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
     if (!sourceCache.has(path)) sourceCache.set(path, getSourceFile(path, language, onError, create));
     return sourceCache.get(path);
   };
@@ -130,7 +137,7 @@ export function checkSnippets(snippets: readonly Snippet[]): Map<Snippet, Snippe
   const problems = new Map<Snippet, SnippetProblem[]>();
   let previous: ts.Program | undefined;
   snippets.forEach((snippet, i) => {
-    current = { path: join(ROOT, `${snippet.file}.snippet-${i}-L${snippet.line}.ts`), snippet };
+    current = { path: join(ROOT, `${snippet.file}.snippet-${i}-L${snippet.line}.${snippet.jsx ? 'tsx' : 'ts'}`), snippet };
     const program = ts.createProgram([current.path], SNIPPET_COMPILER_OPTIONS, host, previous);
     previous = program;
     const source = program.getSourceFile(current.path)!;

@@ -4,6 +4,8 @@ import type { AuthCallback, AuthCallbackOptions, AuthToken, TokenRouteError } fr
 
 /** Ably's code for "error from client token callback": retried by the client. */
 const CALLBACK_ERROR = 40170;
+/** ably-js refuses a token (or TokenDetails JSON) over 128 KiB, so nothing longer is worth reading. */
+const MAX_BODY = 131_072;
 
 /**
  * Creates an Ably `authCallback` that fetches a token from your token route and tells the Ably
@@ -30,7 +32,8 @@ export function createAuthCallback(url: string, options?: AuthCallbackOptions): 
   };
 }
 
-async function requestToken(url: string, options: ResolvedAuthCallbackOptions): Promise<AuthToken> {
+/** Fetches one token from the route: the token, or the Ably-shaped error the Ably client must see. */
+export async function requestToken(url: string, options: ResolvedAuthCallbackOptions): Promise<AuthToken> {
   let extra: Record<string, string> | undefined;
   try {
     extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
@@ -40,7 +43,7 @@ async function requestToken(url: string, options: ResolvedAuthCallbackOptions): 
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeout);
   let response: Response;
-  let body: string;
+  let body: string | undefined;
   try {
     response = await options.fetch(url, {
       method: options.method,
@@ -49,16 +52,26 @@ async function requestToken(url: string, options: ResolvedAuthCallbackOptions): 
       signal: controller.signal,
     });
     // Inside the deadline too: a route that sends headers and then stalls is still a hang.
-    body = await response.text();
+    body = await readCapped(response);
   } catch (error) {
     throw controller.signal.aborted
       ? tokenRouteError(`The token route ${url} did not answer within ${options.timeout} ms.`, 50003, 504)
       : tokenRouteError(`Could not reach the token route ${url}: ${messageOf(error)}`, CALLBACK_ERROR, 500);
   } finally {
     clearTimeout(timer);
+    // Stops a body readCapped gave up on; a no-op once the body is read.
+    controller.abort();
+  }
+  // A token route never needs another origin; a redirect there must not hand that origin's token (or identity) to the app.
+  // (response.url is the last URL fetched; a custom fetch may leave it empty.)
+  const base = (globalThis as { location?: Location }).location?.href;
+  const to = new URL(response.url || url, base).origin;
+  if (to !== new URL(url, base).origin) {
+    throw tokenRouteError(`The token route ${url} redirected to another origin, ${to}: refused.`, CALLBACK_ERROR, 500);
   }
   const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (!response.ok) throw refusal(response, type, body, options);
+  if (!response.ok) throw refusal(response, type, body ?? '', options);
+  if (body === undefined) throw tokenRouteError(`The token route ${url} answered over 128 KiB: no token is that long.`, CALLBACK_ERROR, 500);
   if (type === 'application/jwt' || type === 'text/plain') {
     if (body.trim()) return body.trim();
   } else if (type === 'application/json') {
@@ -91,11 +104,27 @@ function refusal(response: Response, type: string, body: string, options: Resolv
 /** Calls an app's hook; what it throws or rejects must not keep the Ably client from its answer. */
 function notify(hook: ((error: TokenRouteError) => unknown) | undefined, error: TokenRouteError): void {
   try {
-    const result = hook?.(error) as Promise<unknown> | undefined;
-    if (result && typeof result.then === 'function') result.then(undefined, () => {});
+    Promise.resolve(hook?.(error)).catch(() => {});
   } catch {
     // Ignored: see above.
   }
+}
+
+/**
+ * The body as text, or undefined past {@link MAX_BODY} bytes: the caller's abort then drops the rest
+ * unread. Hand-written: a few lines over the standard stream reader, where a library would cost the
+ * <script> build its size budget.
+ */
+async function readCapped(response: Response): Promise<string | undefined> {
+  const reader = response.body?.getReader();
+  const chunks: BlobPart[] = [];
+  let size = 0;
+  // The cast is for the root tsconfig's DOM lib, whose BlobPart wants an ArrayBuffer-backed array (ESLint's view needs none).
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+  for (let chunk; reader && !(chunk = await reader.read()).done; chunks.push(chunk.value as Uint8Array<ArrayBuffer>)) {
+    if ((size += chunk.value.length) > MAX_BODY) return;
+  }
+  return new Blob(chunks).text();
 }
 
 function parse(text: string): unknown {
@@ -107,5 +136,5 @@ function parse(text: string): unknown {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return String((error as Error | undefined)?.message ?? error);
 }

@@ -23,8 +23,8 @@ const fail = (message: string): never => {
 
 /** Checks the options once, when the callback is created, so a typo fails at startup, not at the first token. */
 export function resolveOptions(url: unknown, options: AuthCallbackOptions = {}): ResolvedAuthCallbackOptions {
-  if (typeof url !== 'string' || url === '') fail("the first argument is the token route's URL, e.g. '/api/ably-token'.");
-  if (typeof options !== 'object' || options === null) fail('options must be an object.');
+  if (!url || typeof url !== 'string') fail("the first argument is the token route's URL ('/api/ably-token').");
+  if (!options || typeof options !== 'object') fail('options must be an object.');
   const given = options as Record<string, unknown>;
   for (const name of Object.keys(given)) {
     if (!NAMES.includes(name)) {
@@ -43,15 +43,14 @@ export function resolveOptions(url: unknown, options: AuthCallbackOptions = {}):
   }
   const { headers, timeout = 10_000 } = options;
   if (headers !== undefined && typeof headers !== 'function') {
-    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) fail('headers must be an object of strings or a function returning one.');
+    if (!headers || typeof headers !== 'object' || Array.isArray(headers)) fail('headers must be an object of strings or a function returning one.');
     for (const [name, value] of Object.entries(headers)) {
       if (typeof value !== 'string') fail(`headers['${name}'] must be a string; got a value of type ${typeof value}.`);
     }
   }
   // setTimeout's limit; a larger value would fire at once.
-  if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= 2_147_483_647))
-    fail('timeout is milliseconds: a number from 1 to 2147483647 (default 10000).');
-  if (!options.fetch && typeof fetch !== 'function') fail('there is no global fetch here; pass options.fetch.');
+  if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= 2_147_483_647)) fail('timeout is milliseconds, from 1 to 2147483647.');
+  if (!options.fetch && typeof fetch !== 'function') fail('no global fetch: pass options.fetch.');
   return {
     ...options,
     method: options.method ?? 'GET',
@@ -62,23 +61,18 @@ export function resolveOptions(url: unknown, options: AuthCallbackOptions = {}):
   };
 }
 
-// A small edit distance: a few lines here keep the package free of dependencies and under 2 KB.
+// A bounded edit distance (typos, case ignored): a few lines here keep the package free of
+// dependencies and its <script> build under 2 KB. The option names are far apart, so the first
+// within two edits is the one meant.
 function closest(input: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const name of NAMES) {
-    let prev = Array.from({ length: name.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= input.length; i++) {
-      const cur = [i];
-      for (let j = 1; j <= name.length; j++) {
-        cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (input[i - 1]!.toLowerCase() === name[j - 1]!.toLowerCase() ? 0 : 1));
-      }
-      prev = cur;
-    }
-    if (prev[name.length]! < bestDistance) {
-      bestDistance = prev[name.length]!;
-      best = name;
-    }
-  }
-  return best;
+  return NAMES.find((name) => near(input.toLowerCase(), name.toLowerCase(), 2));
+}
+
+/** Whether a becomes b in at most `limit` single-character edits; work grows with limit, never with a long input. */
+function near(a: string, b: string, limit: number): boolean {
+  // Also ends the recursion: a negative limit is always exceeded.
+  if (Math.abs(a.length - b.length) > limit) return false;
+  if (a === b) return true;
+  if (a[0] === b[0]) return near(a.slice(1), b.slice(1), limit);
+  return near(a.slice(1), b, limit - 1) || near(a, b.slice(1), limit - 1) || near(a.slice(1), b.slice(1), limit - 1);
 }

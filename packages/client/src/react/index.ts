@@ -1,0 +1,2 @@
+export { ChatSessionProvider, useChatSession, type ChatSessionProviderProps } from './chat-session-provider.js';
+export type { ChatSession, ChatSessionState } from '../session/types.js';

@@ -1,0 +1,3 @@
+export { createChatSession } from './session.js';
+export { clientIdOf } from './client-id.js';
+export type { ChatSession, ChatSessionOptions, ChatSessionState, SessionRealtimeOptions } from './types.js';
