@@ -6,8 +6,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit, { normalizeIP, type RateLimitPluginOptions } from '@fastify/rate-limit';
 import fastifySession, { type SessionStore } from '@fastify/session';
 import type { Logger } from '@ably-chat-auth/core';
-import { ablyCodeForStatus, ablyErrorResponse } from '@ably-chat-auth/core/adapter';
-import { ablyChatAuth, recordRateLimited, respondWithFastify } from '@ably-chat-auth/fastify';
+import { ablyChatAuth, recordRateLimited, refusalResponse, respondWithFastify } from '@ably-chat-auth/fastify';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,
@@ -175,10 +174,7 @@ export async function createApp(config: DemoConfig, options: FastifyExampleOptio
       await limitPerAddress(tokenScope, 'token', config.tokenRateLimitPerMinute, rateLimitStore, (reply, seconds) => {
         // The limiter answers before the token route runs: count the refusal in the route's metrics.
         recordRateLimited({ method: reply.request.method });
-        return respondWithFastify(
-          reply,
-          ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }),
-        );
+        return respondWithFastify(reply, refusalResponse(429, `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }));
       }),
     );
     await tokenScope.register(ablyChatAuth<DemoUser>, {

@@ -1,5 +1,6 @@
 import { AblyApiKey, hmacKeyOf } from './api-key.js';
-import { explainCapability, parseCapability, type AblyCapability, type RoomExplanation } from './capability.js';
+import type { AblyCapability } from './capability.js';
+import { explainCapability, parseCapability, type RoomExplanation } from './capability-reading.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
 import { nullPrototype } from './plain-data.js';
 import { pickUserClaim, USER_CLAIM_PREFIX, type AppliedUserClaim } from './user-claims.js';

@@ -14,10 +14,12 @@ export {
   isAblyChatAuthError,
   isCrossSiteRequest,
   recordRateLimited,
+  refusalResponse,
   room,
   rooms,
   type ChatGrants,
   type ChatPolicy,
   type IssuedToken,
   type TokenRoute,
+  type TokenRouteResponse,
 } from '@ably-chat-auth/core';

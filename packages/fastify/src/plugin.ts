@@ -52,7 +52,7 @@ export function defaultResolveUser<User = FastifyRequestUser>(request: FastifyRe
  *
  * @example
  * app.addHook('onRequest', async (request, reply) => {
- *   if (tooMany(request)) return respondWithFastify(reply, ablyErrorResponse(429, 42910, 'Too many token requests.'));
+ *   if (tooMany(request)) return respondWithFastify(reply, refusalResponse(429, 'Too many token requests.'));
  * });
  */
 export function respondWithFastify(reply: FastifyReply, response: TokenRouteResponse): FastifyReply {

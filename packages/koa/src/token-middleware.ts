@@ -37,7 +37,7 @@ export function defaultResolveUser<User = unknown>(ctx: { state: unknown }): Use
  * carry their `Content-Type`, so Koa then keeps it and skips inferring `text/plain` from the string.
  *
  * @example
- * respondWithKoa(ctx, ablyErrorResponse(429, 42910, 'Too many token requests.'));
+ * respondWithKoa(ctx, refusalResponse(429, 'Too many token requests.'));
  */
 export function respondWithKoa(ctx: { status: number; body: unknown; set(headers: Record<string, string>): void }, response: TokenRouteResponse): void {
   ctx.status = response.status;

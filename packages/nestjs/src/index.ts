@@ -22,9 +22,11 @@ export {
   isAblyChatAuthError,
   isCrossSiteRequest,
   recordRateLimited,
+  refusalResponse,
   room,
   rooms,
   type ChatPolicy,
   type IssuedToken,
   type TokenRoute,
+  type TokenRouteResponse,
 } from '@ably-chat-auth/core';
