@@ -1,6 +1,5 @@
 import type { Logger } from '@ably-chat-auth/core';
-import { writeTokenRouteResponse } from '@ably-chat-auth/core/adapter';
-import { createTokenHandler, recordRateLimited, refusalResponse } from '@ably-chat-auth/express';
+import { createTokenHandler, recordRateLimited, refusalResponse, writeTokenRouteResponse } from '@ably-chat-auth/express';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,

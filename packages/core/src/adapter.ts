@@ -8,5 +8,5 @@ export { handleNodeRequest, writeTokenRouteResponse } from './node-http.js';
 export { assertKnownOptions } from './did-you-mean.js';
 export { ablyCodeForStatus, ablyErrorResponse, NO_STORE_HEADERS, TOKEN_ROUTE_ERROR_CODES, type TokenRouteResponse } from './responses.js';
 export { internalErrorResponse } from './token-route-decision.js';
-export { TOKEN_ROUTE_OPTION_NAMES } from './token-route-options.js';
+export { resolvePolicy, TOKEN_ROUTE_OPTION_NAMES } from './token-route-options.js';
 export type { MaybeUser, TokenRoute, TokenRouteCallOptions, TokenRouteRequest } from './token-route.js';

@@ -145,7 +145,12 @@ export interface RouteSettings<User, Req> {
 
 /**
  * Checks a policy: a function is kept, a static grants object is compiled now (so a typo fails at
- * startup), anything else is refused. `where` names the option for the message.
+ * startup), anything else is refused. `label` names the policy in messages; `compile` applies the
+ * route's rules (by default, core's without privileged operations).
+ *
+ * @example
+ * // A framework decorator that takes a policy per route (the route applies its own privileged-operations rule per call):
+ * resolvePolicy(grants, '@ChatGrants()', (g) => compileGrants(g, { allowPrivilegedOperations: true }));
  */
 export function resolvePolicy<User, Req>(
   policy: unknown,
@@ -158,7 +163,7 @@ export function resolvePolicy<User, Req>(
     if (!compiled) throw new AblyChatAuthError('ERR_INVALID_GRANTS', `${label} grants nothing: every user would get 403. Give at least one room a feature.`);
     return compiled;
   }
-  throw invalidOptions(`policy must be a grants object or a function (user, req) => grants; got ${describeValue(policy)}.`);
+  throw invalidOptions(`${label}: policy must be a grants object or a function (user, req) => grants; got ${describeValue(policy)}.`);
 }
 
 /**

@@ -3,7 +3,7 @@ import { ablyChatAuth } from './plugin.js';
 export {
   ablyChatAuth,
   defaultResolveUser,
-  respondWithFastify,
+  writeTokenRouteResponse,
   type AblyChatAuthDecoration,
   type AblyChatAuthOptions,
   type AblyChatAuthPlugin,

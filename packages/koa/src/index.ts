@@ -1,7 +1,7 @@
 export {
   createTokenHandler,
   createTokenMiddleware,
-  respondWithKoa,
+  writeTokenRouteResponse,
   defaultResolveUser,
   type KoaTokenContext,
   type KoaTokenHandler,

@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AblyChatAuthError } from '@ably-chat-auth/core';
 import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
-import { ConfigurableAblyChatAuthModule, type AblyChatAuthModuleAsyncOptions, type AblyChatAuthModuleRootOptions } from './ably-chat-auth.module-definition.js';
+import type { AblyChatAuthModuleAsyncOptions, AblyChatAuthModuleRootOptions } from './ably-chat-auth.interfaces.js';
+import { ConfigurableAblyChatAuthModule } from './ably-chat-auth.module-definition.js';
 import { tokenRouteProvider } from './ably-chat-auth.providers.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
 import { checkAsyncOptionNames, checkRootOptionNames } from './option-names.js';

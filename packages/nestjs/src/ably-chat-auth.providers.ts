@@ -2,8 +2,8 @@ import type { Provider } from '@nestjs/common';
 import type { TokenRoute } from '@ably-chat-auth/core';
 import { createAdapterTokenRoute } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_OPTIONS, ABLY_CHAT_AUTH_TOKEN_ROUTE } from './ably-chat-auth.constants.js';
-import type { AblyChatAuthModuleOptions } from './ably-chat-auth.module-definition.js';
-import { defaultResolveUser } from './http-platform.js';
+import type { AblyChatAuthModuleOptions } from './ably-chat-auth.interfaces.js';
+import { defaultResolveUser } from './ably-chat-auth.platform.js';
 import { checkFactoryOptionNames } from './option-names.js';
 
 /**

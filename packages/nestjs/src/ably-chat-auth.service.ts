@@ -11,7 +11,7 @@ import {
 } from '@ably-chat-auth/core';
 import type { TokenRouteRequest, TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_TOKEN_ROUTE } from './ably-chat-auth.constants.js';
-import { toTokenRouteRequest } from './http-platform.js';
+import { toTokenRouteRequest } from './ably-chat-auth.platform.js';
 
 /** Per-call settings of {@link AblyChatAuthService.respond} and {@link AblyChatAuthService.issueForUser}. */
 export interface AblyChatAuthCallOptions<User, Req> {
