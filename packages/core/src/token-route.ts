@@ -272,25 +272,22 @@ export function routeOf<User, Req>(settings: RouteSettings<User, Req>): TokenRou
     }
   }
 
-  /** The decision for a user, concluded: one promise, already settled when every step was synchronous. */
-  function answerFor(
-    user: MaybeUser<User>,
+  /** A decision, concluded: one promise, already settled when every step was synchronous. */
+  function settle(
+    decision: TokenRouteDecision | Promise<TokenRouteDecision>,
+    user: unknown,
     native: Req,
-    policy: CompiledCapability | PolicyFunction<User, Req>,
-    userClaimsSource: UserClaims | UserClaimsFunction<User, Req> | undefined,
-    deadlineAt: number,
     allowedOrigin: string | undefined,
     recording: DecisionRecording | undefined,
   ): Promise<TokenRouteResponse> {
-    const decision = decide(user, native, policy, userClaimsSource, deadlineAt);
     if (decision instanceof Promise) return decision.then((decided) => conclude(decided, user, native, allowedOrigin, recording));
     return Promise.resolve(conclude(decision, user, native, allowedOrigin, recording));
   }
 
   /**
    * The one path every request takes: the origin and method rules, then the user's resolution
-   * (`user` is NOT_CHECKED for `handle`) and `answerFor`. Not an async function: with a
-   * synchronous resolver the response is `answerFor`'s own promise, without a second promise and
+   * (`user` is NOT_CHECKED for `handle`), the decision and its conclusion. Not an async function: with a
+   * synchronous resolver the response is `settle`'s own promise, without a second promise and
    * microtask per request around it.
    */
   function serve(
@@ -323,7 +320,7 @@ export function routeOf<User, Req>(settings: RouteSettings<User, Req>): TokenRou
         return Promise.resolve(conclude(refusal('cross_site'), undefined, native, undefined, recording));
       }
       const deadlineAt = Date.now() + timeoutMs;
-      if (user !== NOT_CHECKED) return answerFor(user, native, policy, userClaimsSource, deadlineAt, allowedOrigin, recording);
+      if (user !== NOT_CHECKED) return settle(decide(user, native, policy, userClaimsSource, deadlineAt), user, native, allowedOrigin, recording);
       const resolveFailed = (error: unknown) => conclude(fault(error, 'resolveUser'), undefined, native, allowedOrigin, recording);
       let pending: MaybeUser<User> | Promise<MaybeUser<User>>;
       try {
@@ -331,8 +328,12 @@ export function routeOf<User, Req>(settings: RouteSettings<User, Req>): TokenRou
       } catch (error) {
         return Promise.resolve(resolveFailed(error));
       }
-      if (!(pending instanceof Promise)) return answerFor(pending, native, policy, userClaimsSource, deadlineAt, allowedOrigin, recording);
-      return pending.then((resolved) => answerFor(resolved, native, policy, userClaimsSource, deadlineAt, allowedOrigin, recording), resolveFailed);
+      if (!(pending instanceof Promise))
+        return settle(decide(pending, native, policy, userClaimsSource, deadlineAt), pending, native, allowedOrigin, recording);
+      return pending.then(
+        (resolved) => settle(decide(resolved, native, policy, userClaimsSource, deadlineAt), resolved, native, allowedOrigin, recording),
+        resolveFailed,
+      );
     } catch (error) {
       // As from an async function: a fault outside the steps above rejects, it does not throw.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes the fault through unchanged, as an async function would
