@@ -22,6 +22,8 @@ export interface AdapterRouteSetup<User, Req> {
   defaultResolveUser: UserResolver<User, Req>;
   /** Option names the adapter reads itself (such as `path`); core never sees them. */
   adapterOptionNames?: readonly string[];
+  /** Names that are not options here but belong elsewhere (name -> where), said instead of "unknown option". */
+  misplacedOptions?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -38,13 +40,13 @@ export interface AdapterRouteSetup<User, Req> {
  * });
  */
 export function createAdapterTokenRoute<User, Req>(options: TokenRouteAdapterOptions<User, Req>, setup: AdapterRouteSetup<User, Req>): TokenRoute<User, Req> {
-  const { factoryName, defaultResolveUser, adapterOptionNames = [] } = setup;
+  const { factoryName, defaultResolveUser, adapterOptionNames = [], misplacedOptions } = setup;
   if (typeof options !== 'object' || options === null) {
     throw invalidOptions(`${factoryName} needs an options object with apiKey and policy (resolveUser is optional); got ${describeValue(options)}.`);
   }
   // The adapter's own options (such as `path`) are known names here, and core never reads them.
   const withUser = { ...options, resolveUser: options.resolveUser ?? defaultResolveUser } as TokenRouteOptions<User, Req>;
-  return routeOf(resolveTokenRouteOptions(withUser, factoryName, adapterOptionNames));
+  return routeOf(resolveTokenRouteOptions(withUser, factoryName, adapterOptionNames, misplacedOptions));
 }
 
 /**

@@ -175,8 +175,14 @@ export function resolveTokenRouteOptions<User, Req>(
   options: TokenRouteOptions<User, Req>,
   where: string,
   adapterOptionNames: readonly string[] = [],
+  misplacedOptions: Readonly<Record<string, string>> = {},
 ): RouteSettings<User, Req> {
-  assertKnownOptions(options, adapterOptionNames.length ? [...TOKEN_ROUTE_OPTION_NAMES, ...adapterOptionNames] : TOKEN_ROUTE_OPTION_NAMES, where);
+  assertKnownOptions(
+    options,
+    adapterOptionNames.length ? [...TOKEN_ROUTE_OPTION_NAMES, ...adapterOptionNames] : TOKEN_ROUTE_OPTION_NAMES,
+    where,
+    misplacedOptions,
+  );
   const keys = new ApiKeyResolver(options.apiKey);
   const issuerOptions = resolveTokenIssuerOptions(options);
   const compile = (grants: unknown): CompiledCapability | null => compileGrants(grants, { allowPrivilegedOperations: issuerOptions.allowPrivilegedOperations });

@@ -5,7 +5,7 @@ import type { AblyChatAuthModuleAsyncOptions, AblyChatAuthModuleRootOptions } fr
 import { ConfigurableAblyChatAuthModule } from './ably-chat-auth.module-definition.js';
 import { tokenRouteProvider } from './ably-chat-auth.providers.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
-import { checkAsyncOptionNames, checkRootOptionNames } from './option-names.js';
+import { checkAsyncOptionNames, checkRootOptionNames } from './ably-chat-auth.options.js';
 
 /**
  * `Req` as written, never inferred (what `NoInfer` does, in a form older TypeScript reads too): an
