@@ -6,6 +6,7 @@ export { readHeader, type RequestHeaders } from './read-header.js';
 export { resolveLogger } from './logger.js';
 export { handleNodeRequest, writeTokenRouteResponse } from './node-http.js';
 export { assertKnownOptions } from './did-you-mean.js';
+export { invalidOptions } from './errors.js';
 export { ablyCodeForStatus, ablyErrorResponse, NO_STORE_HEADERS, TOKEN_ROUTE_ERROR_CODES, type TokenRouteResponse } from './responses.js';
 export { internalErrorResponse } from './token-route-decision.js';
 export { resolvePolicy, TOKEN_ROUTE_OPTION_NAMES } from './token-route-options.js';

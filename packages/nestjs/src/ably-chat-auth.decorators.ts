@@ -1,14 +1,7 @@
 import { applyDecorators, UseFilters, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import {
-  AblyChatAuthError,
-  compileGrants,
-  type ChatGrants as ChatGrantsObject,
-  type ChatPolicy,
-  type UserClaims,
-  type UserClaimsFunction,
-} from '@ably-chat-auth/core';
-import { resolvePolicy } from '@ably-chat-auth/core/adapter';
+import { compileGrants, type ChatGrants as ChatGrantsObject, type ChatPolicy, type UserClaims, type UserClaimsFunction } from '@ably-chat-auth/core';
+import { invalidOptions, resolvePolicy } from '@ably-chat-auth/core/adapter';
 import { CHAT_GRANTS_METADATA, CHAT_USER_CLAIMS_METADATA } from './ably-chat-auth.constants.js';
 import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 import { AblyTokenRouteInterceptor } from './ably-chat-auth.interceptor.js';
@@ -58,10 +51,7 @@ type UserClaimsOfRoute = UserClaims | UserClaimsFunction<any, any>;
 function checkUserClaims(claims: UserClaimsOfRoute | undefined): UserClaimsOfRoute {
   if (typeof claims === 'function') return claims;
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-    throw new AblyChatAuthError(
-      'ERR_INVALID_OPTIONS',
-      '@ChatUserClaims() needs claims such as { "*": { display_name: "Ann" } } or a function (user, req) => claims.',
-    );
+    throw invalidOptions('@ChatUserClaims() needs claims such as { "*": { display_name: "Ann" } } or a function (user, req) => claims.');
   }
   return claims;
 }

@@ -1,6 +1,5 @@
 import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
-import { AblyChatAuthError } from '@ably-chat-auth/core';
-import { DEFAULT_TOKEN_PATH } from '@ably-chat-auth/core/adapter';
+import { DEFAULT_TOKEN_PATH, invalidOptions } from '@ably-chat-auth/core/adapter';
 import { createTokenRouteController } from './ably-chat-auth.controller.js';
 import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
 import type { AblyChatAuthModuleExtras, AblyChatAuthModuleOptions } from './ably-chat-auth.interfaces.js';
@@ -12,8 +11,8 @@ const DEFAULT_EXTRAS: Required<AblyChatAuthModuleExtras> = {
   mountRoute: true,
 };
 
-function invalid(message: string): AblyChatAuthError {
-  return new AblyChatAuthError('ERR_INVALID_OPTIONS', `AblyChatAuthModule: ${message}`);
+function invalid(message: string): Error {
+  return invalidOptions(`AblyChatAuthModule: ${message}`);
 }
 
 /** Checks the extras when `forRoot`/`forRootAsync` is called, i.e. when the app module is declared. */

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AblyChatAuthError } from '@ably-chat-auth/core';
+import { invalidOptions } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
 import type { AblyChatAuthModuleAsyncOptions, AblyChatAuthModuleRootOptions } from './ably-chat-auth.interfaces.js';
 import { ConfigurableAblyChatAuthModule } from './ably-chat-auth.module-definition.js';
@@ -16,7 +16,7 @@ type NotInferred<T> = [T][T extends unknown ? 0 : never];
 
 function requireObject(options: unknown, method: string, example: string): asserts options is object {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `AblyChatAuthModule.${method} needs an options object, e.g. ${example}.`);
+    throw invalidOptions(`AblyChatAuthModule.${method} needs an options object, e.g. ${example}.`);
   }
 }
 
