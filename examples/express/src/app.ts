@@ -1,6 +1,5 @@
 import type { Logger } from '@ably-chat-auth/core';
-import { ablyErrorResponse, ablyCodeForStatus, writeTokenRouteResponse } from '@ably-chat-auth/core/adapter';
-import { createTokenHandler, recordRateLimited } from '@ably-chat-auth/express';
+import { createTokenHandler, recordRateLimited, refusalResponse, writeTokenRouteResponse } from '@ably-chat-auth/express';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,
@@ -121,10 +120,7 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
       const seconds = retryAfterSeconds(req);
       // The limiter answers before the token route runs: count the refusal in the route's metrics.
       recordRateLimited({ method: req.method });
-      writeTokenRouteResponse(
-        res,
-        ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }),
-      );
+      writeTokenRouteResponse(res, refusalResponse(429, `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }));
     },
   });
 

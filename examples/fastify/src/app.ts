@@ -6,8 +6,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit, { normalizeIP, type RateLimitPluginOptions } from '@fastify/rate-limit';
 import fastifySession, { type SessionStore } from '@fastify/session';
 import type { Logger } from '@ably-chat-auth/core';
-import { ablyCodeForStatus, ablyErrorResponse } from '@ably-chat-auth/core/adapter';
-import { ablyChatAuth, recordRateLimited, respondWithFastify } from '@ably-chat-auth/fastify';
+import { ablyChatAuth, recordRateLimited, refusalResponse, writeTokenRouteResponse } from '@ably-chat-auth/fastify';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,
@@ -175,10 +174,7 @@ export async function createApp(config: DemoConfig, options: FastifyExampleOptio
       await limitPerAddress(tokenScope, 'token', config.tokenRateLimitPerMinute, rateLimitStore, (reply, seconds) => {
         // The limiter answers before the token route runs: count the refusal in the route's metrics.
         recordRateLimited({ method: reply.request.method });
-        return respondWithFastify(
-          reply,
-          ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }),
-        );
+        return writeTokenRouteResponse(reply, refusalResponse(429, `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }));
       }),
     );
     await tokenScope.register(ablyChatAuth<DemoUser>, {
@@ -272,7 +268,7 @@ function jsonErrors(error: FastifyError, request: FastifyRequest, reply: Fastify
   // a request without a session, as after a logout.
   (request as { session: unknown }).session = null;
   const unavailable = storeUnavailableResponse(error, request.url.split('?')[0]!);
-  if (unavailable) return respondWithFastify(reply, unavailable);
+  if (unavailable) return writeTokenRouteResponse(reply, unavailable);
   const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
   const message =
     error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'

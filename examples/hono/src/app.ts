@@ -1,5 +1,4 @@
-import { recordRateLimited, type Logger } from '@ably-chat-auth/core';
-import { ablyCodeForStatus, ablyErrorResponse } from '@ably-chat-auth/core/adapter';
+import { recordRateLimited, refusalResponse, type Logger } from '@ably-chat-auth/core';
 import { createFetchTokenRoute } from '@ably-chat-auth/core/fetch';
 import {
   CHAT_PAGE_HEADERS,
@@ -137,7 +136,7 @@ export function createApp(config: DemoConfig, options: HonoExampleOptions = {}):
   const tokenLimit = limitPerClient('token', config.tokenRateLimitPerMinute, (c, seconds) => {
     // The limiter answers before the token route runs: count the refusal in the route's metrics.
     recordRateLimited({ method: c.req.method });
-    const { headers, body } = ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, {
+    const { headers, body } = refusalResponse(429, `Too many token requests; try again in ${seconds} s.`, {
       'Retry-After': String(seconds),
     });
     return c.body(body, 429, headers);
@@ -228,7 +227,7 @@ function jsonErrors(error: Error, c: Context<HonoExampleEnv>): Response {
   console.error('Hono example: request failed', error);
   // c.req.path is the app's getPath: lower case, no trailing slash.
   if (c.req.path === DEMO_ROUTES.token) {
-    const { status, headers, body } = ablyErrorResponse(500, ablyCodeForStatus(500), 'The server failed; it has logged the cause.');
+    const { status, headers, body } = refusalResponse(500, 'The server failed; it has logged the cause.');
     return new Response(body, { status, headers });
   }
   return c.json({ error: 'The server failed; it has logged the cause.' }, 500);

@@ -3,8 +3,7 @@ import { stat } from 'node:fs/promises';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Logger } from '@ably-chat-auth/core';
-import { ablyCodeForStatus, ablyErrorResponse } from '@ably-chat-auth/core/adapter';
-import { createTokenHandler, recordRateLimited, respondWithKoa } from '@ably-chat-auth/koa';
+import { createTokenHandler, recordRateLimited, refusalResponse, writeTokenRouteResponse } from '@ably-chat-auth/koa';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,
@@ -118,10 +117,7 @@ export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): 
   const tokenLimit = limitPerIp(redis, config.tokenRateLimitPerMinute, REDIS_KEYS.tokenLimit.replace(/:$/, ''), (ctx, seconds) => {
     // The limiter answers before the token route runs: count the refusal in the route's metrics.
     recordRateLimited({ method: ctx.method });
-    respondWithKoa(
-      ctx,
-      ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }),
-    );
+    writeTokenRouteResponse(ctx, refusalResponse(429, `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }));
   });
 
   router.post(DEMO_ROUTES.login, loginLimit, bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '1kb', formLimit: '1kb' }), async (ctx) => {
@@ -217,7 +213,7 @@ const jsonErrors: AppMiddleware = async (ctx, next) => {
   } catch (caught) {
     const unavailable = storeUnavailableResponse(caught, ctx.path);
     if (unavailable) {
-      respondWithKoa(ctx, unavailable);
+      writeTokenRouteResponse(ctx, unavailable);
       return;
     }
     const error = caught as { status?: unknown; type?: unknown } | null;

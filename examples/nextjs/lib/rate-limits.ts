@@ -1,5 +1,4 @@
-import { recordRateLimited } from '@ably-chat-auth/core';
-import { ablyCodeForStatus, ablyErrorResponse, type TokenRouteResponse } from '@ably-chat-auth/core/adapter';
+import { recordRateLimited, refusalResponse, type TokenRouteResponse } from '@ably-chat-auth/core';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { clientAddress } from './client-address';
@@ -92,7 +91,7 @@ export async function rateLimitRefusal(route: LimitedRoute, request: Request, li
 function overLimit(route: LimitedRoute, seconds: number): TokenRouteResponse {
   const retryAfter = { 'Retry-After': String(seconds) };
   // The token route answers in Ably's error shape, so the Ably client reports it properly.
-  if (route === 'token') return ablyErrorResponse(429, ablyCodeForStatus(429), `Too many token requests; try again in ${seconds} s.`, retryAfter);
+  if (route === 'token') return refusalResponse(429, `Too many token requests; try again in ${seconds} s.`, retryAfter);
   return {
     status: 429,
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...retryAfter },

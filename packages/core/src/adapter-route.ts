@@ -1,7 +1,6 @@
-import { AblyChatAuthError, describeValue } from './errors.js';
-import { assertKnownOptions } from './did-you-mean.js';
-import { createTokenRoute, type TokenRoute } from './token-route.js';
-import { TOKEN_ROUTE_OPTION_NAMES, type TokenRouteOptions, type UserResolver } from './token-route-options.js';
+import { describeValue, invalidOptions } from './errors.js';
+import { routeOf, type TokenRoute } from './token-route.js';
+import { resolveTokenRouteOptions, type TokenRouteOptions, type UserResolver } from './token-route-options.js';
 
 /** The path every adapter serves the token route at unless told otherwise. */
 export const DEFAULT_TOKEN_PATH = '/api/ably-token';
@@ -23,6 +22,8 @@ export interface AdapterRouteSetup<User, Req> {
   defaultResolveUser: UserResolver<User, Req>;
   /** Option names the adapter reads itself (such as `path`); core never sees them. */
   adapterOptionNames?: readonly string[];
+  /** Names that are not options here but belong elsewhere (name -> where), said instead of "unknown option". */
+  misplacedOptions?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -39,18 +40,13 @@ export interface AdapterRouteSetup<User, Req> {
  * });
  */
 export function createAdapterTokenRoute<User, Req>(options: TokenRouteAdapterOptions<User, Req>, setup: AdapterRouteSetup<User, Req>): TokenRoute<User, Req> {
-  const { factoryName, defaultResolveUser, adapterOptionNames = [] } = setup;
+  const { factoryName, defaultResolveUser, adapterOptionNames = [], misplacedOptions } = setup;
   if (typeof options !== 'object' || options === null) {
-    throw new AblyChatAuthError(
-      'ERR_INVALID_OPTIONS',
-      `${factoryName} needs an options object with apiKey and policy (resolveUser is optional); got ${describeValue(options)}.`,
-    );
+    throw invalidOptions(`${factoryName} needs an options object with apiKey and policy (resolveUser is optional); got ${describeValue(options)}.`);
   }
-  assertKnownOptions(options, [...TOKEN_ROUTE_OPTION_NAMES, ...adapterOptionNames], factoryName);
-  const coreOptions: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(options)) if (!adapterOptionNames.includes(name)) coreOptions[name] = value;
-  coreOptions.resolveUser = options.resolveUser ?? defaultResolveUser;
-  return createTokenRoute<User, Req>(coreOptions as unknown as TokenRouteOptions<User, Req>);
+  // The adapter's own options (such as `path`) are known names here, and core never reads them.
+  const withUser = { ...options, resolveUser: options.resolveUser ?? defaultResolveUser } as TokenRouteOptions<User, Req>;
+  return routeOf(resolveTokenRouteOptions(withUser, factoryName, adapterOptionNames, misplacedOptions));
 }
 
 /**
@@ -60,8 +56,7 @@ export function createAdapterTokenRoute<User, Req>(options: TokenRouteAdapterOpt
 export function resolveTokenPath(path: unknown, factoryName: string): string {
   if (path === undefined) return DEFAULT_TOKEN_PATH;
   if (typeof path !== 'string' || !path.startsWith('/') || /[?#\s]/.test(path)) {
-    throw new AblyChatAuthError(
-      'ERR_INVALID_OPTIONS',
+    throw invalidOptions(
       `${factoryName}: path must be a URL path starting with '/' and without a query string, like '${DEFAULT_TOKEN_PATH}'; got ${typeof path === 'string' ? JSON.stringify(path.slice(0, 80)) : describeValue(path)}.`,
     );
   }

@@ -1,25 +1,4 @@
-import { AblyChatAuthError, describeValue } from './errors.js';
-
-/**
- * Request headers as frameworks expose them: Node's `IncomingHttpHeaders` (lower-case names:
- * Express, Koa, Fastify, NestJS) or a Fetch `Headers` object.
- */
-export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>> | { get(name: string): string | null };
-
-/**
- * The web origins allowed to fetch tokens from another site, with the user's cookies: exact
- * origins (`'https://app.example.com'`, scheme, host and port, no path), or a predicate.
- * `'*'` is refused: any website could then read a signed-in user's token.
- */
-export type AllowedOrigins = readonly string[] | ((origin: string) => boolean);
-
-/** Reads one header, whatever shape the framework gives; `name` is lower-case. */
-export function readHeader(headers: RequestHeaders | undefined, name: string): string | undefined {
-  if (headers === undefined || headers === null) return undefined;
-  if (typeof (headers as { get?: unknown }).get === 'function') return (headers as { get(name: string): string | null }).get(name) ?? undefined;
-  const value = (headers as Readonly<Record<string, string | string[] | undefined>>)[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+import { readHeader, type RequestHeaders } from './read-header.js';
 
 /**
  * True when a browser marked the request as coming from another site: `Sec-Fetch-Site:
@@ -47,62 +26,4 @@ export function isCrossSiteRequest(headers: RequestHeaders): boolean {
   } catch {
     return true;
   }
-}
-
-const WILDCARD_REFUSED =
-  "allowedOrigins: '*' would let every website read a signed-in user's token (the browser sends the user's cookies). List the origins that may, e.g. ['https://app.example.com'], or pass a function.";
-
-/** The checked form of {@link AllowedOrigins}: a test for one origin. */
-export type OriginCheck = (origin: string) => boolean;
-
-/**
- * Validates `allowedOrigins` at startup and returns the test the route runs per request
- * (undefined when no cross-site origin is allowed).
- */
-export function resolveAllowedOrigins(value: unknown): OriginCheck | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'function') return value as OriginCheck;
-  if (typeof value === 'string') {
-    throw invalidOrigins(
-      value === '*' ? WILDCARD_REFUSED : `allowedOrigins must be an array of origins or a function, not a string; did you mean [${JSON.stringify(value)}]?`,
-    );
-  }
-  if (!Array.isArray(value)) throw invalidOrigins(`allowedOrigins must be an array of origins or a function (origin) => boolean; got ${describeValue(value)}.`);
-  const allowed = new Set<string>();
-  (value as unknown[]).forEach((entry, index) => {
-    if (entry === '*') {
-      throw invalidOrigins(WILDCARD_REFUSED);
-    }
-    if (typeof entry !== 'string')
-      throw invalidOrigins(`allowedOrigins[${index}] must be a string such as 'https://app.example.com'; got ${describeValue(entry)}.`);
-    let origin: string;
-    try {
-      origin = new URL(entry).origin;
-    } catch {
-      throw invalidOrigins(
-        `allowedOrigins[${index}] (${JSON.stringify(entry)}) is not an origin; write scheme, host and port, e.g. 'https://app.example.com'.`,
-      );
-    }
-    if (origin === 'null' || origin !== entry) {
-      throw invalidOrigins(
-        `allowedOrigins[${index}] (${JSON.stringify(entry)}) must be an exact origin, as browsers send it in the Origin header: ${origin === 'null' ? "scheme://host[:port], e.g. 'https://app.example.com'" : `did you mean '${origin}'?`}`,
-      );
-    }
-    allowed.add(origin);
-  });
-  if (allowed.size === 0) return undefined;
-  return (origin) => allowed.has(origin);
-}
-
-function invalidOrigins(message: string): AblyChatAuthError {
-  return new AblyChatAuthError('ERR_INVALID_OPTIONS', message);
-}
-
-/** A header name, as the CORS preflight may list it (RFC 9110 token characters). */
-const HEADER_LIST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:\s*,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$/;
-
-/** The `Access-Control-Request-Headers` of a preflight, if it is a well-formed list. */
-export function requestedHeaders(headers: RequestHeaders | undefined): string | undefined {
-  const value = readHeader(headers, 'access-control-request-headers')?.trim();
-  return value && value.length <= 1024 && HEADER_LIST.test(value) ? value : undefined;
 }

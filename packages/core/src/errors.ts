@@ -73,3 +73,8 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `a string of ${value.length} characters`;
   return `a value of type ${typeof value}`;
 }
+
+/** The error for a bad option value, as every options resolver reports it. */
+export function invalidOptions(message: string): AblyChatAuthError {
+  return new AblyChatAuthError('ERR_INVALID_OPTIONS', message);
+}

@@ -62,34 +62,16 @@ export const CHAT_FEATURES = {
 /** A named Chat feature (a row of Ably's Chat capability table). */
 export type ChatFeature = keyof typeof CHAT_FEATURES;
 
+/** "All Chat features", exactly the last row of Ably's Chat capability table (on one line, as the row reads). */
+// prettier-ignore
+const ALL_CHAT_OPERATIONS = ['publish', 'subscribe', 'presence', 'history', 'channel-metadata', 'annotation-publish', 'annotation-subscribe', 'message-update-own', 'message-delete-own'] as const satisfies readonly AblyOperation[];
+
 /** Named sets of operations. */
 export const CHAT_PRESETS = {
   /** "All Chat features", exactly the last row of Ably's Chat capability table. */
-  all: [
-    'publish',
-    'subscribe',
-    'presence',
-    'history',
-    'channel-metadata',
-    'annotation-publish',
-    'annotation-subscribe',
-    'message-update-own',
-    'message-delete-own',
-  ],
+  all: ALL_CHAT_OPERATIONS,
   /** All Chat features plus updating and deleting anybody's messages. */
-  moderator: [
-    'publish',
-    'subscribe',
-    'presence',
-    'history',
-    'channel-metadata',
-    'annotation-publish',
-    'annotation-subscribe',
-    'message-update-own',
-    'message-delete-own',
-    'message-update-any',
-    'message-delete-any',
-  ],
+  moderator: [...ALL_CHAT_OPERATIONS, 'message-update-any', 'message-delete-any'],
 } as const satisfies Record<string, readonly AblyOperation[]>;
 
 /**

@@ -1,5 +1,6 @@
-import type { RequestHeaders } from './cross-site.js';
-import { internalErrorResponse, type TokenRouteResponse } from './responses.js';
+import type { RequestHeaders } from './read-header.js';
+import type { TokenRouteResponse } from './responses.js';
+import { internalErrorResponse } from './token-route-decision.js';
 import type { TokenRoute } from './token-route.js';
 import { utf8ByteLength } from './utf8.js';
 

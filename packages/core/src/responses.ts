@@ -15,7 +15,7 @@ export const NO_STORE_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   'X-Content-Type-Options': 'nosniff',
 });
 
-/** Ably error codes the route answers with. */
+/** Ably error codes the route answers with: the one table of them (the other code of a status is status x 100). */
 export const TOKEN_ROUTE_ERROR_CODES = {
   badRequest: 40000,
   unauthorized: 40100,
@@ -27,6 +27,13 @@ export const TOKEN_ROUTE_ERROR_CODES = {
   timeout: 50003,
   unavailable: 50300,
 } as const;
+
+/** Each status's code, from the table: the first code of each status (503 -> 50300, not the timeout's 50003). */
+const CODE_BY_STATUS: ReadonlyMap<number, number> = new Map(
+  Object.values(TOKEN_ROUTE_ERROR_CODES)
+    .map((code) => [Math.floor(code / 100), code] as const)
+    .filter(([, code]) => code !== TOKEN_ROUTE_ERROR_CODES.timeout),
+);
 
 /**
  * Builds an error answer in Ably's shape: a JSON body `{"error":{"message","code","statusCode"}}`
@@ -50,49 +57,29 @@ export function ablyErrorResponse(status: number, code: number, message: string,
   };
 }
 
-const CODE_BY_STATUS: Readonly<Record<number, number>> = {
-  400: TOKEN_ROUTE_ERROR_CODES.badRequest,
-  401: TOKEN_ROUTE_ERROR_CODES.unauthorized,
-  403: TOKEN_ROUTE_ERROR_CODES.forbidden,
-  405: TOKEN_ROUTE_ERROR_CODES.methodNotAllowed,
-  413: TOKEN_ROUTE_ERROR_CODES.payloadTooLarge,
-  429: TOKEN_ROUTE_ERROR_CODES.tooManyRequests,
-  500: TOKEN_ROUTE_ERROR_CODES.internal,
-  503: TOKEN_ROUTE_ERROR_CODES.unavailable,
-};
-
 /**
  * The Ably error code for an HTTP status the token route (or a guard, rate limiter or body limit
  * in front of it) answers with: 401 -> 40100, 403 -> 40300, 429 -> 42910...; otherwise status x 100.
  */
 export function ablyCodeForStatus(status: number): number {
-  return CODE_BY_STATUS[status] ?? status * 100;
+  return CODE_BY_STATUS.get(status) ?? status * 100;
 }
 
-/** The route's fixed answers, built once; {@link answerOf} hands out copies. */
-export const ANSWERS = {
-  methodNotAllowed: ablyErrorResponse(405, 40500, 'Method not allowed: the Ably token route answers GET and POST.', { Allow: 'GET, POST' }),
-  unauthorized: ablyErrorResponse(401, 40100, 'Not signed in: sign in, then the Ably client will fetch a token again.'),
-  forbidden: ablyErrorResponse(403, 40300, 'This user is not allowed to use chat.'),
-  crossSite: ablyErrorResponse(
-    403,
-    40300,
-    "Cross-site token request refused: this token route serves only its own site. To let a web app on another origin fetch tokens, add that origin to the route's allowedOrigins option.",
-  ),
-  internal: ablyErrorResponse(500, 50000, 'The token server failed to issue a token; it has logged the cause.'),
-  timeout: ablyErrorResponse(503, 50003, 'The token server timed out; try again shortly.', { 'Retry-After': '5' }),
-  unavailable: ablyErrorResponse(503, 50300, 'The token server cannot sign tokens right now; try again shortly.', { 'Retry-After': '5' }),
-} as const;
-
-/** A fresh copy of a fixed answer (adapters and CORS add headers to it). */
-export function answerOf(name: keyof typeof ANSWERS): TokenRouteResponse {
-  const answer = ANSWERS[name];
-  return { status: answer.status, headers: { ...answer.headers }, body: answer.body };
+/**
+ * A refusal in Ably's error shape, for an app's own checks in front of the token route (a rate
+ * limit, a body limit, a guard): the Ably client reads the status (401 and 403 stop it for good,
+ * 429 and 5xx make it retry) and the code from it. Write it with the adapter's writer.
+ *
+ * @example
+ * const { status, headers, body } = refusalResponse(429, 'Too many token requests; try again in a minute.', { 'Retry-After': '60' });
+ */
+export function refusalResponse(status: number, message: string, extraHeaders: Record<string, string> = {}): TokenRouteResponse {
+  return ablyErrorResponse(status, ablyCodeForStatus(status), message, extraHeaders);
 }
 
-/** The generic 500 answer: what a fault looks like to the client, with no detail of the cause. */
-export function internalErrorResponse(): TokenRouteResponse {
-  return answerOf('internal');
+/** A fresh copy of a response built once (adapters and CORS add headers to it). */
+export function copyResponse(response: Readonly<TokenRouteResponse>): TokenRouteResponse {
+  return { status: response.status, headers: { ...response.headers }, body: response.body };
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';

@@ -1,11 +1,9 @@
 import type * as OpenTelemetry from '@opentelemetry/api';
 import { version } from '../package.json';
-import { DeadlineError } from './deadline.js';
 import { assertKnownOptions } from './did-you-mean.js';
-import { AblyChatAuthError, describeValue, isAblyChatAuthError } from './errors.js';
-import { ANSWERS, type TokenRouteResponse } from './responses.js';
-import type { TokenRoutePhase } from './token-route-options.js';
+import { describeValue, invalidOptions, isAblyChatAuthError } from './errors.js';
 import { nodeBuiltin, workingDirectory } from './runtime.js';
+import type { TokenRouteDecision } from './token-route-decision.js';
 
 /** This module's own file (`__filename` in the CommonJS build, `import.meta.url` in the ESM one), set by the build. */
 declare const __CORE_MODULE_FILE__: string | undefined;
@@ -40,10 +38,6 @@ export interface TokenRouteTelemetryOptions {
   /** Put the token's clientId on the span as `enduser.id` (personal data; off by default). Never on metrics. */
   recordClientId?: boolean;
 }
-
-/** How an answer ended, the `ably_chat_auth.outcome` attribute of the span and the metrics. */
-export type TokenRouteOutcome =
-  'issued' | 'preflight' | 'unauthenticated' | 'forbidden' | 'cross_site' | 'method_not_allowed' | 'rate_limited' | 'timeout' | 'error';
 
 /** The tracer and meter name (with the package version). */
 const INSTRUMENTATION_NAME = '@ably-chat-auth/core';
@@ -182,31 +176,23 @@ function recordersFor(options: TokenRouteTelemetryOptions, traces = true): () =>
   };
 }
 
-/** What the answer path noted about one answer, for its span. */
-interface AnswerNote {
-  phase?: TokenRoutePhase;
-  error?: unknown;
-  rooms?: number;
-  clientId?: string;
+/** The recording of one request: its span's context, then its decision. */
+export interface DecisionRecording {
+  /** Runs the route's steps with the span active, so spans of the app's resolver, policy or key provider are its children. */
+  run<T>(steps: () => T): T;
+  /** Ends the span and counts the decision. */
+  end(decision: TokenRouteDecision): void;
+  /** Ends the span and counts a fault that escaped the route's steps (a 500 to the adapter). */
+  endThrown(error: unknown): void;
 }
 
-/** The token route's telemetry: a wrap around its answer path and two notes from inside it. */
+/** The token route's telemetry: records each decision, as a span and in the metrics. */
 export interface RouteTelemetry {
-  /** Wraps the answer path: a span and the metrics per answer, or `serve` itself when nothing records. */
-  wrap<R extends { method?: unknown }, A, B, C>(
-    serve: (request: R, a: A, b: B, c: C) => Promise<TokenRouteResponse>,
-  ): (request: R, a: A, b: B, c: C) => Promise<TokenRouteResponse>;
-  /** Notes the failing phase and error of a fault answer; returns the answer. */
-  noteFault(response: TokenRouteResponse, phase: TokenRoutePhase, error: unknown): TokenRouteResponse;
-  /** Notes who was answered and how many rooms were granted; returns the answer. */
-  noteUser(response: TokenRouteResponse, clientId: string, rooms?: number): TokenRouteResponse;
+  /** Starts recording one request; undefined, with nothing allocated, when nothing records. */
+  start(method: unknown): DecisionRecording | undefined;
 }
 
-const OFF: RouteTelemetry = {
-  wrap: (serve) => serve,
-  noteFault: (response) => response,
-  noteUser: (response) => response,
-};
+const OFF: RouteTelemetry = { start: () => undefined };
 
 /**
  * Checks the `telemetry` option and builds the route's telemetry (at route creation).
@@ -216,120 +202,78 @@ export function createRouteTelemetry(option: unknown, where: string): RouteTelem
   if (option === false) return OFF;
   const options = resolveTelemetryOptions(option, where);
   const recorders = recordersFor(options);
-  // Notes are kept only while an observed answer is in flight, so a route without an SDK keeps none.
-  const notes = new WeakMap<TokenRouteResponse, AnswerNote>();
-  let observing = 0;
 
-  function note(response: TokenRouteResponse, entry: AnswerNote): TokenRouteResponse {
-    if (observing > 0) notes.set(response, entry);
-    return response;
-  }
-
-  async function observe(live: Recorders, method: unknown, run: () => Promise<TokenRouteResponse>): Promise<TokenRouteResponse> {
+  function start(method: unknown): DecisionRecording | undefined {
+    const live = recorders();
+    if (!live) return undefined;
     const { api, tracer, instruments } = live;
     const started = performance.now();
     const requestMethod = typeof method === 'string' && KNOWN_METHODS.has(method.toUpperCase()) ? method.toUpperCase() : '_OTHER';
     // The context is passed explicitly: the SDK may sit on another copy of the API than the one loaded here.
     const parent = api.context.active();
     const span = tracer?.startSpan(SPAN_NAME, { kind: api.SpanKind.INTERNAL, attributes: { 'http.request.method': requestMethod } }, parent);
-    let response: TokenRouteResponse | undefined;
-    let thrown: { error: unknown } | undefined;
-    observing++;
-    try {
-      // Active while the route runs, so spans of the app's resolver, policy or key provider are its children.
-      response = await (span ? api.context.with(api.trace.setSpan(parent, span), run) : run());
-    } catch (error) {
-      thrown = { error };
-    } finally {
-      observing--;
-    }
-    const entry = (response && notes.get(response)) ?? (thrown ? { error: thrown.error } : {});
-    const status = response?.status ?? 500;
-    const outcome = outcomeOf(response, entry);
-    const attributes: OpenTelemetry.Attributes = {
-      'http.request.method': requestMethod,
-      'http.response.status_code': status,
-      'ably_chat_auth.outcome': outcome,
-    };
-    if (entry.phase !== undefined) attributes['ably_chat_auth.phase'] = entry.phase;
-    if (outcome === 'error' || outcome === 'timeout') attributes['error.type'] = errorType(entry.error);
-    if (instruments) {
-      instruments.answers.add(1, attributes);
-      instruments.duration.record((performance.now() - started) / 1000, attributes);
-    }
-    if (span) {
+    let ended = false;
+
+    function record(decision: TokenRouteDecision | { outcome: 'error'; status: 500; error: unknown; phase?: undefined }): void {
+      if (ended) return;
+      ended = true;
+      const { outcome } = decision;
+      const attributes: OpenTelemetry.Attributes = {
+        'http.request.method': requestMethod,
+        'http.response.status_code': decision.status,
+        'ably_chat_auth.outcome': outcome,
+      };
+      const failed = 'error' in decision;
+      if (failed && decision.phase !== undefined) attributes['ably_chat_auth.phase'] = decision.phase;
+      if (failed) attributes['error.type'] = errorType(decision.error);
+      if (instruments) {
+        instruments.answers.add(1, attributes);
+        instruments.duration.record((performance.now() - started) / 1000, attributes);
+      }
+      if (!span) return;
       span.setAttributes(attributes);
-      if (entry.rooms !== undefined) span.setAttribute('ably_chat_auth.rooms', entry.rooms);
-      if (options.recordClientId === true && entry.clientId !== undefined) span.setAttribute('enduser.id', entry.clientId);
-      if (outcome === 'error' || outcome === 'timeout') {
-        if (entry.error !== undefined) span.recordException(exceptionOf(entry.error));
-        span.setStatus({ code: api.SpanStatusCode.ERROR, message: entry.phase ? `The token route failed in ${entry.phase}.` : 'The token route failed.' });
+      if (decision.outcome === 'issued') span.setAttribute('ably_chat_auth.rooms', decision.rooms.length);
+      if (options.recordClientId === true && 'clientId' in decision && decision.clientId !== undefined) span.setAttribute('enduser.id', decision.clientId);
+      if (failed) {
+        if (decision.error !== undefined) span.recordException(exceptionOf(decision.error));
+        span.setStatus({
+          code: api.SpanStatusCode.ERROR,
+          message: decision.phase ? `The token route failed in ${decision.phase}.` : 'The token route failed.',
+        });
       }
       span.end();
     }
-    if (thrown) throw thrown.error;
-    return response as TokenRouteResponse;
+
+    return {
+      run: (steps) => (span ? api.context.with(api.trace.setSpan(parent, span), steps) : steps()),
+      end: record,
+      endThrown: (error) => record({ outcome: 'error', status: 500, error }),
+    };
   }
 
-  return {
-    wrap(serve) {
-      return (request, a, b, c) => {
-        const live = recorders();
-        if (!live) return serve(request, a, b, c);
-        return observe(live, request.method, () => serve(request, a, b, c));
-      };
-    },
-    noteFault: (response, phase, error) => note(response, { phase, error }),
-    noteUser: (response, clientId, rooms) => note(response, rooms === undefined ? { clientId } : { clientId, rooms }),
-  };
+  return { start };
 }
 
 function resolveTelemetryOptions(option: unknown, where: string): TokenRouteTelemetryOptions {
   if (option === undefined || option === true) return {};
   const fix = 'pass false, or { tracerProvider?, meterProvider?, recordClientId? } with OpenTelemetry SDK providers';
   if (typeof option !== 'object' || option === null || Array.isArray(option)) {
-    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `${where}: telemetry must be false or an options object (${fix}); got ${describeValue(option)}.`);
+    throw invalidOptions(`${where}: telemetry must be false or an options object (${fix}); got ${describeValue(option)}.`);
   }
   const options = option as Record<string, unknown>;
   assertKnownOptions(options, ['tracerProvider', 'meterProvider', 'recordClientId'], `${where} telemetry`);
   const provider = (name: 'tracerProvider' | 'meterProvider', method: 'getTracer' | 'getMeter') => {
     const value = options[name] as Record<string, unknown> | undefined | null;
     if (value !== undefined && (typeof value !== 'object' || value === null || typeof value[method] !== 'function')) {
-      throw new AblyChatAuthError(
-        'ERR_INVALID_OPTIONS',
-        `${where}: telemetry.${name} must have a ${method}() method (an OpenTelemetry SDK provider); got ${describeValue(value)}.`,
-      );
+      throw invalidOptions(`${where}: telemetry.${name} must have a ${method}() method (an OpenTelemetry SDK provider); got ${describeValue(value)}.`);
     }
   };
   provider('tracerProvider', 'getTracer');
   provider('meterProvider', 'getMeter');
   if (options.recordClientId !== undefined && typeof options.recordClientId !== 'boolean') {
-    throw new AblyChatAuthError(
-      'ERR_INVALID_OPTIONS',
-      `${where}: telemetry.recordClientId must be true or false; got ${describeValue(options.recordClientId)}.`,
-    );
+    throw invalidOptions(`${where}: telemetry.recordClientId must be true or false; got ${describeValue(options.recordClientId)}.`);
   }
   return options;
-}
-
-/** The outcome of an answer: faults from their note, the rest from the status core answered with. */
-function outcomeOf(response: TokenRouteResponse | undefined, entry: AnswerNote): TokenRouteOutcome {
-  if (entry.error !== undefined) return entry.error instanceof DeadlineError ? 'timeout' : 'error';
-  switch (response?.status) {
-    case 200:
-      return 'issued';
-    case 204:
-      return 'preflight';
-    case 401:
-      return 'unauthenticated';
-    case 403:
-      // The two 403s differ by their fixed message (the cross-site one is the same string each time).
-      return response.body === ANSWERS.crossSite.body ? 'cross_site' : 'forbidden';
-    case 405:
-      return 'method_not_allowed';
-    default:
-      return 'error';
-  }
 }
 
 /** `error.type`: the error code of core's errors, the class name of others (low cardinality, never a message). */

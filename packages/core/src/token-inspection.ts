@@ -1,6 +1,7 @@
 import { AblyApiKey, hmacKeyOf } from './api-key.js';
-import { explainCapability, parseCapability, type AblyCapability, type RoomExplanation } from './capability.js';
-import { AblyChatAuthError, describeValue } from './errors.js';
+import type { AblyCapability } from './capability.js';
+import { explainCapability, parseCapability, type RoomExplanation } from './capability-reading.js';
+import { AblyChatAuthError, describeValue, invalidOptions } from './errors.js';
 import { nullPrototype } from './plain-data.js';
 import { pickUserClaim, USER_CLAIM_PREFIX, type AppliedUserClaim } from './user-claims.js';
 import { textOfBase64url } from './utf8.js';
@@ -103,7 +104,7 @@ function userClaimsOf(claims: Record<string, unknown>): Record<string, string> {
  */
 export function userClaimFor(token: string | Pick<DecodedAblyToken, 'userClaims'>, room: string): AppliedUserClaim | undefined {
   if (typeof room !== 'string' || room.length === 0) {
-    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `userClaimFor needs a room name; got ${describeValue(room)}.`);
+    throw invalidOptions(`userClaimFor needs a room name; got ${describeValue(room)}.`);
   }
   const userClaims = typeof token === 'string' ? decodeAblyToken(token).userClaims : token.userClaims;
   return pickUserClaim(userClaims, room);

@@ -1,14 +1,17 @@
+import { ApiKeyResolver } from './api-key.js';
 import { compileGrants, type CompiledCapability } from './capability.js';
-import { resolveAllowedOrigins, type AllowedOrigins, type OriginCheck } from './cross-site.js';
-import { parseDurationSeconds, type Duration } from './duration.js';
-import { AblyChatAuthError, describeValue } from './errors.js';
-import { TOKEN_ISSUER_OPTION_NAMES, type TokenIssuerOptions } from './issuer.js';
-import { resolveLogger, type Logger } from './logger.js';
+import { defaultClientId } from './client-id.js';
+import { resolveAllowedOrigins, type AllowedOrigins, type OriginCheck } from './cors.js';
 import { assertKnownOptions } from './did-you-mean.js';
+import { parseDurationSeconds, type Duration } from './duration.js';
+import { AblyChatAuthError, describeValue, invalidOptions } from './errors.js';
+import { resolveTokenIssuerOptions, TOKEN_ISSUER_OPTION_NAMES, type ResolvedTokenIssuerOptions, type TokenIssuerOptions } from './issuer-options.js';
+import { resolveLogger, type Logger } from './logger.js';
 import type { ChatPolicy, PolicyFunction } from './policy.js';
 import type { TokenResponseFormat } from './responses.js';
-import type { UserClaims } from './user-claims.js';
 import { createRouteTelemetry, type RouteTelemetry, type TokenRouteTelemetryOptions } from './telemetry.js';
+import type { TokenRouteFaultStatus, TokenRoutePhase, TokenRouteRefusalReason, TokenRouteRefusalStatus } from './token-route-decision.js';
+import type { UserClaims } from './user-claims.js';
 
 /**
  * Chat user claims per user: room pattern -> a string or plain JSON object, signed as
@@ -21,9 +24,6 @@ export type UserClaimsFunction<User = unknown, Req = unknown> = (
 
 /** Finds the signed-in user for a request; nothing (null, undefined, false, '') means "not signed in" (401). */
 export type UserResolver<User = unknown, Req = unknown> = (req: Req) => User | null | undefined | false | '' | Promise<User | null | undefined | false | ''>;
-
-/** Which step of the token route failed. */
-export type TokenRoutePhase = 'origin' | 'resolveUser' | 'clientId' | 'policy' | 'apiKey' | 'issue';
 
 /** Events for audit and metrics. Hooks never receive the token or the key; a hook that throws is logged and ignored. */
 export interface TokenRouteHooks<User = unknown, Req = unknown> {
@@ -38,14 +38,9 @@ export interface TokenRouteHooks<User = unknown, Req = unknown> {
     request: Req;
   }): void | Promise<void>;
   /** The route refused: 401 (not signed in), 403 (no grants, or a cross-site request from an origin not allowed) or 405 (wrong method). */
-  onDenied?(event: {
-    status: 401 | 403 | 405;
-    reason: 'unauthenticated' | 'forbidden' | 'cross-site' | 'method-not-allowed';
-    clientId?: string;
-    request: Req;
-  }): void | Promise<void>;
+  onDenied?(event: { status: TokenRouteRefusalStatus; reason: TokenRouteRefusalReason; clientId?: string; request: Req }): void | Promise<void>;
   /** The route failed: 500 (resolver, policy or configuration fault) or 503 (timeout, key provider). */
-  onError?(event: { status: 500 | 503; error: unknown; phase: TokenRoutePhase; request: Req }): void | Promise<void>;
+  onError?(event: { status: TokenRouteFaultStatus; error: unknown; phase: TokenRoutePhase; request: Req }): void | Promise<void>;
 }
 
 /** Options of `createTokenRoute`: the issuer's options plus who asks and what they get. */
@@ -127,8 +122,12 @@ export interface ResolvedTokenRouteOptions {
   clockSkewSeconds: number;
 }
 
-/** Everything the route runs with, checked once at creation (internal: holds the app's functions). */
+/** Everything the route runs with, checked once at creation (internal: holds the app's functions and the key). */
 export interface RouteSettings<User, Req> {
+  keys: ApiKeyResolver;
+  issuerOptions: ResolvedTokenIssuerOptions;
+  /** Compiles grants under the issuer's rules (`allowPrivilegedOperations`). */
+  compile: (grants: unknown) => CompiledCapability | null;
   resolveUser: UserResolver<User, Req>;
   /** The compiled static policy, or the policy function. */
   policy: CompiledCapability | PolicyFunction<User, Req>;
@@ -144,13 +143,14 @@ export interface RouteSettings<User, Req> {
   telemetry: RouteTelemetry;
 }
 
-function invalid(message: string): AblyChatAuthError {
-  return new AblyChatAuthError('ERR_INVALID_OPTIONS', message);
-}
-
 /**
  * Checks a policy: a function is kept, a static grants object is compiled now (so a typo fails at
- * startup), anything else is refused. `where` names the option for the message.
+ * startup), anything else is refused. `label` names the policy in messages; `compile` applies the
+ * route's rules (by default, core's without privileged operations).
+ *
+ * @example
+ * // A framework decorator that takes a policy per route (the route applies its own privileged-operations rule per call):
+ * resolvePolicy(grants, '@ChatGrants()', (g) => compileGrants(g, { allowPrivilegedOperations: true }));
  */
 export function resolvePolicy<User, Req>(
   policy: unknown,
@@ -163,58 +163,55 @@ export function resolvePolicy<User, Req>(
     if (!compiled) throw new AblyChatAuthError('ERR_INVALID_GRANTS', `${label} grants nothing: every user would get 403. Give at least one room a feature.`);
     return compiled;
   }
-  throw invalid(`policy must be a grants object or a function (user, req) => grants; got ${describeValue(policy)}.`);
-}
-
-/** Default clientId mapping: `user.clientId ?? user.id` (a safe integer becomes its string). */
-export function defaultClientId(user: unknown): string {
-  if (typeof user === 'string') return user;
-  if (typeof user === 'object' && user !== null) {
-    const record = user as { clientId?: unknown; id?: unknown };
-    const value = record.clientId ?? record.id;
-    if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-    if (typeof value === 'string') return value;
-    throw new AblyChatAuthError(
-      'ERR_INVALID_CLIENT_ID',
-      `The user has no usable clientId or id (got ${describeValue(value)}); pass a clientId option that maps your user to a stable string id.`,
-    );
-  }
-  throw new AblyChatAuthError('ERR_INVALID_CLIENT_ID', `The resolved user is ${describeValue(user)}; pass a clientId option that maps it to a string id.`);
+  throw invalidOptions(`${label}: policy must be a grants object or a function (user, req) => grants; got ${describeValue(policy)}.`);
 }
 
 /**
- * Resolves the route's own options (the issuer resolves its share): drops `undefined`, applies
- * defaults, validates, and refuses unknown names with a "did you mean".
+ * Resolves every option of the route in one pass, the issuer's included: checks the names once
+ * (with `adapterOptionNames`, which an adapter reads itself), drops `undefined`, applies defaults,
+ * validates, and refuses unknown names with a "did you mean".
  */
 export function resolveTokenRouteOptions<User, Req>(
   options: TokenRouteOptions<User, Req>,
   where: string,
-  compile: (grants: unknown) => CompiledCapability | null,
+  adapterOptionNames: readonly string[] = [],
+  misplacedOptions: Readonly<Record<string, string>> = {},
 ): RouteSettings<User, Req> {
-  assertKnownOptions(options, TOKEN_ROUTE_OPTION_NAMES, where);
+  assertKnownOptions(
+    options,
+    adapterOptionNames.length ? [...TOKEN_ROUTE_OPTION_NAMES, ...adapterOptionNames] : TOKEN_ROUTE_OPTION_NAMES,
+    where,
+    misplacedOptions,
+  );
+  const keys = new ApiKeyResolver(options.apiKey);
+  const issuerOptions = resolveTokenIssuerOptions(options);
+  const compile = (grants: unknown): CompiledCapability | null => compileGrants(grants, { allowPrivilegedOperations: issuerOptions.allowPrivilegedOperations });
   if (typeof options.resolveUser !== 'function')
-    throw invalid(`resolveUser must be a function (req) => user | null; got ${describeValue(options.resolveUser)}.`);
+    throw invalidOptions(`resolveUser must be a function (req) => user | null; got ${describeValue(options.resolveUser)}.`);
   const policy = resolvePolicy<User, Req>(options.policy, 'The static policy', compile);
   for (const name of ['clientId', 'revocationKey', 'claims', 'userClaims'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function')
-      throw invalid(`${name} must be a function of the user; got ${describeValue(options[name])}.`);
+      throw invalidOptions(`${name} must be a function of the user; got ${describeValue(options[name])}.`);
   }
   const responseFormat = options.responseFormat ?? 'jwt';
   if (responseFormat !== 'jwt' && responseFormat !== 'token-details' && responseFormat !== 'token-request') {
-    throw invalid(`responseFormat must be 'jwt', 'token-details' or 'token-request'; got ${describeValue(responseFormat)}.`);
+    throw invalidOptions(`responseFormat must be 'jwt', 'token-details' or 'token-request'; got ${describeValue(responseFormat)}.`);
   }
   if (responseFormat === 'token-request' && (options.revocationKey || options.claims || options.userClaims)) {
-    throw invalid("revocationKey, claims and userClaims exist only in JWTs; drop them or use responseFormat 'jwt'.");
+    throw invalidOptions("revocationKey, claims and userClaims exist only in JWTs; drop them or use responseFormat 'jwt'.");
   }
   const hooks = options.hooks ?? {};
   if (typeof hooks !== 'object' || hooks === null)
-    throw invalid(`hooks must be an object { onTokenIssued?, onDenied?, onError? }; got ${describeValue(hooks)}.`);
+    throw invalidOptions(`hooks must be an object { onTokenIssued?, onDenied?, onError? }; got ${describeValue(hooks)}.`);
   assertKnownOptions(hooks, ['onTokenIssued', 'onDenied', 'onError'], `${where} hooks`);
   const logger = resolveLogger(options.logger);
   if (typeof logger !== 'object' || logger === null || typeof logger.error !== 'function' || typeof logger.warn !== 'function') {
-    throw invalid('logger must have error() and warn() methods (console, pino and winston do), or be false.');
+    throw invalidOptions('logger must have error() and warn() methods (console, pino and winston do), or be false.');
   }
   return {
+    keys,
+    issuerOptions,
+    compile,
     resolveUser: options.resolveUser,
     policy,
     toClientId: options.clientId ?? defaultClientId,

@@ -1,12 +1,15 @@
 import type { AblyApiKey } from './api-key.js';
-import { compileGrants, type CompiledCapability } from './capability.js';
-import { readHeader, requestedHeaders, type RequestHeaders } from './cross-site.js';
-import { DeadlineError, within } from './deadline.js';
-import { AblyChatAuthError, describeValue, isAblyChatAuthError } from './errors.js';
-import { createIssuerInternals, TOKEN_ISSUER_OPTION_NAMES, type IssuedToken, type TokenIssuer, type TokenIssuerOptions } from './issuer.js';
-import { INSPECT_CUSTOM } from './runtime.js';
+import type { CompiledCapability } from './capability.js';
+import { preflightResponse, withCorsHeaders } from './cors.js';
+import { within } from './deadline.js';
+import { describeValue, invalidOptions, isAblyChatAuthError } from './errors.js';
+import { issuerOf, type IssuedToken, type TokenIssuer } from './issuer.js';
 import type { ChatPolicy, PolicyFunction } from './policy.js';
-import { answerOf, NO_STORE_HEADERS, tokenRequestResponse, tokenResponse, type TokenRouteResponse } from './responses.js';
+import { readHeader, type RequestHeaders } from './read-header.js';
+import { tokenRequestResponse, tokenResponse, type TokenRouteResponse } from './responses.js';
+import { INSPECT_CUSTOM } from './runtime.js';
+import type { DecisionRecording } from './telemetry.js';
+import { fault, refusal, type TokenRouteDecision, type TokenRoutePhase } from './token-route-decision.js';
 import {
   resolvePolicy,
   resolveTokenRouteOptions,
@@ -14,7 +17,6 @@ import {
   type RouteSettings,
   type TokenRouteHooks,
   type TokenRouteOptions,
-  type TokenRoutePhase,
   type UserClaimsFunction,
 } from './token-route-options.js';
 import type { UserClaims } from './user-claims.js';
@@ -72,10 +74,12 @@ export interface TokenRoute<User = unknown, Req = unknown> {
 
 const NOT_CHECKED = Symbol('method not checked');
 
-function pick(options: object, names: readonly string[]): Record<string, unknown> {
-  const picked: Record<string, unknown> = {};
-  for (const name of names) if (Object.prototype.hasOwnProperty.call(options, name)) picked[name] = (options as Record<string, unknown>)[name];
-  return picked;
+/** CORS headers are not added (a fault before the request's origin was read). */
+const NO_CORS = null;
+
+/** A value or its promise, then `next`: synchronous all the way when every step is (Node's signing, a sync resolver and policy). */
+function then<T, R>(value: T | Promise<T>, next: (value: T) => R | Promise<R>): R | Promise<R> {
+  return value instanceof Promise ? value.then(next) : next(value);
 }
 
 /**
@@ -92,16 +96,15 @@ function pick(options: object, names: readonly string[]): Record<string, unknown
  */
 export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRouteOptions<User, Req>): TokenRoute<User, Req> {
   if (typeof options !== 'object' || options === null) {
-    throw new AblyChatAuthError(
-      'ERR_INVALID_OPTIONS',
-      `createTokenRoute needs an options object with apiKey, resolveUser and policy; got ${describeValue(options)}.`,
-    );
+    throw invalidOptions(`createTokenRoute needs an options object with apiKey, resolveUser and policy; got ${describeValue(options)}.`);
   }
-  const { issuer, signNow, tokenRequestNow } = createIssuerInternals(pick(options, TOKEN_ISSUER_OPTION_NAMES) as unknown as TokenIssuerOptions);
-  const compile = (grants: unknown): CompiledCapability | null =>
-    compileGrants(grants, { allowPrivilegedOperations: issuer.options.allowPrivilegedOperations });
-  const settings: RouteSettings<User, Req> = resolveTokenRouteOptions(options, 'createTokenRoute', compile);
-  const { resolveUser, toClientId, responseFormat, timeoutMs, hooks, logger, originCheck } = settings;
+  return routeOf(resolveTokenRouteOptions(options, 'createTokenRoute'));
+}
+
+/** The token route of options already resolved (adapters resolve theirs with their own option names). @internal */
+export function routeOf<User, Req>(settings: RouteSettings<User, Req>): TokenRoute<User, Req> {
+  const { issuer, signNow, tokenRequestNow } = issuerOf(settings.keys, settings.issuerOptions);
+  const { compile, resolveUser, toClientId, responseFormat, timeoutMs, hooks, logger, originCheck, telemetry } = settings;
   // Per-call policies (respond's options.policy) that are grants objects are compiled once each.
   const callPolicies = new WeakMap<object, CompiledCapability | PolicyFunction<User, Req>>();
 
@@ -125,17 +128,44 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     }
   }
 
-  function fail(error: unknown, phase: TokenRoutePhase, request: Req): TokenRouteResponse {
-    const timedOut = error instanceof DeadlineError;
-    const unavailable = timedOut || (phase === 'apiKey' && isAblyChatAuthError(error));
-    const status = unavailable ? 503 : 500;
-    safeLog('error', timedOut ? `Token route timed out in ${phase} after ${timeoutMs} ms.` : `Token route failed in ${phase}.`, {
-      phase,
-      status,
-      error: errorSummary(error),
-    });
-    safeHook('onError', { status, error, phase, request });
-    return settings.telemetry.noteFault(answerOf(timedOut ? 'timeout' : unavailable ? 'unavailable' : 'internal'), phase, error);
+  /**
+   * Everything that follows a decision reads the one record: the log line and the hooks, the
+   * telemetry, and the response with its CORS headers (`allowedOrigin` undefined: none allowed;
+   * NO_CORS: none added).
+   */
+  function conclude(
+    decision: TokenRouteDecision,
+    user: unknown,
+    request: Req,
+    allowedOrigin: string | undefined | typeof NO_CORS,
+    recording: DecisionRecording | undefined,
+  ): TokenRouteResponse {
+    switch (decision.outcome) {
+      case 'issued':
+        if (hooks.onTokenIssued) {
+          const { clientId, rooms, issued } = decision;
+          const event = { clientId, rooms, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt, keyName: issued.keyName, user: user as User, request };
+          safeHook('onTokenIssued', event);
+        }
+        break;
+      case 'preflight':
+        break;
+      case 'timeout':
+      case 'error': {
+        const { status, phase, error } = decision;
+        const message = decision.outcome === 'timeout' ? `Token route timed out in ${phase} after ${timeoutMs} ms.` : `Token route failed in ${phase}.`;
+        safeLog('error', message, { phase, status, error: errorSummary(error) });
+        safeHook('onError', { status, error, phase, request });
+        break;
+      }
+      default: {
+        const { status, reason, clientId } = decision;
+        safeHook('onDenied', clientId === undefined ? { status, reason, request } : { status, reason, clientId, request });
+      }
+    }
+    recording?.end(decision);
+    if (!originCheck || allowedOrigin === NO_CORS || decision.outcome === 'preflight') return decision.response;
+    return withCorsHeaders(decision.response, allowedOrigin);
   }
 
   function policyOf(override: ChatPolicy<User, Req> | undefined): CompiledCapability | PolicyFunction<User, Req> {
@@ -156,8 +186,7 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     deadlineAt: number,
   ): CompiledCapability | null | Promise<CompiledCapability | null> {
     if (typeof policy !== 'function') return policy;
-    const result = within(policy(user, req), deadlineAt, 'policy');
-    return result instanceof Promise ? result.then(compile) : compile(result);
+    return then(within(policy(user, req), deadlineAt, 'policy'), compile);
   }
 
   /** The user claims of this call (the per-call ones, else the route's), awaited within the deadline. */
@@ -188,102 +217,85 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     });
   }
 
-  function issuedEvent(issued: { clientId: string; rooms: readonly string[]; issuedAt: number; expiresAt: number; keyName: string }, user: User, request: Req) {
-    return { clientId: issued.clientId, rooms: issued.rooms, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt, keyName: issued.keyName, user, request };
-  }
-
-  /** 401, 403, a fault or the token, for a user already resolved (or nothing). */
-  async function answerFor(
+  /**
+   * The decision for a user already resolved (or nothing): 401, 403, a fault or the token.
+   * Synchronous when every step is; a step that throws or rejects becomes the fault of its phase.
+   */
+  function decide(
     user: MaybeUser<User>,
     native: Req,
     policy: CompiledCapability | PolicyFunction<User, Req>,
     userClaimsSource: UserClaims | UserClaimsFunction<User, Req> | undefined,
     deadlineAt: number,
-  ): Promise<TokenRouteResponse> {
+  ): TokenRouteDecision | Promise<TokenRouteDecision> {
     let phase: TokenRoutePhase = 'clientId';
+    const failed = (error: unknown): TokenRouteDecision => fault(error, phase);
+    /** `then`, with the failure of any later step as the fault of the phase it happened in. */
+    const step = <T>(value: T | Promise<T>, next: (value: T) => TokenRouteDecision | Promise<TokenRouteDecision>) => {
+      if (!(value instanceof Promise)) return next(value);
+      return value.then((resolved) => {
+        try {
+          return next(resolved);
+        } catch (error) {
+          return failed(error);
+        }
+      }, failed);
+    };
     try {
-      if (user === null || user === undefined || user === false || user === '') {
-        safeHook('onDenied', { status: 401, reason: 'unauthenticated', request: native });
-        return answerOf('unauthorized');
-      }
+      if (user === null || user === undefined || user === false || user === '') return refusal('unauthenticated');
       const clientId = toClientId(user);
       phase = 'policy';
-      const pending = grantsFor(policy, user, native, deadlineAt);
-      const grants = pending instanceof Promise ? await pending : pending;
-      if (!grants) {
-        safeHook('onDenied', { status: 403, reason: 'forbidden', clientId, request: native });
-        return settings.telemetry.noteUser(answerOf('forbidden'), clientId);
-      }
-      phase = 'apiKey';
-      const resolving = within(issuer.resolveKey(), deadlineAt, 'apiKey');
-      const key = resolving instanceof Promise ? await resolving : resolving;
-      phase = 'issue';
-      if (responseFormat === 'token-request') {
-        // The route's own userClaims were refused at startup; these came with the call.
-        if (userClaimsSource !== undefined) {
-          throw new AblyChatAuthError('ERR_INVALID_OPTIONS', "userClaims exist only in JWTs; this route answers with responseFormat 'token-request'.");
-        }
-        const requesting = tokenRequestNow(key, { clientId, grants });
-        const tokenRequest = requesting instanceof Promise ? await requesting : requesting;
-        if (hooks.onTokenIssued) {
-          const timing = { issuedAt: tokenRequest.timestamp, expiresAt: tokenRequest.timestamp + tokenRequest.ttl };
-          safeHook('onTokenIssued', issuedEvent({ clientId, rooms: grants.rooms, keyName: key.keyName, ...timing }, user, native));
-        }
-        return settings.telemetry.noteUser(tokenRequestResponse(tokenRequest), clientId, grants.rooms.length);
-      }
-      const claiming = userClaimsFor(userClaimsSource, user, native, deadlineAt);
-      const userClaims = claiming instanceof Promise ? await claiming : claiming;
-      const signing = sign(key, user, native, clientId, grants, userClaims);
-      const issued = signing instanceof Promise ? await signing : signing;
-      if (hooks.onTokenIssued) safeHook('onTokenIssued', issuedEvent(issued, user, native));
-      return settings.telemetry.noteUser(tokenResponse(issued, responseFormat), clientId, grants.rooms.length);
+      return step(grantsFor(policy, user, native, deadlineAt), (grants) => {
+        if (!grants) return refusal('forbidden', clientId);
+        phase = 'apiKey';
+        return step(within(issuer.resolveKey(), deadlineAt, 'apiKey'), (key) => {
+          phase = 'issue';
+          if (responseFormat === 'token-request') {
+            // The route's own userClaims were refused at startup; these came with the call.
+            if (userClaimsSource !== undefined) {
+              throw invalidOptions("userClaims exist only in JWTs; this route answers with responseFormat 'token-request'.");
+            }
+            return step(tokenRequestNow(key, { clientId, grants }), (tokenRequest): TokenRouteDecision => {
+              const issued = { issuedAt: tokenRequest.timestamp, expiresAt: tokenRequest.timestamp + tokenRequest.ttl, keyName: key.keyName };
+              return { outcome: 'issued', status: 200, response: tokenRequestResponse(tokenRequest), clientId, rooms: grants.rooms, issued };
+            });
+          }
+          return step(userClaimsFor(userClaimsSource, user, native, deadlineAt), (userClaims) =>
+            step(sign(key, user, native, clientId, grants, userClaims), (issued): TokenRouteDecision => {
+              return { outcome: 'issued', status: 200, response: tokenResponse(issued, responseFormat), clientId, rooms: grants.rooms, issued };
+            }),
+          );
+        });
+      });
     } catch (error) {
-      return fail(error, phase, native);
+      return failed(error);
     }
   }
 
-  /** Adds the CORS headers of an allowed origin (or just `Vary: Origin`) to an answer. */
-  function withCors(response: TokenRouteResponse, origin: string | undefined): TokenRouteResponse {
-    if (!originCheck) return response;
-    if (origin === undefined) response.headers.Vary = 'Origin';
-    else Object.assign(response.headers, { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' });
-    return response;
-  }
-
-  /** The CORS preflight of an allowed origin: 204 with the methods and the headers it asked for. */
-  function preflight(headers: RequestHeaders | undefined, origin: string): TokenRouteResponse {
-    const asked = requestedHeaders(headers);
-    return {
-      status: 204,
-      headers: {
-        ...NO_STORE_HEADERS,
-        'Access-Control-Allow-Origin': origin,
-        'Access-Control-Allow-Credentials': 'true',
-        'Access-Control-Allow-Methods': 'GET, POST',
-        ...(asked ? { 'Access-Control-Allow-Headers': asked } : {}),
-        'Access-Control-Max-Age': '600',
-        Vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
-      },
-      body: '',
-    };
-  }
-
-  /** `answerFor`'s answer with the CORS headers: the same promise when no cross-site origin is allowed. */
-  function withCorsAfter(answer: Promise<TokenRouteResponse>, origin: string | undefined): Promise<TokenRouteResponse> {
-    return originCheck ? answer.then((response) => withCors(response, origin)) : answer;
+  /** A decision, concluded: one promise, already settled when every step was synchronous. */
+  function settle(
+    decision: TokenRouteDecision | Promise<TokenRouteDecision>,
+    user: unknown,
+    native: Req,
+    allowedOrigin: string | undefined,
+    recording: DecisionRecording | undefined,
+  ): Promise<TokenRouteResponse> {
+    if (decision instanceof Promise) return decision.then((decided) => conclude(decided, user, native, allowedOrigin, recording));
+    return Promise.resolve(conclude(decision, user, native, allowedOrigin, recording));
   }
 
   /**
-   * The one path every answer takes: the origin and method rules, then `answer` (the user's
-   * resolution and the token). `user` is NOT_CHECKED for `handle`, which resolves it.
-   * Not an async function: with a synchronous resolver the answer is `answerFor`'s own promise,
-   * without a second promise and microtask per request around it.
+   * The one path every request takes: the origin and method rules, then the user's resolution
+   * (`user` is NOT_CHECKED for `handle`), the decision and its conclusion. Not an async function: with a
+   * synchronous resolver the response is `settle`'s own promise, without a second promise and
+   * microtask per request around it.
    */
   function serve(
     request: TokenRouteRequest<Req>,
     user: MaybeUser<User> | typeof NOT_CHECKED,
     policy: CompiledCapability | PolicyFunction<User, Req>,
     userClaimsSource: UserClaims | UserClaimsFunction<User, Req> | undefined,
+    recording: DecisionRecording | undefined,
   ): Promise<TokenRouteResponse> {
     try {
       const native = request.native;
@@ -294,31 +306,34 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
         try {
           if (origin !== undefined && origin !== 'null' && originCheck(origin) === true) allowedOrigin = origin;
         } catch (error) {
-          return Promise.resolve(withCors(fail(error, 'origin', native), undefined));
+          return Promise.resolve(conclude(fault(error, 'origin'), undefined, native, undefined, recording));
         }
         if (allowedOrigin !== undefined && method === 'OPTIONS' && readHeader(request.headers, 'access-control-request-method') !== undefined) {
-          return Promise.resolve(preflight(request.headers, allowedOrigin));
+          const preflight: TokenRouteDecision = { outcome: 'preflight', status: 204, response: preflightResponse(request.headers, allowedOrigin) };
+          return Promise.resolve(conclude(preflight, undefined, native, allowedOrigin, recording));
         }
       }
       if (user === NOT_CHECKED ? method !== 'GET' && method !== 'POST' : method === 'OPTIONS') {
-        safeHook('onDenied', { status: 405, reason: 'method-not-allowed', request: native });
-        return Promise.resolve(withCors(answerOf('methodNotAllowed'), allowedOrigin));
+        return Promise.resolve(conclude(refusal('method_not_allowed'), undefined, native, allowedOrigin, recording));
       }
       if (allowedOrigin === undefined && readHeader(request.headers, 'sec-fetch-site')?.toLowerCase() === 'cross-site') {
-        safeHook('onDenied', { status: 403, reason: 'cross-site', request: native });
-        return Promise.resolve(withCors(answerOf('crossSite'), undefined));
+        return Promise.resolve(conclude(refusal('cross_site'), undefined, native, undefined, recording));
       }
       const deadlineAt = Date.now() + timeoutMs;
-      if (user !== NOT_CHECKED) return withCorsAfter(answerFor(user, native, policy, userClaimsSource, deadlineAt), allowedOrigin);
-      const resolveFailed = (error: unknown) => withCors(fail(error, 'resolveUser', native), allowedOrigin);
+      if (user !== NOT_CHECKED) return settle(decide(user, native, policy, userClaimsSource, deadlineAt), user, native, allowedOrigin, recording);
+      const resolveFailed = (error: unknown) => conclude(fault(error, 'resolveUser'), undefined, native, allowedOrigin, recording);
       let pending: MaybeUser<User> | Promise<MaybeUser<User>>;
       try {
         pending = within(resolveUser(native), deadlineAt, 'resolveUser');
       } catch (error) {
         return Promise.resolve(resolveFailed(error));
       }
-      if (!(pending instanceof Promise)) return withCorsAfter(answerFor(pending, native, policy, userClaimsSource, deadlineAt), allowedOrigin);
-      return pending.then((resolved) => withCorsAfter(answerFor(resolved, native, policy, userClaimsSource, deadlineAt), allowedOrigin), resolveFailed);
+      if (!(pending instanceof Promise))
+        return settle(decide(pending, native, policy, userClaimsSource, deadlineAt), pending, native, allowedOrigin, recording);
+      return pending.then(
+        (resolved) => settle(decide(resolved, native, policy, userClaimsSource, deadlineAt), resolved, native, allowedOrigin, recording),
+        resolveFailed,
+      );
     } catch (error) {
       // As from an async function: a fault outside the steps above rejects, it does not throw.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes the fault through unchanged, as an async function would
@@ -326,7 +341,24 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
     }
   }
 
-  const served = settings.telemetry.wrap(serve);
+  /** `serve`, recorded by the telemetry when an SDK records (a span around it, and the decision's metrics). */
+  function served(
+    request: TokenRouteRequest<Req>,
+    user: MaybeUser<User> | typeof NOT_CHECKED,
+    policy: CompiledCapability | PolicyFunction<User, Req>,
+    userClaimsSource: UserClaims | UserClaimsFunction<User, Req> | undefined,
+  ): Promise<TokenRouteResponse> {
+    // A missing request rejects from `serve`, as every other fault outside its steps does.
+    const recording = telemetry.start((request as TokenRouteRequest<Req> | undefined)?.method);
+    if (!recording) return serve(request, user, policy, userClaimsSource, undefined);
+    return recording
+      .run(() => serve(request, user, policy, userClaimsSource, recording))
+      .catch((error: unknown) => {
+        recording.endThrown(error);
+        throw error;
+      });
+  }
+
   const route: TokenRoute<User, Req> = {
     handle: (request) => served(request, NOT_CHECKED, settings.policy, settings.userClaims),
     respond: (user, request, callOptions) => {
@@ -334,7 +366,7 @@ export function createTokenRoute<User = unknown, Req = unknown>(options: TokenRo
       try {
         policy = policyOf(callOptions?.policy);
       } catch (error) {
-        return Promise.resolve(fail(error, 'policy', request.native));
+        return Promise.resolve(conclude(fault(error, 'policy'), user, request.native, NO_CORS, undefined));
       }
       return served(request, user, policy, callOptions?.userClaims ?? settings.userClaims);
     },

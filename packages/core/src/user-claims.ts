@@ -1,4 +1,4 @@
-import { resourceMatches } from './capability.js';
+import { resourceMatches } from './capability-reading.js';
 import { AblyChatAuthError, describeValue } from './errors.js';
 import { displayTextProblem } from './invisible-characters.js';
 import { assertPlainJson, type JsonValue } from './plain-data.js';

@@ -6,6 +6,8 @@ export {
   type ExpressTokenHandlerOptions,
   type ExpressTokenMiddlewareOptions,
 } from './middleware.js';
+// The writer of a core response (the token route's, or a refusal in front of it) to Express's `res`.
+export { writeTokenRouteResponse } from '@ably-chat-auth/core/adapter';
 // What an Express app needs beside the middleware, so one import does.
 export {
   AblyChatAuthError,
@@ -14,10 +16,12 @@ export {
   isAblyChatAuthError,
   isCrossSiteRequest,
   recordRateLimited,
+  refusalResponse,
   room,
   rooms,
   type ChatGrants,
   type ChatPolicy,
   type IssuedToken,
   type TokenRoute,
+  type TokenRouteResponse,
 } from '@ably-chat-auth/core';

@@ -3,7 +3,7 @@ import { ablyChatAuth } from './plugin.js';
 export {
   ablyChatAuth,
   defaultResolveUser,
-  respondWithFastify,
+  writeTokenRouteResponse,
   type AblyChatAuthDecoration,
   type AblyChatAuthOptions,
   type AblyChatAuthPlugin,
@@ -17,12 +17,14 @@ export {
   isAblyChatAuthError,
   isCrossSiteRequest,
   recordRateLimited,
+  refusalResponse,
   room,
   rooms,
   type ChatGrants,
   type ChatPolicy,
   type IssuedToken,
   type TokenRoute,
+  type TokenRouteResponse,
 } from '@ably-chat-auth/core';
 // `import ablyChatAuth from '@ably-chat-auth/fastify'`, as the official @fastify plugins allow.
 export default ablyChatAuth;

@@ -52,10 +52,10 @@ export function defaultResolveUser<User = FastifyRequestUser>(request: FastifyRe
  *
  * @example
  * app.addHook('onRequest', async (request, reply) => {
- *   if (tooMany(request)) return respondWithFastify(reply, ablyErrorResponse(429, 42910, 'Too many token requests.'));
+ *   if (tooMany(request)) return writeTokenRouteResponse(reply, refusalResponse(429, 'Too many token requests.'));
  * });
  */
-export function respondWithFastify(reply: FastifyReply, response: TokenRouteResponse): FastifyReply {
+export function writeTokenRouteResponse(reply: FastifyReply, response: TokenRouteResponse): FastifyReply {
   return reply.code(response.status).headers(response.headers).send(response.body);
 }
 
@@ -83,7 +83,7 @@ const plugin: FastifyPluginAsync<AblyChatAuthOptions> = async (fastify: FastifyI
       url,
       // core's promise, then the answer: no async function (and its promise) around it per request.
       handler: (request, reply) =>
-        route.handle({ method: request.method, headers: request.headers, native: request }).then((response) => respondWithFastify(reply, response)),
+        route.handle({ method: request.method, headers: request.headers, native: request }).then((response) => writeTokenRouteResponse(reply, response)),
     });
     done();
   });

@@ -1,7 +1,7 @@
 export {
   createTokenHandler,
   createTokenMiddleware,
-  respondWithKoa,
+  writeTokenRouteResponse,
   defaultResolveUser,
   type KoaTokenContext,
   type KoaTokenHandler,
@@ -16,10 +16,12 @@ export {
   isAblyChatAuthError,
   isCrossSiteRequest,
   recordRateLimited,
+  refusalResponse,
   room,
   rooms,
   type ChatGrants,
   type ChatPolicy,
   type IssuedToken,
   type TokenRoute,
+  type TokenRouteResponse,
 } from '@ably-chat-auth/core';

@@ -37,9 +37,12 @@ export function defaultResolveUser<User = unknown>(ctx: { state: unknown }): Use
  * carry their `Content-Type`, so Koa then keeps it and skips inferring `text/plain` from the string.
  *
  * @example
- * respondWithKoa(ctx, ablyErrorResponse(429, 42910, 'Too many token requests.'));
+ * writeTokenRouteResponse(ctx, refusalResponse(429, 'Too many token requests.'));
  */
-export function respondWithKoa(ctx: { status: number; body: unknown; set(headers: Record<string, string>): void }, response: TokenRouteResponse): void {
+export function writeTokenRouteResponse(
+  ctx: { status: number; body: unknown; set(headers: Record<string, string>): void },
+  response: TokenRouteResponse,
+): void {
   ctx.status = response.status;
   ctx.set(response.headers);
   ctx.body = response.body;
@@ -64,7 +67,7 @@ export function createTokenHandler<User = unknown, StateT = DefaultState, Contex
 ): KoaTokenHandler<User, StateT, ContextT> {
   const route = routeFor(options, 'createTokenHandler');
   const handler = async (ctx: KoaTokenContext<StateT, ContextT>): Promise<void> => {
-    respondWithKoa(ctx, await route.handle({ method: ctx.method, headers: ctx.headers, native: ctx }));
+    writeTokenRouteResponse(ctx, await route.handle({ method: ctx.method, headers: ctx.headers, native: ctx }));
   };
   return Object.assign(handler, { route });
 }
@@ -86,7 +89,7 @@ export function createTokenMiddleware<User = unknown, StateT = DefaultState, Con
   const path = resolveTokenPath(options.path, 'createTokenMiddleware');
   const middleware = async (ctx: KoaTokenContext<StateT, ContextT>, next: Next): Promise<unknown> => {
     if (ctx.path !== path) return next();
-    respondWithKoa(ctx, await route.handle({ method: ctx.method, headers: ctx.headers, native: ctx }));
+    writeTokenRouteResponse(ctx, await route.handle({ method: ctx.method, headers: ctx.headers, native: ctx }));
   };
   return Object.assign(middleware, { route });
 }

@@ -2,7 +2,7 @@ import { expect } from '@jest/globals';
 import { bodyParser } from '@koa/bodyparser';
 import * as Ably from 'ably';
 import type Koa from 'koa';
-import { createTokenMiddleware, isAblyChatAuthError, respondWithKoa, type KoaTokenMiddlewareOptions } from '@ably-chat-auth/koa';
+import { createTokenMiddleware, isAblyChatAuthError, writeTokenRouteResponse, type KoaTokenMiddlewareOptions } from '@ably-chat-auth/koa';
 import { ablyErrorResponse } from '@ably-chat-auth/core/adapter';
 import {
   API_KEY,
@@ -304,7 +304,7 @@ describe('createTokenMiddleware options', () => {
   });
 });
 
-describe.each(KOA_VERSIONS)('respondWithKoa on %s', (_name, KoaApp) => {
+describe.each(KOA_VERSIONS)('writeTokenRouteResponse on %s', (_name, KoaApp) => {
   let running: Running | undefined;
   afterEach(async () => {
     await running?.close();
@@ -315,9 +315,9 @@ describe.each(KOA_VERSIONS)('respondWithKoa on %s', (_name, KoaApp) => {
     const app = new KoaApp();
     app.use((ctx) => {
       if (ctx.path === '/jwt')
-        respondWithKoa(ctx, { status: 200, headers: { 'Content-Type': 'application/jwt', 'Cache-Control': 'no-store' }, body: '<not html>' });
-      else if (ctx.path === '/error') respondWithKoa(ctx, ablyErrorResponse(429, 42910, 'Too many token requests.', { 'Retry-After': '60' }));
-      else respondWithKoa(ctx, { status: 202, headers: { 'X-Custom': 'yes' }, body: 'plain' });
+        writeTokenRouteResponse(ctx, { status: 200, headers: { 'Content-Type': 'application/jwt', 'Cache-Control': 'no-store' }, body: '<not html>' });
+      else if (ctx.path === '/error') writeTokenRouteResponse(ctx, ablyErrorResponse(429, 42910, 'Too many token requests.', { 'Retry-After': '60' }));
+      else writeTokenRouteResponse(ctx, { status: 202, headers: { 'X-Custom': 'yes' }, body: 'plain' });
     });
     running = await serve(app);
     const jwt = await fetch(`${running.url}/jwt`);

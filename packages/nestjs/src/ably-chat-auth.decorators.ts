@@ -1,33 +1,25 @@
 import { applyDecorators, UseFilters, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import {
-  AblyChatAuthError,
-  compileGrants,
-  type ChatGrants as ChatGrantsObject,
-  type ChatPolicy,
-  type UserClaims,
-  type UserClaimsFunction,
-} from '@ably-chat-auth/core';
+import { compileGrants, type ChatGrants as ChatGrantsObject, type ChatPolicy, type UserClaims, type UserClaimsFunction } from '@ably-chat-auth/core';
+import { invalidOptions, resolvePolicy } from '@ably-chat-auth/core/adapter';
 import { CHAT_GRANTS_METADATA, CHAT_USER_CLAIMS_METADATA } from './ably-chat-auth.constants.js';
 import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 import { AblyTokenRouteInterceptor } from './ably-chat-auth.interceptor.js';
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link TokenRouteAnswer} in AblyTokenRoute's TSDoc
-import type { TokenRouteAnswer } from './token-route-answer.js';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link TokenRouteResponseException} in AblyTokenRoute's TSDoc
+import type { TokenRouteResponseException } from './ably-chat-auth.exceptions.js';
 
 /** What `@ChatGrants()` takes. `any`, so a function annotated `(user: AppUser) => ...` type-checks: annotate it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberate: a policy annotated with the app's own user and request types must be accepted
 type GrantsOfRoute = ChatPolicy<any, any>;
 
-/** Static grants are checked when the class is declared, so a typo stops the app at startup. */
+/**
+ * Static grants are checked by core when the class is declared, so a typo stops the app at
+ * startup. Privileged operations are left to the route, which alone knows the module's
+ * `allowPrivilegedOperations` (without it, such grants answer 500 with a log line).
+ */
 function checkGrants(grants: GrantsOfRoute | undefined): GrantsOfRoute {
-  if (typeof grants === 'function') return grants;
-  if (typeof grants !== 'object' || grants === null || Array.isArray(grants)) {
-    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', '@ChatGrants() needs a grants object such as { lobby: "all" } or a function (user, req) => grants.');
-  }
-  if (!compileGrants(grants)) {
-    throw new AblyChatAuthError('ERR_INVALID_GRANTS', '@ChatGrants() grants nothing: every user would get 403. Give at least one room a feature.');
-  }
-  return grants;
+  resolvePolicy(grants, '@ChatGrants()', (checked) => compileGrants(checked, { allowPrivilegedOperations: true }));
+  return grants as GrantsOfRoute;
 }
 
 /**
@@ -59,10 +51,7 @@ type UserClaimsOfRoute = UserClaims | UserClaimsFunction<any, any>;
 function checkUserClaims(claims: UserClaimsOfRoute | undefined): UserClaimsOfRoute {
   if (typeof claims === 'function') return claims;
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-    throw new AblyChatAuthError(
-      'ERR_INVALID_OPTIONS',
-      '@ChatUserClaims() needs claims such as { "*": { display_name: "Ann" } } or a function (user, req) => claims.',
-    );
+    throw invalidOptions('@ChatUserClaims() needs claims such as { "*": { display_name: "Ann" } } or a function (user, req) => claims.');
   }
   return claims;
 }
@@ -96,7 +85,7 @@ export const ChatUserClaims = Reflector.createDecorator<UserClaimsOfRoute, UserC
  *
  * How: the interceptor hands core's answer to the method's exception filter, which writes it
  * through Nest's `HttpAdapterHost`; so an app interceptor that maps this method's result never
- * sees a value, and one that catches errors must let {@link TokenRouteAnswer} through.
+ * sees a value, and one that catches errors sees a {@link TokenRouteResponseException} (an `HttpException`) and must let it through.
  *
  * @example
  * @Controller('chat')

@@ -1,22 +1,17 @@
 import { STATUS_CODES } from 'node:http';
-import { Catch, ForbiddenException, HttpException, Inject, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Inject, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Logger } from '@ably-chat-auth/core';
 import { ablyCodeForStatus, ablyErrorResponse, internalErrorResponse, resolveLogger, type TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
-import type { AblyChatAuthModuleOptions } from './ably-chat-auth.module-definition.js';
-import { writeAnswer } from './http-platform.js';
-import { TokenRouteAnswer } from './token-route-answer.js';
-
-/**
- * The message of the `ForbiddenException` Nest throws when a guard returns `false`
- * (`@nestjs/core`'s guards consumer; the constant itself is internal to Nest, so it is repeated here).
- */
-const GUARD_DENIAL_MESSAGE = 'Forbidden resource';
+import type { AblyChatAuthModuleOptions } from './ably-chat-auth.interfaces.js';
+import { writeTokenRouteResponse } from './ably-chat-auth.platform.js';
+import { TokenRouteResponseException } from './ably-chat-auth.exceptions.js';
+import { TokenRouteGuardDenial } from './ably-chat-auth.guards.js';
 
 /** Logged once per filter when a guard's plain `false` made the token route answer 403. */
 const GUARD_DENIAL_WARNING =
-  'A guard of the Ably token route returned false, so Nest answered 403 (Forbidden resource). The Ably client treats 403 as final: ' +
+  'A guard of the Ably token route returned false, so it answered 403. The Ably client treats 403 as final: ' +
   'it goes to FAILED and never asks for a token again, even once the user has signed in. If the guard means "not signed in" ' +
   '(no session, an expired session), throw new UnauthorizedException() from it instead (401: the client retries); keep 403, ' +
   "thrown explicitly (new ForbiddenException('banned')), for users who may never connect. This warning is logged once.";
@@ -25,12 +20,12 @@ const GUARD_DENIAL_WARNING =
  * Answers what a token route's guards, pipes or handler threw in Ably's error shape, so the Ably
  * client reacts to the status: an `HttpException` keeps its status and message (a guard's 401
  * means "sign in, then retry"; 403 stops the client for good); anything else is logged and
- * answered 500 without its cause. A guard that merely returned `false` gets Nest's 403 too, and
- * the first such 403 is logged as a warning: for "not signed in" a guard should throw
- * `UnauthorizedException`. Bound to the built-in route and to `@AblyTokenRoute()` methods; a
+ * answered 500 without its cause. A guard of the built-in route (the module's `guards`) that
+ * merely returned `false` gets 403 too, and the first such 403 is logged as a warning: for "not
+ * signed in" a guard should throw `UnauthorizedException`. Bound to the built-in route and to `@AblyTokenRoute()` methods; a
  * filter bound to a controller or method runs instead of the app's global filters. It also writes
- * the answers of `@AblyTokenRoute()` methods ({@link TokenRouteAnswer}). Override the protected
- * `answerFor` to answer some exceptions differently.
+ * the answers of `@AblyTokenRoute()` methods ({@link TokenRouteResponseException}). Override the protected
+ * `responseFor` to answer some exceptions differently.
  *
  * @example
  * @UseFilters(AblyChatAuthExceptionFilter)
@@ -49,16 +44,16 @@ export class AblyChatAuthExceptionFilter implements ExceptionFilter {
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const answer = exception instanceof TokenRouteAnswer ? exception.response : this.answerFor(exception);
-    writeAnswer(this.adapterHost.httpAdapter, host.switchToHttp().getResponse(), answer);
+    const response = exception instanceof TokenRouteResponseException ? exception.tokenRouteResponse : this.responseFor(exception);
+    writeTokenRouteResponse(this.adapterHost.httpAdapter, host.switchToHttp().getResponse(), response);
   }
 
   /** The Ably-shaped answer for what the route's guards, pipes or handler threw. */
-  protected answerFor(exception: unknown): TokenRouteResponse {
+  protected responseFor(exception: unknown): TokenRouteResponse {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (Number.isInteger(status) && status >= 400 && status <= 599) {
-        if (exception instanceof ForbiddenException && exception.message === GUARD_DENIAL_MESSAGE) this.warnOfGuardDenial();
+        if (exception instanceof TokenRouteGuardDenial) this.warnOfGuardDenial();
         // `new UnauthorizedException(err)` carries err's message, which is not for the client.
         const message = exception.getResponse() instanceof Error ? (STATUS_CODES[status] ?? 'Error') : exception.message;
         return ablyErrorResponse(status, ablyCodeForStatus(status), message);

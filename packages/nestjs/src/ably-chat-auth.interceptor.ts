@@ -4,11 +4,11 @@ import type { ChatPolicy, UserClaims, UserClaimsFunction } from '@ably-chat-auth
 import { mergeMap, type Observable } from 'rxjs';
 import { CHAT_GRANTS_METADATA, CHAT_USER_CLAIMS_METADATA } from './ably-chat-auth.constants.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
-import { TokenRouteAnswer } from './token-route-answer.js';
+import { TokenRouteResponseException } from './ably-chat-auth.exceptions.js';
 
 /**
  * Turns what an `@AblyTokenRoute()` method returns (the user, or nothing) into the token route's
- * answer: the method's `@ChatGrants` (or its class's), else the module's policy, decides the
+ * response: the method's `@ChatGrants` (or its class's), else the module's policy, decides the
  * grants; core decides the status, headers and body, which {@link AblyChatAuthExceptionFilter}
  * writes on Express or Fastify.
  *
@@ -33,8 +33,7 @@ export class AblyTokenRouteInterceptor implements NestInterceptor {
     const userClaims = this.userClaimsFor(context);
     return next.handle().pipe(
       mergeMap(async (user: unknown): Promise<never> => {
-        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the answer is thrown past Nest's response handling to the filter; it is not an error (see TokenRouteAnswer)
-        throw new TokenRouteAnswer(
+        throw new TokenRouteResponseException(
           await this.tokens.respond(user, req, { ...(policy === undefined ? {} : { policy }), ...(userClaims === undefined ? {} : { userClaims }) }),
         );
       }),

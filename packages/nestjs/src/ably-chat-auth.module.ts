@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AblyChatAuthError } from '@ably-chat-auth/core';
+import { invalidOptions } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
-import { ConfigurableAblyChatAuthModule, type AblyChatAuthModuleAsyncOptions, type AblyChatAuthModuleRootOptions } from './ably-chat-auth.module-definition.js';
+import type { AblyChatAuthModuleAsyncOptions, AblyChatAuthModuleRootOptions } from './ably-chat-auth.interfaces.js';
+import { ConfigurableAblyChatAuthModule } from './ably-chat-auth.module-definition.js';
 import { tokenRouteProvider } from './ably-chat-auth.providers.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
-import { checkAsyncOptionNames, checkRootOptionNames } from './option-names.js';
+import { checkAsyncOptionNames, checkRootOptionNames } from './ably-chat-auth.options.js';
 
 /**
  * `Req` as written, never inferred (what `NoInfer` does, in a form older TypeScript reads too): an
@@ -15,7 +16,7 @@ type NotInferred<T> = [T][T extends unknown ? 0 : never];
 
 function requireObject(options: unknown, method: string, example: string): asserts options is object {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new AblyChatAuthError('ERR_INVALID_OPTIONS', `AblyChatAuthModule.${method} needs an options object, e.g. ${example}.`);
+    throw invalidOptions(`AblyChatAuthModule.${method} needs an options object, e.g. ${example}.`);
   }
 }
 

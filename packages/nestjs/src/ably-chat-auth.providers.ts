@@ -2,9 +2,9 @@ import type { Provider } from '@nestjs/common';
 import type { TokenRoute } from '@ably-chat-auth/core';
 import { createAdapterTokenRoute } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_OPTIONS, ABLY_CHAT_AUTH_TOKEN_ROUTE } from './ably-chat-auth.constants.js';
-import type { AblyChatAuthModuleOptions } from './ably-chat-auth.module-definition.js';
-import { defaultResolveUser } from './http-platform.js';
-import { checkFactoryOptionNames } from './option-names.js';
+import type { AblyChatAuthModuleOptions } from './ably-chat-auth.interfaces.js';
+import { defaultResolveUser } from './ably-chat-auth.platform.js';
+import { FACTORY_MISPLACED_NAMES } from './ably-chat-auth.options.js';
 
 /**
  * The core token route, built (and so validated) once, at startup, from what `forRoot` got (less
@@ -12,10 +12,10 @@ import { checkFactoryOptionNames } from './option-names.js';
  * a module setting or a typo there would be silently ignored.
  */
 export function createModuleTokenRoute(options: AblyChatAuthModuleOptions): TokenRoute {
-  if (typeof options === 'object' && options !== null) checkFactoryOptionNames(options);
   return createAdapterTokenRoute(options, {
-    factoryName: 'AblyChatAuthModule (check what forRoot got or what the forRootAsync factory returned)',
+    factoryName: 'AblyChatAuthModule (what the forRootAsync factory returned)',
     defaultResolveUser,
+    misplacedOptions: FACTORY_MISPLACED_NAMES,
   });
 }
 

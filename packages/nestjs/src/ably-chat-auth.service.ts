@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  AblyChatAuthError,
   type ChatPolicy,
   type IssuedToken,
   type MaybeUser,
@@ -9,9 +8,9 @@ import {
   type UserClaims,
   type UserClaimsFunction,
 } from '@ably-chat-auth/core';
-import type { TokenRouteRequest, TokenRouteResponse } from '@ably-chat-auth/core/adapter';
+import { invalidOptions, type TokenRouteRequest, type TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_TOKEN_ROUTE } from './ably-chat-auth.constants.js';
-import { toTokenRouteRequest } from './http-platform.js';
+import { toTokenRouteRequest } from './ably-chat-auth.platform.js';
 
 /** Per-call settings of {@link AblyChatAuthService.respond} and {@link AblyChatAuthService.issueForUser}. */
 export interface AblyChatAuthCallOptions<User, Req> {
@@ -70,7 +69,7 @@ export class AblyChatAuthService<User = unknown, Req = any> {
    */
   respond(user: MaybeUser<User>, req: Req, options?: AblyChatAuthCallOptions<User, Req>): Promise<TokenRouteResponse> {
     if (typeof req !== 'object' || req === null) {
-      throw new AblyChatAuthError('ERR_INVALID_OPTIONS', 'respond needs the request object (Express Request or FastifyRequest) it answers.');
+      throw invalidOptions('respond needs the request object (Express Request or FastifyRequest) it answers.');
     }
     return this.#route.respond(user, toTokenRouteRequest(req), options);
   }

@@ -10,10 +10,10 @@ export type {
   AblyChatAuthModuleRootOptions,
   AblyChatAuthOptionsFactory,
   TokenRouteGuard,
-} from './ably-chat-auth.module-definition.js';
+} from './ably-chat-auth.interfaces.js';
 export { AblyChatAuthService, type AblyChatAuthCallOptions } from './ably-chat-auth.service.js';
-export { defaultResolveUser } from './http-platform.js';
-export { TokenRouteAnswer } from './token-route-answer.js';
+export { defaultResolveUser } from './ably-chat-auth.platform.js';
+export { TokenRouteResponseException } from './ably-chat-auth.exceptions.js';
 // What a NestJS app needs beside the module, so one import does.
 export {
   AblyChatAuthError,
@@ -22,9 +22,11 @@ export {
   isAblyChatAuthError,
   isCrossSiteRequest,
   recordRateLimited,
+  refusalResponse,
   room,
   rooms,
   type ChatPolicy,
   type IssuedToken,
   type TokenRoute,
+  type TokenRouteResponse,
 } from '@ably-chat-auth/core';

@@ -1,13 +1,23 @@
 import 'reflect-metadata';
 import { expect } from '@jest/globals';
-import { Controller, Get, Headers, Post, Put, Query, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { Controller, Get, Headers, HttpException, Post, Put, Query, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import * as Ably from 'ably';
 import { decodeAblyToken } from '@ably-chat-auth/core';
 import { AblyChatAuthModule, AblyTokenRoute, ChatGrants, ChatUserClaims, isAblyChatAuthError } from '@ably-chat-auth/nestjs';
 import { API_KEY, capabilityOf, expectAblyError, expectToken, PLATFORMS, request, startApp, type TestApp } from './helpers';
-import { appPolicy, bearer, BearerStrategy, ControlController, HijackingExceptionFilter, WrappingInterceptor, type AppUser } from './fixtures';
+import {
+  appPolicy,
+  bearer,
+  BearerStrategy,
+  ControlController,
+  ErrorWatchingInterceptor,
+  HijackingExceptionFilter,
+  WrappingInterceptor,
+  type AppUser,
+} from './fixtures';
+import { inspect } from 'node:util';
 
 const supportGrants: ChatGrants = { 'help-desk': 'all' };
 
@@ -92,6 +102,7 @@ describe.each(PLATFORMS)('@AblyTokenRoute() and @ChatGrants() on %s', (platform)
   let server: TestApp;
   /** What the module logged (core and the route's exception filter). */
   const logs: string[] = [];
+  const watcher = new ErrorWatchingInterceptor();
 
   beforeAll(async () => {
     server = await startApp(
@@ -110,12 +121,29 @@ describe.each(PLATFORMS)('@AblyTokenRoute() and @ChatGrants() on %s', (platform)
       },
       (app) => {
         app.useGlobalFilters(new HijackingExceptionFilter(app.get(HttpAdapterHost)));
-        app.useGlobalInterceptors(new WrappingInterceptor());
+        app.useGlobalInterceptors(new WrappingInterceptor(), watcher);
       },
     );
   });
 
   afterAll(() => server.close());
+
+  it('an app-wide interceptor watching errors sees an Error (an HttpException of the status), never a foreign object nor the token', async () => {
+    watcher.seen.length = 0;
+    const answer = await request(`${server.baseUrl}/chat/token`, { headers: { 'x-user': 'wes' } });
+    const payload = await expectToken(answer);
+    expect(payload['x-ably-clientId']).toBe('wes');
+    expectAblyError(await request(`${server.baseUrl}/chat/token`), 401, 40100);
+    expect(watcher.seen).toHaveLength(2);
+    for (const seen of watcher.seen) {
+      expect(seen).toBeInstanceOf(HttpException);
+      expect(seen).toBeInstanceOf(Error);
+      for (const shown of [inspect(seen, { depth: 5 }), JSON.stringify(seen), JSON.stringify((seen as HttpException).getResponse())]) {
+        expect(shown).not.toContain(answer.body);
+      }
+    }
+    expect(watcher.seen.map((seen) => (seen as HttpException).getStatus())).toEqual([200, 401]);
+  });
 
   it('the app-wide filter and interceptor are active on ordinary routes', async () => {
     expect(JSON.parse((await request(`${server.baseUrl}/hello`)).body)).toEqual({ data: 'hi' });
@@ -239,5 +267,35 @@ describe('@ChatGrants() checks static grants when the class is declared', () => 
     }
     expect(isAblyChatAuthError(thrown)).toBe(true);
     expect((thrown as { code: string }).code).toBe(code);
+  });
+});
+
+describe('@ChatGrants() leaves privileged operations to the module’s allowPrivilegedOperations', () => {
+  @Controller('ops')
+  class OpsController {
+    @Get('token')
+    @AblyTokenRoute()
+    @ChatGrants({ lobby: 'op:push-admin' })
+    token(@Headers('x-user') id: string): AppUser {
+      return { id };
+    }
+  }
+
+  it.each([
+    [true, 200],
+    [false, 500],
+  ])('allowPrivilegedOperations: %s answers %s', async (allowPrivilegedOperations, status) => {
+    const server = await startApp('express', {
+      imports: [AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy: appPolicy, mountRoute: false, allowPrivilegedOperations, logger: false })],
+      controllers: [OpsController],
+    });
+    try {
+      const answer = await request(`${server.baseUrl}/ops/token`, { headers: { 'x-user': 'olga' } });
+      expect(answer.status).toBe(status);
+      if (status === 200) expect(capabilityOf(await expectToken(answer))).toEqual({ lobby: ['push-admin'] });
+      else expectAblyError(answer, 500, 50000);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { Catch, Controller, Get, Injectable, type ArgumentsHost, type CallHandle
 import { HttpAdapterHost } from '@nestjs/core';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
-import { map, type Observable } from 'rxjs';
+import { catchError, map, throwError, type Observable } from 'rxjs';
 
 export interface AppUser {
   id: string;
@@ -50,6 +50,20 @@ export class HijackingExceptionFilter implements ExceptionFilter {
 export class WrappingInterceptor implements NestInterceptor {
   intercept(_context: unknown, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(map((data: unknown) => ({ data })));
+  }
+}
+
+/** An app-wide interceptor that records every error passing through it and rethrows it, as logging interceptors do. */
+@Injectable()
+export class ErrorWatchingInterceptor implements NestInterceptor {
+  readonly seen: unknown[] = [];
+  intercept(_context: unknown, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      catchError((error: unknown) => {
+        this.seen.push(error);
+        return throwError(() => error);
+      }),
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { HttpServer } from '@nestjs/common';
-import { writeTokenRouteResponse, type TokenRouteRequest, type TokenRouteResponse } from '@ably-chat-auth/core/adapter';
+import { writeTokenRouteResponse as writeNodeResponse, type TokenRouteRequest, type TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 
 /** What the Express and Fastify requests have in common, as far as the token route is concerned. */
 interface PlatformRequest {
@@ -27,18 +27,18 @@ export function toTokenRouteRequest<Req>(req: Req): TokenRouteRequest<Req> {
 }
 
 /**
- * Writes core's answer byte for byte, on the platform the app runs (`HttpAdapterHost`'s adapter
+ * Writes core's response byte for byte, on the platform the app runs (`HttpAdapterHost`'s adapter
  * type): on Express to the Node response itself (Express's `send` would add a charset to
  * `application/jwt` and an ETag), on any other platform through the adapter's `reply`, so
  * Fastify's `onSend` hooks and the headers the app's plugins set still apply. Does nothing once
  * the response was sent.
  */
-export function writeAnswer(httpAdapter: HttpServer, res: unknown, answer: TokenRouteResponse): void {
+export function writeTokenRouteResponse(httpAdapter: HttpServer, res: unknown, response: TokenRouteResponse): void {
   if (httpAdapter.getType() === 'express') {
-    writeTokenRouteResponse(res as ServerResponse, answer);
+    writeNodeResponse(res as ServerResponse, response);
     return;
   }
   if (httpAdapter.isHeadersSent(res)) return;
-  for (const name in answer.headers) httpAdapter.setHeader(res, name, answer.headers[name]!);
-  httpAdapter.reply(res, answer.body, answer.status);
+  for (const name in response.headers) httpAdapter.setHeader(res, name, response.headers[name]!);
+  httpAdapter.reply(res, response.body, response.status);
 }

@@ -34,18 +34,11 @@ export function checkAsyncOptionNames(options: object): void {
 }
 
 /**
- * What the `forRootAsync` factory (or `createAblyChatAuthOptions()`) returned, and what `forRoot`
- * leaves once Nest has taken the extras out: core's options only.
+ * Where the module settings belong when the `forRootAsync` factory (or `createAblyChatAuthOptions()`)
+ * returns one: core's single check of the route options says so instead of "unknown option".
  */
-export function checkFactoryOptionNames(options: object): void {
-  assertKnownOptions(
-    options,
-    TOKEN_ROUTE_OPTION_NAMES,
-    'AblyChatAuthModule (what the forRootAsync factory returned)',
-    each(
-      MODULE_EXTRA_NAMES,
-      (name) =>
-        `module settings (${MODULE_EXTRA_NAMES.join(', ')}) shape the module before any provider runs, so the factory's would be ignored. Give it beside useFactory: forRootAsync({ useFactory, ${name}: ... }).`,
-    ),
-  );
-}
+export const FACTORY_MISPLACED_NAMES: Readonly<Record<string, string>> = each(
+  MODULE_EXTRA_NAMES,
+  (name) =>
+    `module settings (${MODULE_EXTRA_NAMES.join(', ')}) shape the module before any provider runs, so the factory's would be ignored. Give it beside useFactory: forRootAsync({ useFactory, ${name}: ... }).`,
+);
