@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { TOKEN_ROUTE_OPTION_NAMES } from '../../packages/core/src/token-route-options';
-import { MODULE_EXTRA_NAMES } from '../../packages/nestjs/src/option-names';
+import { MODULE_EXTRA_NAMES } from '../../packages/nestjs/src/ably-chat-auth.options';
 import { ROOT, markdownFiles } from './snippets';
 
 // Docs that say only what is true: what the code accepts, names and ships, read from the code.
