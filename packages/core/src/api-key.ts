@@ -42,6 +42,8 @@ export class AblyApiKey {
       throw new AblyChatAuthError(
         'ERR_INVALID_API_KEY',
         `${source} must be ${EXPECTED}; got ${value === undefined ? 'nothing (is the environment variable set?)' : describeValue(value)}.`,
+        // A missing key is configuration, not a passing fault: the token route answers 500, not 503.
+        value === undefined || value === null || value === '' ? { details: { missing: true } } : {},
       );
     }
     const match = KEY_FORMAT.exec(value.trim());

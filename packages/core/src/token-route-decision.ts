@@ -95,10 +95,12 @@ export function refusal(outcome: TokenRouteRefusal, clientId?: string): RefusalD
 
 /**
  * The decision after a fault in `phase`: a timeout or a failing key provider is 503 (the client
- * retries), anything else 500. The response never carries the cause.
+ * retries), anything else 500, a key provider that returned no key at all included (an unset
+ * environment variable does not fix itself). The response never carries the cause.
  */
 export function fault(error: unknown, phase: TokenRoutePhase): FaultDecision {
-  const kind = error instanceof DeadlineError ? 'timeout' : phase === 'apiKey' && isAblyChatAuthError(error) ? 'unavailable' : 'internal';
+  const keyUnavailable = phase === 'apiKey' && isAblyChatAuthError(error) && error.details?.missing !== true;
+  const kind = error instanceof DeadlineError ? 'timeout' : keyUnavailable ? 'unavailable' : 'internal';
   const { outcome, status } = FAULTS[kind];
   return { outcome, status, response: copyResponse(FAULT_RESPONSES[kind]), phase, error };
 }

@@ -234,6 +234,18 @@ describe('token route: faults', () => {
     expect(response.body).not.toContain('zq9X');
   });
 
+  it('answers 500, and logs that the key is missing, when the key provider returns nothing (an unset environment variable)', async () => {
+    for (const missing of [undefined, '']) {
+      const { route, lines } = makeRoute({ apiKey: () => missing as unknown as string });
+      const response = await route.handle({ method: 'GET', native: alice });
+      expectAblyError(response, 500, 50000);
+      expect(response.headers['Retry-After']).toBeUndefined();
+      expect(response.body).not.toMatch(/eyJ/);
+      expect(lines[0]?.meta).toMatchObject({ phase: 'apiKey', status: 500, error: { code: 'ERR_INVALID_API_KEY' } });
+      if (missing === undefined) expect(JSON.stringify(lines[0]?.meta)).toContain('is the environment variable set?');
+    }
+  });
+
   it('still answers when hooks or the logger throw', async () => {
     const throwing: Logger = {
       error: () => {
