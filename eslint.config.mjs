@@ -54,6 +54,11 @@ export default tseslint.config(
     },
   },
   {
+    // The runtime matrix's apps run on Deno, Bun, workerd and in a browser page.
+    files: ['runtimes/apps/**/*.mjs'],
+    languageOptions: { globals: { Deno: 'readonly', Bun: 'readonly', location: 'readonly', URLSearchParams: 'readonly' } },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     languageOptions: {
       globals: {
@@ -70,6 +75,7 @@ export default tseslint.config(
         window: 'readonly',
         document: 'readonly',
         AbortController: 'readonly',
+        AbortSignal: 'readonly',
         Headers: 'readonly',
         Request: 'readonly',
         Response: 'readonly',

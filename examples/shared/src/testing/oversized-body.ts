@@ -63,7 +63,21 @@ export interface ChunkedAnswer {
  *
  * @example const { status, bytesSent } = await postChunkedUntilAnswered(baseUrl + '/login', 64 * 2 ** 20);
  */
-export function postChunkedUntilAnswered(url: string, maxBytes: number, waitMs = 20_000): Promise<ChunkedAnswer> {
+export async function postChunkedUntilAnswered(url: string, maxBytes: number, waitMs = 20_000): Promise<ChunkedAnswer> {
+  // A server that answers early and closes while body bytes are still unread makes its kernel send
+  // a reset, and the client's kernel may drop the answer it had already received (EPIPE/ECONNRESET
+  // with no answer read). That is TCP, not the server: try again, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await postChunkedOnce(url, maxBytes, waitMs);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt >= 3 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw error;
+    }
+  }
+}
+
+function postChunkedOnce(url: string, maxBytes: number, waitMs: number): Promise<ChunkedAnswer> {
   const { hostname, port, pathname } = new URL(url);
   // Raw chunked framing on a socket, not node:http's client: a server that answers early may close
   // the connection under the rest of the body, and the client must still read the answer it sent.
