@@ -8,7 +8,8 @@ import { getDemoSession } from '../../../lib/session';
 export const dynamic = 'force-dynamic';
 
 const tokenRoute = createFetchTokenRoute<DemoUser>({
-  apiKey: demoConfig().apiKey,
+  // Read per token, not at import: `next build` imports this module and may run without ABLY_API_KEY.
+  apiKey: () => demoConfig().apiKey,
   // The sealed iron-session cookie; no session (or one that does not unseal) is a 401.
   resolveUser: async (request) => (await getDemoSession(request)).user,
   policy: demoPolicy,
