@@ -34,16 +34,19 @@ async function openPage(
   let tokenRequests = 0;
   const tokenBodies: string[] = [];
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  // The token route's answers, read on their way to the page: the client reads its body as a
+  // stream, whose bytes DevTools (and so response.text()) does not keep.
+  await context.route(`${app.url}/api/ably-token**`, async (route) => {
+    const response = await route.fetch();
+    const body = await response.text();
+    if (response.ok()) tokenBodies.push(body);
+    await route.fulfill({ response, body });
+  });
   page.on('request', (request) => {
     if (request.url().startsWith(`${app.url}/api/ably-token`)) tokenRequests += 1;
   });
   page.on('response', (response) => {
     const url = response.url();
-    if (url.startsWith(`${app.url}/api/ably-token`) && response.ok())
-      void response.text().then(
-        (body) => tokenBodies.push(body),
-        () => {},
-      );
     // The token route's 401/403 are expected answers; anything else from the app failing is not.
     if (url.startsWith(app.url) && !url.startsWith(`${app.url}/api/ably-token`) && !url.endsWith('/login') && response.status() >= 400) {
       problems.push(`${response.status()} ${url}`);

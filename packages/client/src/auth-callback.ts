@@ -58,9 +58,8 @@ export async function requestToken(url: string, options: ResolvedAuthCallbackOpt
       ? tokenRouteError(`The token route ${url} did not answer within ${options.timeout} ms.`, 50003, 504)
       : tokenRouteError(`Could not reach the token route ${url}: ${messageOf(error)}`, CALLBACK_ERROR, 500);
   } finally {
+    // No abort once the body is read: the browser would report the answer as cancelled.
     clearTimeout(timer);
-    // Stops a body readCapped gave up on; a no-op once the body is read.
-    controller.abort();
   }
   // A token route never needs another origin; a redirect there must not hand that origin's token (or identity) to the app.
   // (response.url is the last URL fetched; a custom fetch may leave it empty.)
@@ -111,8 +110,7 @@ function notify(hook: ((error: TokenRouteError) => unknown) | undefined, error: 
 }
 
 /**
- * The body as text, or undefined past {@link MAX_BODY} bytes: the caller's abort then drops the rest
- * unread. Hand-written: a few lines over the standard stream reader, where a library would cost the
+ * The body as text, or undefined past {@link MAX_BODY} bytes, the rest cancelled unread. Hand-written: a few lines over the standard stream reader, where a library would cost the
  * <script> build its size budget.
  */
 async function readCapped(response: Response): Promise<string | undefined> {
@@ -122,7 +120,8 @@ async function readCapped(response: Response): Promise<string | undefined> {
   // The cast is for the root tsconfig's DOM lib, whose BlobPart wants an ArrayBuffer-backed array (ESLint's view needs none).
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   for (let chunk; reader && !(chunk = await reader.read()).done; chunks.push(chunk.value as Uint8Array<ArrayBuffer>)) {
-    if ((size += chunk.value.length) > MAX_BODY) return;
+    // Cancelling the stream stops the download: the rest is never read.
+    if ((size += chunk.value.length) > MAX_BODY) return void reader.cancel();
   }
   return new Blob(chunks).text();
 }
