@@ -228,10 +228,9 @@ export const STRESS_ADAPTERS: readonly StressAdapter[] = [
     traits: {
       // Nest's Express platform installs body-parser's json and urlencoded parsers (100 kB).
       bodyParserStatuses: [400, 413, 415],
-      // Express serves HEAD with the GET route: it reaches core, which says 405.
-      routedMethods: [...NEST_ROUTED, 'HEAD'],
-      // OPTIONS and methods beyond those five have no route there: Nest's 404 (packages/nestjs/README.md, Notes).
-      otherMethodStatuses: { '*': [404] },
+      // The module's one @All() handler: Express routes every method to it, and core answers 405.
+      routedMethods: 'all',
+      otherMethodStatuses: {},
       unbuildableMethods: [],
       badPathEscapeStatuses: [],
       methodStatuses: {},
@@ -252,8 +251,9 @@ export const STRESS_ADAPTERS: readonly StressAdapter[] = [
       // Fastify: malformed or empty JSON 400, over 1 MiB 413, a content type it has no parser for
       // 415 (see packages/nestjs/README.md "Platforms"; this app adds no catch-all parser).
       bodyParserStatuses: [400, 413, 415],
-      // Fastify serves HEAD for every GET route (exposeHeadRoutes): it reaches core, which says 405.
-      routedMethods: [...NEST_ROUTED, 'HEAD'],
+      // The module's one @All() handler: Fastify routes the methods it supports (its supportedMethods)
+      // to it, and core answers 405; any other method on the path is Fastify's 404.
+      routedMethods: [...NEST_ROUTED, 'HEAD', 'TRACE', 'QUERY'],
       otherMethodStatuses: { '*': [404] },
       unbuildableMethods: [],
       // find-my-way refuses to route a path it cannot decode: FST_ERR_BAD_URL.
