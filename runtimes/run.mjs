@@ -138,11 +138,12 @@ async function freePort() {
 /** A runtime started as a process serving the route on a free loopback port, then checked. */
 async function processCell(app, [command, ...args], env) {
   const port = await freePort();
-  const child = spawn(command, args, {
-    cwd: app,
-    env: { ...process.env, ...env, PORT: String(port), ABLY_API_KEY: API_KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return serveAndCheck(command, args, { cwd: app, env: { ...process.env, ...env, PORT: String(port), ABLY_API_KEY: API_KEY } }, port, '/__bench');
+}
+
+/** Starts a server process on `port`, waits for it to answer, checks it, and stops it. */
+async function serveAndCheck(command, args, options, port, benchPath) {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
@@ -150,7 +151,7 @@ async function processCell(app, [command, ...args], env) {
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitForServer(base, child, () => output);
-    return await checkServer(base);
+    return await checkServer(base, benchPath);
   } finally {
     child.kill('SIGKILL');
     children.delete(child);
@@ -259,23 +260,13 @@ async function nextEdgeCell(app) {
   // webpack: Turbopack refuses a next package linked from outside the app's root, as it is here.
   await run(process.execPath, [nextBin, 'build', '--webpack'], dir, env, 'next build');
   const port = await freePort();
-  const child = spawn(process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: dir,
-    env: { ...env, ABLY_API_KEY: API_KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  try {
-    const base = `http://127.0.0.1:${port}`;
-    await waitForServer(base, child, () => output);
-    return await checkServer(base, '/api/bench');
-  } finally {
-    child.kill('SIGKILL');
-    children.delete(child);
-  }
+  return serveAndCheck(
+    process.execPath,
+    [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)],
+    { cwd: dir, env: { ...env, ABLY_API_KEY: API_KEY } },
+    port,
+    '/api/bench',
+  );
 }
 
 function run(command, args, cwd, env, label) {
