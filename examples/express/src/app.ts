@@ -1,14 +1,11 @@
 import type { Logger } from '@ably-chat-auth/core';
-import { createTokenHandler, recordRateLimited, refusalResponse, writeTokenRouteResponse } from '@ably-chat-auth/express';
+import { writeTokenRouteResponse } from '@ably-chat-auth/express';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,
   chatPageAssets,
   crossSiteRefusal,
-  demoClientId,
   demoRedisKeys,
-  demoPolicy,
-  demoUserClaims,
   readLoginBody,
   renderChatPage,
   storeUnavailableResponse,
@@ -18,11 +15,13 @@ import {
   type LoginBody,
 } from '@ably-chat-auth-examples/shared';
 import { RedisStore as RedisSessionStore } from 'connect-redis';
-import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
-import { rateLimit, type AugmentedRequest } from 'express-rate-limit';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import session from 'express-session';
 import type { Redis } from 'ioredis';
 import { createRedisRateLimitStore } from './redis-rate-limit-store.js';
+import { retryAfterSeconds } from './retry-after.js';
+import { tokenRoute } from './token-route.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -97,30 +96,14 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
 
   // Limits are per client IP (req.ip; see 'trust proxy' above), an IPv6 address by its /56 network
   // (express-rate-limit's default key, `ipKeyGenerator`), counted in Redis across instances when it is given.
-  const counters = (prefix: string) => (redis ? { store: createRedisRateLimitStore(redis, prefix) } : {});
   const loginLimit = rateLimit({
-    ...counters(REDIS_KEYS.loginLimit),
+    ...(redis ? { store: createRedisRateLimitStore(redis, REDIS_KEYS.loginLimit) } : {}),
     windowMs: 60_000,
     limit: config.loginRateLimitPerMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (req, res) => {
       res.status(429).json({ error: `Too many login attempts from your address; try again in ${retryAfterSeconds(req)} s.` });
-    },
-  });
-
-  // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
-  const tokenLimit = rateLimit({
-    ...counters(REDIS_KEYS.tokenLimit),
-    windowMs: 60_000,
-    limit: config.tokenRateLimitPerMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (req, res) => {
-      const seconds = retryAfterSeconds(req);
-      // The limiter answers before the token route runs: count the refusal in the route's metrics.
-      recordRateLimited({ method: req.method });
-      writeTokenRouteResponse(res, refusalResponse(429, `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }));
     },
   });
 
@@ -163,15 +146,11 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
     });
   });
 
+  // The token route: its whole wiring is src/token-route.ts.
   app.all(
     DEMO_ROUTES.token,
-    tokenLimit,
-    createTokenHandler<DemoUser>({
-      apiKey: config.apiKey,
-      resolveUser: (req: Request) => req.session.user,
-      policy: demoPolicy,
-      userClaims: demoUserClaims,
-      clientId: demoClientId,
+    ...tokenRoute(config, {
+      ...(redis ? { rateLimitStore: createRedisRateLimitStore(redis, REDIS_KEYS.tokenLimit) } : {}),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     }),
   );
@@ -186,11 +165,6 @@ const refuseCrossSite: RequestHandler = (req, res, next) => {
   if (refusal) res.status(refusal.status).json(refusal.body);
   else next();
 };
-
-function retryAfterSeconds(req: Request): number {
-  const resetTime = (req as AugmentedRequest).rateLimit?.resetTime;
-  return resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 60;
-}
 
 /**
  * The app's own failures as JSON (malformed or oversized login bodies), never a stack trace. While

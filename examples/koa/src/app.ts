@@ -3,17 +3,13 @@ import { stat } from 'node:fs/promises';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Logger } from '@ably-chat-auth/core';
-import { createTokenHandler, recordRateLimited, refusalResponse, writeTokenRouteResponse } from '@ably-chat-auth/koa';
+import { writeTokenRouteResponse } from '@ably-chat-auth/koa';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,
   chatPageAssets,
   crossSiteRefusal,
-  demoClientId,
   demoRedisKeys,
-  demoPolicy,
-  demoUserClaims,
-  rateLimitKey,
   renderChatPage,
   storeUnavailableResponse,
   validateUsername,
@@ -22,10 +18,11 @@ import {
 } from '@ably-chat-auth-examples/shared';
 import type { Redis } from 'ioredis';
 import Koa, { type DefaultState, type Middleware, type ParameterizedContext } from 'koa';
-import ratelimit from 'koa-ratelimit';
 import session from 'koa-session';
 import { createMemorySessionStore } from './memory-session-store.js';
+import { limitPerIp } from './rate-limit.js';
 import { createRedisSessionStore } from './redis-session-store.js';
+import { tokenRoute } from './token-route.js';
 
 /** Name of the session cookie (koa-session also sets `chat.sid.sig`, its signature). */
 export const SESSION_COOKIE = 'chat.sid';
@@ -108,16 +105,9 @@ export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): 
     });
   }
 
-  const loginLimit = limitPerIp(redis, config.loginRateLimitPerMinute, REDIS_KEYS.loginLimit.replace(/:$/, ''), (ctx, seconds) => {
+  const loginLimit = limitPerIp<DemoContext>(redis, config.loginRateLimitPerMinute, REDIS_KEYS.loginLimit.replace(/:$/, ''), (ctx, seconds) => {
     ctx.set('Retry-After', String(seconds));
     ctx.body = { error: `Too many login attempts from your address; try again in ${seconds} s.` };
-  });
-
-  // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
-  const tokenLimit = limitPerIp(redis, config.tokenRateLimitPerMinute, REDIS_KEYS.tokenLimit.replace(/:$/, ''), (ctx, seconds) => {
-    // The limiter answers before the token route runs: count the refusal in the route's metrics.
-    recordRateLimited({ method: ctx.method });
-    writeTokenRouteResponse(ctx, refusalResponse(429, `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }));
   });
 
   router.post(DEMO_ROUTES.login, loginLimit, bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '1kb', formLimit: '1kb' }), async (ctx) => {
@@ -140,17 +130,10 @@ export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): 
     ctx.status = 204;
   });
 
+  // The token route: its whole wiring is src/token-route.ts.
   router.all(
     DEMO_ROUTES.token,
-    tokenLimit,
-    createTokenHandler<DemoUser, DefaultState, DemoContext>({
-      apiKey: config.apiKey,
-      resolveUser: (ctx) => ctx.session?.user,
-      policy: demoPolicy,
-      userClaims: demoUserClaims,
-      clientId: demoClientId,
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
-    }),
+    ...tokenRoute<DemoContext>(config, { ...(redis ? { redis } : {}), ...(options.logger === undefined ? {} : { logger: options.logger }) }),
   );
 
   app.use(router.routes());
@@ -170,36 +153,6 @@ const refuseCrossSite: AppMiddleware = async (ctx, next) => {
 function requireSession(ctx: AppContext): DemoSession {
   if (!ctx.session) throw new Error('koa-session is not mounted before the login route.');
   return ctx.session;
-}
-
-/**
- * koa-ratelimit per client (`ctx.ip`, an IPv6 address counted by its /56 network with the shared
- * `rateLimitKey`; keys `<namespace>:<key>`), one-minute window, with its Redis driver when a client is given (one
- * count across instances), else in memory; `onLimited` writes the 429 answer, given the seconds
- * until the window resets.
- */
-function limitPerIp(redis: Redis | undefined, max: number, namespace: string, onLimited: (ctx: AppContext, retryAfterSeconds: number) => void): AppMiddleware {
-  // koa-ratelimit counts by `ctx.ip` as it is; one IPv6 client usually holds a whole network.
-  const id = (ctx: ParameterizedContext): string => rateLimitKey(ctx.ip);
-  const limiter = ratelimit(
-    redis
-      ? // @types/koa-ratelimit names the ioredis 4 types; the driver only calls defineCommand and the command it defines, which ioredis 6 has.
-        { driver: 'redis', db: redis as unknown as ratelimit.MiddlewareOptions['db'], duration: 60_000, max, namespace, id }
-      : { driver: 'memory', db: new Map(), duration: 60_000, max, namespace, id },
-  );
-  return async (ctx, next) => {
-    let allowed = false;
-    await limiter(ctx, async () => {
-      allowed = true;
-      await next();
-    });
-    if (allowed) return;
-    // koa-ratelimit's own Retry-After rounds down (0 in the last second); count whole seconds up.
-    const reset = Number((ctx.state.rateLimit as { headers?: Record<string, unknown> } | undefined)?.headers?.['X-RateLimit-Reset']);
-    const seconds = Number.isFinite(reset) ? Math.min(60, Math.max(1, Math.ceil(reset - Date.now() / 1000))) : 60;
-    ctx.status = 429;
-    onLimited(ctx, seconds);
-  };
 }
 
 /**
