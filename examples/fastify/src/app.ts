@@ -3,19 +3,15 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyRateLimit, { normalizeIP, type RateLimitPluginOptions } from '@fastify/rate-limit';
 import fastifySession, { type SessionStore } from '@fastify/session';
 import type { Logger } from '@ably-chat-auth/core';
-import { ablyChatAuth, recordRateLimited, refusalResponse, writeTokenRouteResponse } from '@ably-chat-auth/fastify';
+import { writeTokenRouteResponse } from '@ably-chat-auth/fastify';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,
   chatPageAssets,
   crossSiteRefusal,
-  demoClientId,
-  demoPolicy,
   demoRedisKeys,
-  demoUserClaims,
   renderChatPage,
   storeUnavailableResponse,
   validateUsername,
@@ -26,6 +22,8 @@ import { RedisStore as RedisSessionStore } from 'connect-redis';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestAsyncHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createMemorySessionStore } from './memory-session-store.js';
+import { limitPerAddress, type RateLimitStoreOptions } from './rate-limit.js';
+import { tokenRoute } from './token-route.js';
 
 declare module 'fastify' {
   interface Session {
@@ -39,13 +37,6 @@ export const SESSION_COOKIE = 'chat.sid';
 
 /** How long a login lasts. */
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
-
-/**
- * Where @fastify/rate-limit keeps its counts, as its own options: `{ redis: ioredisClient }` or
- * `{ store: StoreClass }` (and `nameSpace`, the Redis key prefix). Each limit counts under keys of
- * its own (`login:<address>`, `token:<address>`), so one shared store keeps them apart.
- */
-export type RateLimitStoreOptions = Pick<RateLimitPluginOptions, 'redis' | 'store' | 'nameSpace'>;
 
 /** Options of {@link createApp} beyond the shared demo config. */
 export interface FastifyExampleOptions {
@@ -166,27 +157,10 @@ export async function createApp(config: DemoConfig, options: FastifyExampleOptio
     done();
   });
 
-  // The token route in a scope of its own, so its limit applies to it alone. Over the limit it
-  // answers in Ably's error shape, so the Ably client reports it properly.
-  await app.register(async (tokenScope) => {
-    tokenScope.addHook(
-      'onRequest',
-      await limitPerAddress(tokenScope, 'token', config.tokenRateLimitPerMinute, rateLimitStore, (reply, seconds) => {
-        // The limiter answers before the token route runs: count the refusal in the route's metrics.
-        recordRateLimited({ method: reply.request.method });
-        return writeTokenRouteResponse(reply, refusalResponse(429, `Too many token requests; try again in ${seconds} s.`, { 'Retry-After': String(seconds) }));
-      }),
-    );
-    await tokenScope.register(ablyChatAuth<DemoUser>, {
-      path: DEMO_ROUTES.token,
-      apiKey: config.apiKey,
-      resolveUser: (request) => request.session.user,
-      policy: demoPolicy,
-      userClaims: demoUserClaims,
-      clientId: demoClientId,
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
-    });
-  });
+  // The token route: its whole wiring is src/token-route.ts.
+  await app.register(
+    tokenRoute(config, { ...(rateLimitStore ? { rateLimitStore } : {}), ...(options.logger === undefined ? {} : { logger: options.logger }) }),
+  );
 
   return app;
 }
@@ -199,38 +173,6 @@ const refuseCrossSite: onRequestAsyncHookHandler = async (request, reply) => {
   const refusal = crossSiteRefusal(request.headers);
   if (refusal) return reply.code(refusal.status).send(refusal.body);
 };
-
-/**
- * An `onRequest` hook counting requests per client address (request.ip, see `trustProxy`) per
- * minute with @fastify/rate-limit's `createRateLimit`, in `store` (default in memory); `onLimited`
- * writes the 429, given the seconds until the window resets (also its `Retry-After`).
- */
-async function limitPerAddress(
-  scope: FastifyInstance,
-  name: string,
-  max: number,
-  store: RateLimitStoreOptions | undefined,
-  onLimited: (reply: FastifyReply, retryAfterSeconds: number) => FastifyReply,
-): Promise<onRequestAsyncHookHandler> {
-  // The plugin in the route's own scope, with this limit as its settings, and `createRateLimit()`
-  // without options: given options, createRateLimit makes a child of the store, and the Redis
-  // store's child puts the route's method and URL into its keys, which a limiter outside a route
-  // lacks (keys `<nameSpace>undefinedundefined-<key>`). No limit of its own (`global: false`).
-  // The name prefixes the key, so both limits can share one store; normalizeIP is the plugin's
-  // default key (an IPv6 client counts by its /64).
-  await scope.register(fastifyRateLimit, {
-    global: false,
-    max,
-    timeWindow: 60_000,
-    keyGenerator: (request: FastifyRequest) => `${name}:${normalizeIP(request.ip)}`,
-    ...store,
-  });
-  const check = scope.createRateLimit();
-  return async (request, reply) => {
-    const limit = await check(request);
-    if (!limit.isAllowed && limit.isExceeded) return onLimited(reply, Math.min(60, Math.max(1, limit.ttlInSeconds)));
-  };
-}
 
 /**
  * The signing secret @fastify/session gets. It refuses secrets shorter than 32 characters, while

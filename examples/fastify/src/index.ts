@@ -1,2 +1,3 @@
-export { createApp, SESSION_COOKIE, type FastifyExampleOptions, type RateLimitStoreOptions } from './app.js';
+export { createApp, SESSION_COOKIE, type FastifyExampleOptions } from './app.js';
+export type { RateLimitStoreOptions } from './rate-limit.js';
 export { createMemorySessionStore } from './memory-session-store.js';
