@@ -1,52 +1,34 @@
-import { recordRateLimited, refusalResponse, type Logger } from '@ably-chat-auth/core';
-import { createFetchTokenRoute } from '@ably-chat-auth/core/fetch';
+import { refusalResponse, type Logger } from '@ably-chat-auth/core';
 import {
   CHAT_PAGE_HEADERS,
   DEMO_ROUTES,
   chatPageAssets,
   crossSiteRefusal,
-  demoClientId,
-  demoPolicy,
   demoRedisKeys,
-  demoUserClaims,
-  rateLimitKey,
   renderChatPage,
   storeUnavailableResponse,
   validateUsername,
   type DemoConfig,
-  type DemoUser,
 } from '@ably-chat-auth-examples/shared';
-import type { HttpBindings } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context, type HonoRequest, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { getPathNoStrict } from 'hono/utils/url';
-import { rateLimiter, type RateLimitInfo, type Store } from 'hono-rate-limiter';
 import type { Redis } from 'ioredis';
-import { clientAddress, isSecureRequest } from './client-address.js';
+import { isSecureRequest } from './client-address.js';
+import { limitPerClient, type HonoExampleEnv, type RateLimitStore } from './rate-limit.js';
 import { createRedisRateLimitStore } from './redis-rate-limit-store.js';
 import { createRedisSessionStore } from './redis-session-store.js';
 import { createMemorySessionStore, type SessionStore } from './session-store.js';
 import { createSessions } from './sessions.js';
+import { tokenRoute } from './token-route.js';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'chat.sid';
 
 /** How long a session lasts after login. */
 const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
-
-/**
- * The app's Hono environment: `@hono/node-server`'s bindings (the Node request, for the client
- * address) and what hono-rate-limiter puts on the context.
- */
-export interface HonoExampleEnv {
-  Bindings: HttpBindings;
-  Variables: { rateLimit: RateLimitInfo };
-}
-
-/** A hono-rate-limiter store, such as its `MemoryStore` or `RedisStore`. */
-export type RateLimitStore = Store<HonoExampleEnv>;
 
 /** Options of {@link createApp} beyond the shared demo config. */
 export interface HonoExampleOptions {
@@ -116,31 +98,9 @@ export function createApp(config: DemoConfig, options: HonoExampleOptions = {}):
     await next();
   });
 
-  // Limits are per client address (see clientAddress: TRUST_PROXY_HOPS), an IPv6 one by its /56
-  // network (rateLimitKey): one IPv6 client usually holds a whole network.
-  const limitPerClient = (limit: 'login' | 'token', perMinute: number, onLimited: (c: Context<HonoExampleEnv>, seconds: number) => Response) =>
-    rateLimiter<HonoExampleEnv>({
-      windowMs: 60_000,
-      limit: perMinute,
-      standardHeaders: 'draft-7',
-      keyGenerator: (c) => rateLimitKey(clientAddress(c.env.incoming, config.trustProxyHops)),
-      handler: (c) => onLimited(c, retryAfterSeconds(c.get('rateLimit'))),
-      ...(rateLimitStore ? { store: rateLimitStore(limit) } : {}),
-    });
-
-  const loginLimit = limitPerClient('login', config.loginRateLimitPerMinute, (c, seconds) =>
+  const loginLimit = limitPerClient(config.trustProxyHops, config.loginRateLimitPerMinute, rateLimitStore?.('login'), (c, seconds) =>
     c.json({ error: `Too many login attempts from your address; try again in ${seconds} s.` }, 429, { 'Retry-After': String(seconds) }),
   );
-
-  // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
-  const tokenLimit = limitPerClient('token', config.tokenRateLimitPerMinute, (c, seconds) => {
-    // The limiter answers before the token route runs: count the refusal in the route's metrics.
-    recordRateLimited({ method: c.req.method });
-    const { headers, body } = refusalResponse(429, `Too many token requests; try again in ${seconds} s.`, {
-      'Retry-After': String(seconds),
-    });
-    return c.body(body, 429, headers);
-  });
 
   const loginBodyLimit = bodyLimit({ maxSize: 1024, onError: (c) => c.json({ error: 'The request body is too large.' }, 413) });
 
@@ -164,22 +124,15 @@ export function createApp(config: DemoConfig, options: HonoExampleOptions = {}):
     return c.body(null, 204);
   });
 
-  // Core's Fetch route as it is: it takes the Request, and every method reaches it, so others get
-  // its 405 with `Allow`. The session is read just before, so that a store that fails (Redis down)
-  // reaches onError, which answers 503 as for login; core answers a failing resolveUser with 500.
-  const sessionUsers = new WeakMap<Request, DemoUser | undefined>();
-  const tokenRoute = createFetchTokenRoute<DemoUser>({
-    apiKey: config.apiKey,
-    resolveUser: (request) => sessionUsers.get(request),
-    policy: demoPolicy,
-    userClaims: demoUserClaims,
-    clientId: demoClientId,
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
-  });
-  app.all(DEMO_ROUTES.token, tokenLimit, async (c) => {
-    sessionUsers.set(c.req.raw, await sessions.userOf(c.req.raw));
-    return tokenRoute(c.req.raw);
-  });
+  // The token route: its whole wiring is src/token-route.ts.
+  app.all(
+    DEMO_ROUTES.token,
+    ...tokenRoute(config, {
+      sessions,
+      ...(rateLimitStore ? { rateLimitStore: rateLimitStore('token') } : {}),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    }),
+  );
 
   app.onError(jsonErrors);
   return app;
@@ -194,12 +147,6 @@ async function usernameOf(request: HonoRequest): Promise<unknown> {
   }
   if (type.startsWith('application/x-www-form-urlencoded')) return (await request.parseBody()).username;
   return undefined;
-}
-
-/** Whole seconds until the client's window resets, 1 to 60 (hono-rate-limiter's own Retry-After can say 0 in the last second). */
-function retryAfterSeconds(info: RateLimitInfo | undefined): number {
-  const resetTime = info?.resetTime;
-  return resetTime ? Math.min(60, Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000))) : 60;
 }
 
 /** The stores of {@link createApp}'s options: the given ones, or both in Redis with `redis`. */

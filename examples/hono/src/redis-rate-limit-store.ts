@@ -1,6 +1,6 @@
 import { RedisStore, type RedisClient } from 'hono-rate-limiter';
 import type { Redis } from 'ioredis';
-import type { HonoExampleEnv, RateLimitStore } from './app.js';
+import type { HonoExampleEnv, RateLimitStore } from './rate-limit.js';
 
 /**
  * hono-rate-limiter's own `RedisStore` over the app's ioredis client, counting under
