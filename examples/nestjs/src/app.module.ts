@@ -3,15 +3,13 @@ import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { Logger } from '@ably-chat-auth/core';
-import { AblyChatAuthModule, type AblyChatAuthModuleOptions } from '@ably-chat-auth/nestjs';
-import { demoClientId, demoPolicy, demoRedisKeys, demoUserClaims, type DemoConfig, type DemoUser } from '@ably-chat-auth-examples/shared';
-import type { Request } from 'express';
+import { demoRedisKeys, type DemoConfig } from '@ably-chat-auth-examples/shared';
 import type { Redis } from 'ioredis';
-import { sessionUser } from './demo-session.js';
 import { JsonErrorFilter } from './json-error.filter.js';
 import { PageController } from './page.controller.js';
 import { DemoThrottlerGuard, demoThrottlerOptions } from './rate-limits.js';
 import { SessionController } from './session.controller.js';
+import { DEMO_CONFIG, tokenRouteModule } from './token-route.js';
 
 /** Options of the example beyond the shared demo config. */
 export interface NestExampleOptions {
@@ -28,9 +26,6 @@ export interface NestExampleOptions {
 /** Key prefixes of this app in Redis. */
 export const REDIS_KEYS = demoRedisKeys('nestjs');
 
-/** The config key under which ConfigService holds the demo's settings (read from the environment by the shared kit). */
-export const DEMO_CONFIG = 'demo';
-
 /**
  * The example's root module. The settings reach the token route and the rate limits through
  * `@nestjs/config` (`ConfigService` injected into the async factories), as in a real Nest app.
@@ -46,19 +41,8 @@ export class AppModule {
           inject: [ConfigService],
           useFactory: (configService: ConfigService) => demoThrottlerOptions(configService.getOrThrow<DemoConfig>(DEMO_CONFIG), options.redis),
         }),
-        // GET and POST /api/ably-token: the `api` global prefix + `ably-token`.
-        AblyChatAuthModule.forRootAsync({
-          path: 'ably-token',
-          inject: [ConfigService],
-          useFactory: (configService: ConfigService): AblyChatAuthModuleOptions<DemoUser, Request> => ({
-            apiKey: configService.getOrThrow<DemoConfig>(DEMO_CONFIG).apiKey,
-            resolveUser: sessionUser,
-            policy: demoPolicy,
-            userClaims: demoUserClaims,
-            clientId: demoClientId,
-            ...(options.logger === undefined ? {} : { logger: options.logger }),
-          }),
-        }),
+        // The token route: its whole wiring is src/token-route.ts.
+        tokenRouteModule(options.logger === undefined ? {} : { logger: options.logger }),
       ],
       controllers: [PageController, SessionController],
       providers: [
