@@ -94,3 +94,33 @@ test('the root package.json description names every adapter', () => {
   const { description } = JSON.parse(read('package.json')) as { description: string };
   for (const framework of ['Express', 'Koa', 'Fastify', 'NestJS']) expect(description).toContain(framework);
 });
+
+/** Each example's token route, the file its README offers to copy. */
+const EXAMPLE_TOKEN_ROUTES: Record<string, string> = {
+  express: 'src/token-route.ts',
+  koa: 'src/token-route.ts',
+  fastify: 'src/token-route.ts',
+  hono: 'src/token-route.ts',
+  nestjs: 'src/token-route.ts',
+  nextjs: 'app/api/ably-token/route.ts',
+};
+
+describe.each(Object.entries(EXAMPLE_TOKEN_ROUTES))('examples/%s token route', (example, file) => {
+  const source = read(`examples/${example}/${file}`);
+
+  test('is a file of at most 45 lines', () => {
+    expect(source.trimEnd().split('\n').length).toBeLessThanOrEqual(45);
+  });
+
+  test('stands alone: of the shared demo kit it takes only the policy, claims, clientId and config', () => {
+    const shared = [...source.matchAll(/import \{([^}]*)\} from '@ably-chat-auth-examples\/shared'/g)].flatMap((match) =>
+      match[1]!.split(',').map((name) => name.trim().replace(/^type /, '')),
+    );
+    const allowed = ['DEMO_ROUTES', 'demoPolicy', 'demoUserClaims', 'demoClientId', 'demoRedisKeys', 'DemoConfig', 'DemoUser'];
+    expect(shared.filter((name) => name && !allowed.includes(name))).toEqual([]);
+  });
+
+  test("is linked from the example's README", () => {
+    expect(read(`examples/${example}/README.md`)).toContain(`](${file})`);
+  });
+});
