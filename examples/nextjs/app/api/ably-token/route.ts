@@ -1,6 +1,6 @@
 import { createFetchTokenRoute } from '@ably-chat-auth/core/fetch';
 import { demoConfig } from '../../../lib/config';
-import { demoClientId, demoPolicy, demoUserClaims, type DemoUser } from '../../../lib/demo';
+import { DemoConfigError, demoClientId, demoPolicy, demoUserClaims, type DemoUser } from '../../../lib/demo';
 import { rateLimitRefusal } from '../../../lib/rate-limits';
 import { getDemoSession } from '../../../lib/session';
 
@@ -19,7 +19,16 @@ const tokenRoute = createFetchTokenRoute<DemoUser>({
 
 /** Over `RATE_LIMIT_TOKEN_PER_MIN` per client address, Ably's 429 with `Retry-After` (503 while Redis is down); else the token route. */
 async function handler(request: Request): Promise<Response> {
-  return (await rateLimitRefusal('token', request)) ?? tokenRoute(request);
+  let refusal: Response | undefined;
+  try {
+    refusal = await rateLimitRefusal('token', request);
+  } catch (error) {
+    // A config that does not load (ABLY_API_KEY malformed, SESSION_SECRET too short) cannot issue a
+    // token: the token route then fails reading the session and answers Ably's 500, logging the
+    // message that names the variable (never its value).
+    if (!(error instanceof DemoConfigError)) throw error;
+  }
+  return refusal ?? tokenRoute(request);
 }
 
 /** `GET /api/ably-token`: the ably-chat-auth token route (the SDK's authCallback, or `authUrl`). */
