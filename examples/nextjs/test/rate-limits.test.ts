@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { ablyCodeForStatus } from '@ably-chat-auth/core/adapter';
-import { expectAblyError, readAnswer } from '@ably-chat-auth/adapter-contract/testing';
+import { expectAblyError, readResponse } from '@ably-chat-auth/adapter-contract/testing';
 // First: the small limits and TRUST_PROXY_HOPS=0, before the route modules read the config.
 import { LOGIN_LIMIT, TOKEN_LIMIT } from './limits-env';
 import * as token from '../app/api/ably-token/route';
@@ -69,7 +69,7 @@ describe('rate limits in memory (rate-limiter-flexible), per client address', ()
       const handler = i % 2 === 0 ? token.GET : token.POST;
       expect((await handler(fromPeer('/api/ably-token', '192.0.2.30', `10.8.8.${i}`, { method: i % 2 === 0 ? 'GET' : 'POST' }))).status).toBe(401);
     }
-    const answer = await readAnswer(await token.GET(fromPeer('/api/ably-token', '192.0.2.30', '10.8.8.200')));
+    const answer = await readResponse(await token.GET(fromPeer('/api/ably-token', '192.0.2.30', '10.8.8.200')));
     const message = expectAblyError(answer, 429, ablyCodeForStatus(429));
     const seconds = retryAfterOf(answer);
     expect(message).toBe(`Too many token requests; try again in ${seconds} s.`);

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { ablyCodeForStatus } from '@ably-chat-auth/core/adapter';
-import { expectAblyError, readAnswer } from '@ably-chat-auth/adapter-contract/testing';
+import { expectAblyError, readResponse } from '@ably-chat-auth/adapter-contract/testing';
 import { createDemoConfig } from '@ably-chat-auth-examples/shared/src/config';
 import { RedisServer } from '@ably-chat-auth-examples/shared/src/testing/redis-server';
 import { SESSION_SECRET } from './demo-env';
@@ -74,8 +74,8 @@ describe('REDIS_URL: rate limits in Redis (rate-limiter-flexible RateLimiterRedi
       else expect(await rateLimitRefusal('token', tokenFrom(peer), other)).toBeUndefined();
     }
     const overOther = await rateLimitRefusal('token', tokenFrom(peer), other);
-    expectAblyError(await readAnswer(overOther!), 429, ablyCodeForStatus(429));
-    expectAblyError(await readAnswer(await token.GET(tokenFrom(peer))), 429, ablyCodeForStatus(429));
+    expectAblyError(await readResponse(overOther!), 429, ablyCodeForStatus(429));
+    expectAblyError(await readResponse(await token.GET(tokenFrom(peer))), 429, ablyCodeForStatus(429));
   });
 
   test('Redis stopped: the token route answers Ably\u2019s 503 and login a JSON 503, with Retry-After, within 5 s; restarted: both work again', async () => {
@@ -83,7 +83,7 @@ describe('REDIS_URL: rate limits in Redis (rate-limiter-flexible RateLimiterRedi
     try {
       for (const attempt of [1, 2]) {
         const started = Date.now();
-        const answer = await readAnswer(await token.GET(tokenFrom(`192.0.2.7${attempt}`)));
+        const answer = await readResponse(await token.GET(tokenFrom(`192.0.2.7${attempt}`)));
         expectAblyError(answer, 503, ablyCodeForStatus(503));
         expect(answer.headers.get('retry-after')).toBe('5');
         const refused = await login.POST(loginFrom(`192.0.2.7${attempt}`));

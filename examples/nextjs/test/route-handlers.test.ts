@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { sealData } from 'iron-session';
-import { ALL_CHAT_OPERATIONS, capabilityOf, expectAblyError, expectToken, readAnswer, userClaimsOf } from '@ably-chat-auth/adapter-contract/testing';
+import { ALL_CHAT_OPERATIONS, capabilityOf, expectAblyError, expectToken, readResponse, userClaimsOf } from '@ably-chat-auth/adapter-contract/testing';
 // First: sets ABLY_API_KEY and SESSION_SECRET before the route modules read them.
 import { key, SESSION_SECRET } from './demo-env';
 // The route handlers exactly as Next.js calls them: exported functions of a Fetch `Request`.
@@ -30,14 +30,14 @@ function setCookieOf(response: Response): string | undefined {
 
 describe('app/api/ably-token/route.ts (core Fetch route, iron-session user, demo policy)', () => {
   test('401 in Ably error shape without a session, and with a cookie that does not unseal', async () => {
-    expectAblyError(await readAnswer(await token.GET(tokenRequest('GET'))), 401, 40100);
+    expectAblyError(await readResponse(await token.GET(tokenRequest('GET'))), 401, 40100);
     const forged = `chat.session=${await sealData({ user: { username: 'alice' } }, { password: 'another-secret-of-more-than-32-characters', ttl: 60 })}`;
-    expectAblyError(await readAnswer(await token.POST(tokenRequest('POST', { Cookie: forged }))), 401, 40100);
+    expectAblyError(await readResponse(await token.POST(tokenRequest('POST', { Cookie: forged }))), 401, 40100);
   });
 
   test.each(['GET', 'POST'] as const)('%s: alice gets a token, verified with jose, with the demo capability; the query is ignored', async (method) => {
     const handler = token[method];
-    const claims = await expectToken(await readAnswer(await handler(tokenRequest(method, { Cookie: await sessionCookie('alice') }))), key);
+    const claims = await expectToken(await readResponse(await handler(tokenRequest(method, { Cookie: await sessionCookie('alice') }))), key);
     expect(claims['x-ably-clientId']).toBe('alice');
     expect(capabilityOf(claims)).toEqual({
       announcements: ['channel-metadata', 'history', 'subscribe'],
@@ -49,7 +49,7 @@ describe('app/api/ably-token/route.ts (core Fetch route, iron-session user, demo
   });
 
   test('banned has a session but gets 403 (the Ably client then fails instead of retrying)', async () => {
-    expectAblyError(await readAnswer(await token.GET(tokenRequest('GET', { Cookie: await sessionCookie('banned') }))), 403, 40300);
+    expectAblyError(await readResponse(await token.GET(tokenRequest('GET', { Cookie: await sessionCookie('banned') }))), 403, 40300);
   });
 
   test('a cross-site token request is refused with 403 and no CORS header, even with a valid session', async () => {
@@ -57,7 +57,7 @@ describe('app/api/ably-token/route.ts (core Fetch route, iron-session user, demo
       tokenRequest('GET', { Cookie: await sessionCookie('alice'), 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' }),
     );
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
-    expect(expectAblyError(await readAnswer(response), 403, 40300)).toMatch(/Cross-site token request refused/);
+    expect(expectAblyError(await readResponse(response), 403, 40300)).toMatch(/Cross-site token request refused/);
   });
 });
 
@@ -70,14 +70,14 @@ describe('app/login/route.ts and app/logout/route.ts', () => {
     const cookie = setCookieOf(response)!;
     expect(cookie).toMatch(/; HttpOnly/i);
     expect(cookie).toMatch(/; SameSite=Lax/i);
-    const claims = await expectToken(await readAnswer(await token.GET(tokenRequest('GET', { Cookie: cookie.split(';')[0]! }))), key);
+    const claims = await expectToken(await readResponse(await token.GET(tokenRequest('GET', { Cookie: cookie.split(';')[0]! }))), key);
     expect(claims['x-ably-clientId']).toBe('alice');
   });
 
   test('a form post works too', async () => {
     const response = await login(post('/login', 'username=admin', { 'Content-Type': 'application/x-www-form-urlencoded' }));
     await expect(response.json()).resolves.toEqual({ username: 'admin' });
-    const claims = await expectToken(await readAnswer(await token.GET(tokenRequest('GET', { Cookie: setCookieOf(response)!.split(';')[0]! }))), key);
+    const claims = await expectToken(await readResponse(await token.GET(tokenRequest('GET', { Cookie: setCookieOf(response)!.split(';')[0]! }))), key);
     expect(capabilityOf(claims).announcements).toContain('message-delete-any');
   });
 
@@ -140,7 +140,7 @@ describe('app/login/route.ts and app/logout/route.ts', () => {
     const refusedLogout = await logout(post('/logout', undefined, { ...headers, Cookie: cookie }));
     expect(refusedLogout.status).toBe(403);
     expect(refusedLogout.headers.getSetCookie()).toEqual([]);
-    const claims = await expectToken(await readAnswer(await token.GET(tokenRequest('GET', { Cookie: cookie }))), key);
+    const claims = await expectToken(await readResponse(await token.GET(tokenRequest('GET', { Cookie: cookie }))), key);
     expect(claims['x-ably-clientId']).toBe('alice');
   });
 

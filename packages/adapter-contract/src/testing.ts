@@ -12,30 +12,30 @@ import type { TokenRouteResponse } from '@ably-chat-auth/core/adapter';
 export { ALL_CHAT_OPERATIONS } from './chat-operations.js';
 export { listenOnLoopback } from './listen.js';
 
-/** An HTTP answer as a test sees it: status, Fetch `Headers` (case-insensitive) and the body text. */
-export interface Answer {
+/** An HTTP response as a test sees it: status, Fetch `Headers` (case-insensitive) and the body text. */
+export interface ReadResponse {
   status: number;
   headers: Headers;
   body: string;
 }
 
 /** `fetch`, read to the end. */
-export async function request(url: string | URL, init: RequestInit = {}): Promise<Answer> {
-  return readAnswer(await fetch(url, init));
+export async function request(url: string | URL, init: RequestInit = {}): Promise<ReadResponse> {
+  return readResponse(await fetch(url, init));
 }
 
 /** A Fetch `Response`, read to the end. */
-export async function readAnswer(response: Response): Promise<Answer> {
+export async function readResponse(response: Response): Promise<ReadResponse> {
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
 
-/** Core's own answer (`route.handle(...)`), as the same {@link Answer}. */
-export function answerOf(response: TokenRouteResponse): Answer {
+/** Core's own response (`route.handle(...)`), read as the same {@link ReadResponse}. */
+export function readTokenRouteResponse(response: TokenRouteResponse): ReadResponse {
   return { status: response.status, headers: new Headers(response.headers), body: response.body };
 }
 
 /** The headers on every answer of the token route: never cached, never sniffed. */
-export function expectNoStore(answer: Answer): void {
+export function expectNoStore(answer: ReadResponse): void {
   expect({
     cacheControl: answer.headers.get('cache-control'),
     pragma: answer.headers.get('pragma'),
@@ -48,7 +48,7 @@ export function expectNoStore(answer: Answer): void {
  * `{"error":{"message","code","statusCode"}}`, the `x-ably-errorcode` / `x-ably-errormessage`
  * headers ably-js reads in browsers, and no-store. Returns the message.
  */
-export function expectAblyError(answer: Answer, status: number, code: number): string {
+export function expectAblyError(answer: ReadResponse, status: number, code: number): string {
   expect({ status: answer.status, contentType: answer.headers.get('content-type') }).toEqual({ status, contentType: 'application/json; charset=utf-8' });
   expectNoStore(answer);
   expect(answer.headers.get('x-ably-errorcode')).toBe(String(code));
@@ -89,7 +89,7 @@ export async function verifyAblyJwt(token: string, key: TestKey): Promise<{ head
 }
 
 /** A 200 `application/jwt` answer with no-store whose token verifies with `key`; returns its claims. */
-export async function expectToken(answer: Answer, key: TestKey): Promise<AblyClaims> {
+export async function expectToken(answer: ReadResponse, key: TestKey): Promise<AblyClaims> {
   expect({ status: answer.status, contentType: answer.headers.get('content-type') }).toEqual({ status: 200, contentType: 'application/jwt' });
   expectNoStore(answer);
   return (await verifyAblyJwt(answer.body, key)).payload;

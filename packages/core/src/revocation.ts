@@ -85,7 +85,7 @@ function resolveBase(baseUrl: string | undefined): string {
  * Reads an answer's body as text, at most `limit` bytes: a larger Content-Length is refused before
  * reading, and a body that grows past the limit is cancelled. Returns undefined when over.
  */
-async function readAnswer(response: Response, limit: number): Promise<string | undefined> {
+async function readBoundedText(response: Response, limit: number): Promise<string | undefined> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel().catch(() => undefined);
@@ -191,7 +191,7 @@ export async function revokeTokens(options: RevokeTokensOptions): Promise<Revoca
         { details: { statusCode: response.status, redirectHost, batch: start / BATCH, revokedBatches: results.length } },
       );
     }
-    const text = await readAnswer(response, MAX_ANSWER_BYTES);
+    const text = await readBoundedText(response, MAX_ANSWER_BYTES);
     if (text === undefined) {
       throw new AblyChatAuthError(
         'ERR_REVOCATION_FAILED',

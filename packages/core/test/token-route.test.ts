@@ -2,7 +2,7 @@ import { expect } from '@jest/globals';
 import { inspect } from 'node:util';
 import { createTokenRoute, isAblyChatAuthError, type Logger, type TokenRouteOptions, type TokenRouteResponse } from '../src/index';
 import * as kit from '@ably-chat-auth/adapter-contract/testing';
-import { answerOf } from '@ably-chat-auth/adapter-contract/testing';
+import { readTokenRouteResponse } from '@ably-chat-auth/adapter-contract/testing';
 import { TEST_KEY, TEST_KEY_NAME, TEST_SECRET, verifyWithJose } from './helpers';
 
 interface User {
@@ -38,11 +38,11 @@ const alice: Req = { user: { id: 'alice' } };
 
 /** Core's answer checked with the workspace's one definition of "Ably-shaped" and "no-store". */
 function expectAblyError(response: TokenRouteResponse, status: number, code: number): { message: string } {
-  return { message: kit.expectAblyError(answerOf(response), status, code) };
+  return { message: kit.expectAblyError(readTokenRouteResponse(response), status, code) };
 }
 
 function expectNoStore(response: TokenRouteResponse): void {
-  kit.expectNoStore(answerOf(response));
+  kit.expectNoStore(readTokenRouteResponse(response));
 }
 
 describe('token route: success', () => {

@@ -8,6 +8,7 @@ export {
   type AblyChatAuthOptions,
   type AblyChatAuthPlugin,
   type FastifyRequestUser,
+  type FastifyTokenPluginOptions,
 } from './plugin.js';
 // What a Fastify app needs beside the plugin, so one import does.
 export {

@@ -15,10 +15,17 @@ export type FastifyRequestUser = FastifyRequest extends { user?: infer User } ? 
  * optional (default: `request.user`), plus the `path` of the route. The resolver and the policy
  * get the `FastifyRequest`.
  */
-export type AblyChatAuthOptions<User = FastifyRequestUser> = TokenRouteAdapterOptions<User, FastifyRequest> & {
+export type FastifyTokenPluginOptions<User = FastifyRequestUser> = TokenRouteAdapterOptions<User, FastifyRequest> & {
   /** The URL the token route answers (every method, query string ignored). Default `'/api/ably-token'`. */
   path?: string;
 };
+
+/**
+ * The plugin's options under their first name.
+ * @deprecated Use {@link FastifyTokenPluginOptions}: every adapter names its options
+ * `<Framework>Token<Thing>Options` (`ExpressTokenMiddlewareOptions`, `KoaTokenHandlerOptions`).
+ */
+export type AblyChatAuthOptions<User = FastifyRequestUser> = FastifyTokenPluginOptions<User>;
 
 /** What the plugin decorates the Fastify instance with: `app.ablyChatAuth`. */
 export interface AblyChatAuthDecoration<User = FastifyRequestUser> {
@@ -59,7 +66,7 @@ export function writeTokenRouteResponse(reply: FastifyReply, response: TokenRout
   return reply.code(response.status).headers(response.headers).send(response.body);
 }
 
-const plugin: FastifyPluginAsync<AblyChatAuthOptions> = async (fastify: FastifyInstance, options: AblyChatAuthOptions) => {
+const plugin: FastifyPluginAsync<FastifyTokenPluginOptions> = async (fastify: FastifyInstance, options: FastifyTokenPluginOptions) => {
   // Everything is checked here, so a bad key, option or path fails `app.ready()`.
   const route = createAdapterTokenRoute<FastifyRequestUser, FastifyRequest>(options, {
     factoryName: 'ablyChatAuth',
@@ -107,5 +114,5 @@ export const ablyChatAuth = fp(plugin, { name: PLUGIN_NAME, fastify: '4.x || 5.x
  * declared on `FastifyRequest['user']` (its last signature, the one `register` infers from);
  * `app.register(ablyChatAuth<AppUser>, options)` names it explicitly.
  */
-export type AblyChatAuthPlugin = (<User>(instance: FastifyInstance, options: AblyChatAuthOptions<User>) => Promise<void>) &
-  FastifyPluginAsync<AblyChatAuthOptions>;
+export type AblyChatAuthPlugin = (<User>(instance: FastifyInstance, options: FastifyTokenPluginOptions<User>) => Promise<void>) &
+  FastifyPluginAsync<FastifyTokenPluginOptions>;

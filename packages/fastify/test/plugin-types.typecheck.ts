@@ -5,7 +5,7 @@
  * needs a `declare module 'fastify'` of its own program: see declared-user.test.ts.
  */
 import Fastify, { type FastifyRequest } from 'fastify';
-import { ablyChatAuth, room, type AblyChatAuthOptions, type IssuedToken } from '@ably-chat-auth/fastify';
+import { ablyChatAuth, room, type AblyChatAuthOptions, type FastifyTokenPluginOptions, type IssuedToken } from '@ably-chat-auth/fastify';
 
 interface AppUser {
   id: string;
@@ -39,7 +39,7 @@ export async function typeTests(): Promise<void> {
     policy: (user) => ({ lobby: user.id === 'x' ? 'all' : ['receive'] }),
   });
   // Options written apart keep their user type.
-  const options: AblyChatAuthOptions<AppUser> = { apiKey, path: '/auth/ably', policy: (user) => ({ [room`dms:${user.id}:*`]: 'all' }) };
+  const options: FastifyTokenPluginOptions<AppUser> = { apiKey, path: '/auth/ably', policy: (user) => ({ [room`dms:${user.id}:*`]: 'all' }) };
   await app.register(ablyChatAuth<AppUser>, options);
   // @ts-expect-error an unknown option name does not compile either
   await app.register(ablyChatAuth<AppUser>, { apiKey, policy: { lobby: 'all' }, pth: '/x' });
@@ -54,3 +54,7 @@ export async function loggerTypeTest(): Promise<void> {
   // Fastify's pino logger fits the `logger` option.
   await app.register(ablyChatAuth<AppUser>, { apiKey, policy: { lobby: 'all' }, logger: app.log });
 }
+
+// The deprecated first name of the options type is the same type, so code written against it compiles unchanged.
+export const underFirstName: AblyChatAuthOptions<{ id: string }> = {} as FastifyTokenPluginOptions<{ id: string }>;
+export const underNewName: FastifyTokenPluginOptions<{ id: string }> = {} as AblyChatAuthOptions<{ id: string }>;

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import * as Ably from 'ably';
-import { expectAblyError, expectToken, randomTestKey, request, type Answer } from '@ably-chat-auth/adapter-contract/testing';
-import ablyChatAuthDefault, { ablyChatAuth, isAblyChatAuthError, type AblyChatAuthOptions } from '@ably-chat-auth/fastify';
+import { expectAblyError, expectToken, randomTestKey, request, type ReadResponse } from '@ably-chat-auth/adapter-contract/testing';
+import ablyChatAuthDefault, { ablyChatAuth, isAblyChatAuthError, type FastifyTokenPluginOptions } from '@ably-chat-auth/fastify';
 import { FASTIFY_VERSIONS, listen } from './helpers';
 
 interface TestUser {
@@ -34,7 +34,7 @@ describe.each(FASTIFY_VERSIONS)('ablyChatAuth on %s', (name, Fastify, version) =
     running = undefined;
   });
 
-  async function start(options: Partial<AblyChatAuthOptions<TestUser>> = {}, setup?: (app: FastifyInstance) => void | Promise<void>): Promise<string> {
+  async function start(options: Partial<FastifyTokenPluginOptions<TestUser>> = {}, setup?: (app: FastifyInstance) => void | Promise<void>): Promise<string> {
     const app = Fastify();
     bearerAuth(app);
     await setup?.(app);
@@ -154,7 +154,7 @@ describe.each(FASTIFY_VERSIONS)('ablyChatAuth on %s', (name, Fastify, version) =
       });
       app.addHook('onResponse', async (_req, reply) => void finished.push(reply.statusCode));
     });
-    const ok: Answer = await request(`${url}/api/ably-token`, { headers: bearer('alice') });
+    const ok: ReadResponse = await request(`${url}/api/ably-token`, { headers: bearer('alice') });
     await expectToken(ok, KEY);
     expect(ok.headers.get('x-frame-options')).toBe('DENY');
     const denied = await request(`${url}/api/ably-token`);
@@ -204,7 +204,7 @@ describe.each(FASTIFY_VERSIONS)('ablyChatAuth on %s', (name, Fastify, version) =
   describe('every option is checked at registration, so app.ready() fails', () => {
     async function readyError(options: unknown): Promise<unknown> {
       const app = Fastify();
-      void app.register(ablyChatAuth, options as AblyChatAuthOptions);
+      void app.register(ablyChatAuth, options as FastifyTokenPluginOptions);
       const error = await app.ready().then(
         () => undefined,
         (e: unknown) => e,

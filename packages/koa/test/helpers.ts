@@ -67,6 +67,6 @@ export function expectNoStore(res: Response): void {
 
 /** Asserts an Ably-shaped error answer (the kit's rule) and returns its body. */
 export async function expectAblyError(res: Response, status: number, code: number): Promise<{ error: { message: string; code: number; statusCode: number } }> {
-  const message = kit.expectAblyError(await kit.readAnswer(res), status, code);
+  const message = kit.expectAblyError(await kit.readResponse(res), status, code);
   return { error: { message, code, statusCode: status } };
 }

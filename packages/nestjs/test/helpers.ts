@@ -4,7 +4,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import * as kit from '@ably-chat-auth/adapter-contract/testing';
-import { listenNestApp, testKey, type AblyClaims, type Answer } from '@ably-chat-auth/adapter-contract/testing';
+import { listenNestApp, testKey, type AblyClaims, type ReadResponse } from '@ably-chat-auth/adapter-contract/testing';
 
 export const KEY_NAME = 'nestApp.nestKey';
 export const SECRET = 'nest-test-secret-0123456789abcdef';
@@ -33,12 +33,12 @@ export async function startApp(platform: Platform, metadata: ModuleMetadata, con
   return { app, ...(await listenNestApp(app)) };
 }
 
-export type { Answer } from '@ably-chat-auth/adapter-contract/testing';
+export type { ReadResponse } from '@ably-chat-auth/adapter-contract/testing';
 export { capabilityOf, expectAblyError, request } from '@ably-chat-auth/adapter-contract/testing';
 
 const KEY = testKey(KEY_NAME, SECRET);
 
 /** Verifies an answer is a 200 `application/jwt` signed with the test key, and returns its claims. */
-export async function expectToken(answer: Answer): Promise<AblyClaims & { 'x-ably-clientId'?: string; 'x-ably-capability'?: string }> {
+export async function expectToken(answer: ReadResponse): Promise<AblyClaims & { 'x-ably-clientId'?: string; 'x-ably-capability'?: string }> {
   return (await kit.expectToken(answer, KEY)) as AblyClaims & { 'x-ably-clientId'?: string; 'x-ably-capability'?: string };
 }
