@@ -41,31 +41,29 @@ interface OpenedPage {
   tokenRequests: () => number;
 }
 
-/** The page in a fresh profile, its Ably client pointed at `ably`. */
-async function openPage(ably: AblyStandIn): Promise<OpenedPage> {
+/** The page of `on` in a fresh profile, its Ably client pointed at `ably`. */
+async function openPage(ably: AblyStandIn, on: RunningExample = app): Promise<OpenedPage> {
   // The page's CSP lets the SDK reach Ably over https: and wss: only; the stand-in is plain ws: on loopback.
   const context = await browser.newContext({ viewport: { width: 1200, height: 860 }, bypassCSP: true });
   await context.addInitScript({ content: `window.chatPageRealtimeOptions = ${JSON.stringify(ably.clientOptions)};` });
+  // Records the status line from the moment the HTML is parsed, before the page's script runs.
   await context.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { chatStatuses: string[] }).chatStatuses = seen;
-    document.addEventListener('DOMContentLoaded', () => {
-      const el = document.getElementById('chat-status')!;
-      const record = () => {
-        const entry = `${el.dataset.status}: ${el.textContent}`;
-        if (seen.at(-1) !== entry) seen.push(entry);
-      };
-      new MutationObserver(record).observe(el, { attributes: true, childList: true, characterData: true, subtree: true });
-    });
+    new MutationObserver(() => {
+      const el = document.getElementById('chat-status');
+      const entry = el && `${el.dataset.status}: ${el.textContent}`;
+      if (entry && seen.at(-1) !== entry) seen.push(entry);
+    }).observe(document, { attributes: true, childList: true, characterData: true, subtree: true });
   });
   const page = await context.newPage();
   const problems: string[] = [];
   let tokenRequests = 0;
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   page.on('request', (request) => {
-    if (request.url().startsWith(`${app.url}/api/ably-token`)) tokenRequests += 1;
+    if (request.url().startsWith(`${on.url}/api/ably-token`)) tokenRequests += 1;
   });
-  await page.goto(`${app.url}/`);
+  await page.goto(`${on.url}/`);
   return {
     context,
     page,
@@ -75,6 +73,8 @@ async function openPage(ably: AblyStandIn): Promise<OpenedPage> {
   };
 }
 
+/** What the status line says until the session's first answer. */
+const CHECKING = 'checking: Checking your session\u2026';
 const status = (page: Page, value: string) => page.locator(`#chat-status[data-status="${value}"]`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -92,7 +92,7 @@ describe('the chat page on the Ably stand-in (Express example, Chromium)', () =>
   });
   afterAll(() => ably?.close());
 
-  test('signed out, then connected as alice, then a switch to admin: one new connection, alice\u2019s closed, no 40102; then signed out again', async () => {
+  test('signed out, then connected as alice, then a switch to admin: one new connection, alice\u2019s closed, no 40102; a reload; then signed out again', async () => {
     const { context, page, problems, statuses, tokenRequests } = await openPage(ably);
     try {
       await status(page, 'signed-out').waitFor();
@@ -137,24 +137,35 @@ describe('the chat page on the Ably stand-in (Express example, Chromium)', () =>
       expect(ably.events.filter((e) => 'code' in e)).toEqual([]);
       await expect(page.locator('#page-error').textContent()).resolves.not.toMatch(/40102/);
 
-      await page.click('#logout');
-      await status(page, 'signed-out').waitFor({ timeout: 10_000 });
-      await openConnections(ably, 0);
-      expect(ably.connections().map((c) => [c.clientId, c.open])).toEqual([
-        ['alice', false],
-        ['admin', false],
-      ]);
-      await expect(page.locator('#login-view').isVisible()).resolves.toBe(true);
-      await expect(page.locator('#login-error').isHidden()).resolves.toBe(true);
-
       expect(await statuses()).toEqual([
+        CHECKING,
         'signed-out: Sign in to chat.',
         'connecting: Connecting as alice\u2026',
         'connected: Connected as alice.',
         'connecting: Connecting as admin\u2026',
         'connected: Connected as admin.',
-        'signed-out: Sign in to chat.',
       ]);
+
+      // A reload: one token request, one new connection (the page's old one went with the page),
+      // and no "sign in to chat" flashed before the answer: the page waits for the session's first one.
+      const beforeReload = tokenRequests();
+      await page.reload();
+      await page.locator('#chat-status', { hasText: 'Connected as admin.' }).waitFor({ timeout: 15_000 });
+      await openConnections(ably, 1);
+      expect(tokenRequests() - beforeReload).toBe(1);
+      expect(ably.connections().map((c) => [c.clientId, c.open])).toEqual([
+        ['alice', false],
+        ['admin', false],
+        ['admin', true],
+      ]);
+
+      await page.click('#logout');
+      await status(page, 'signed-out').waitFor({ timeout: 10_000 });
+      await openConnections(ably, 0);
+      expect(ably.connections().filter((c) => c.open)).toEqual([]);
+      await expect(page.locator('#login-view').isVisible()).resolves.toBe(true);
+      await expect(page.locator('#login-error').isHidden()).resolves.toBe(true);
+      expect(await statuses()).toEqual([CHECKING, 'connecting: Connecting as admin\u2026', 'connected: Connected as admin.', 'signed-out: Sign in to chat.']);
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -174,6 +185,7 @@ describe('the chat page on the Ably stand-in (Express example, Chromium)', () =>
       expect(tokenRequests() - requestsBeforeLogin).toBe(1);
       expect(ably.connections().length).toBe(before);
       expect(await statuses()).toEqual([
+        CHECKING,
         'signed-out: Sign in to chat.',
         'forbidden: You may not chat: This user is not allowed to use chat (the token route answered 403; nothing is retried).',
       ]);
@@ -209,8 +221,45 @@ describe('the chat page when Ably refuses the key (a stand-in that does not know
       await expect(page.locator('#send-button').isDisabled()).resolves.toBe(true);
       await expect(page.locator('#session-user').textContent()).resolves.toBe('alice');
       expect(ably.events.filter((e) => e.type === 'refused').map((e) => 'code' in e && e.code)).toEqual([40101]);
-      expect((await statuses()).map((s) => s.split(':')[0])).toEqual(['signed-out', 'connecting', 'failed']);
+      expect((await statuses()).map((s) => s.split(':')[0])).toEqual(['checking', 'signed-out', 'connecting', 'failed']);
       await page.screenshot({ path: join(SCREENSHOTS, 'e2e-stand-in-alice-failed.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the chat page when the token route fails (a token rate limit of 1 a minute)', () => {
+  let ably: AblyStandIn;
+  let limited: RunningExample;
+
+  beforeAll(async () => {
+    ably = await startAblyStandIn({ apiKey: DEV_API_KEY });
+    limited = await express.start(createDemoConfig({ port: 0, tokenRateLimitPerMinute: 1 }));
+  });
+  afterAll(async () => {
+    await limited?.close();
+    await ably?.close();
+  });
+
+  test('alice signs in, the route answers 429: failed with the route\u2019s reason, no connection, no token panel', async () => {
+    const { context, page, problems, statuses, tokenRequests } = await openPage(ably, limited);
+    try {
+      // The page's first request (401) used the minute's one token request.
+      await status(page, 'signed-out').waitFor();
+      await page.fill('#username', 'alice');
+      await page.click('#login-form button[type=submit]');
+      await status(page, 'failed').waitFor({ timeout: 10_000 });
+      await expect(page.locator('#chat-status').textContent()).resolves.toMatch(
+        /^Chat failed: Too many token requests; try again in \d+ s \(Ably error \d+, status 429\)\.$/,
+      );
+      await expect(page.locator('#session-user').textContent()).resolves.toBe('alice');
+      await expect(page.locator('#chat-grid').isVisible()).resolves.toBe(false);
+      await expect(page.locator('#login-view').isVisible()).resolves.toBe(false);
+      expect(tokenRequests()).toBe(2);
+      expect(ably.connections()).toEqual([]);
+      expect(await statuses()).toEqual([CHECKING, 'signed-out: Sign in to chat.', expect.stringMatching(/^failed: Chat failed: Too many token requests/)]);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -423,8 +423,9 @@
     realtimeOptions: Object.assign({ logLevel: 1 }, testRealtimeOptions),
   });
 
-  // The session's first answer decides the first view: until then the page says it is checking
-  // (its initial `signed-out` only means "no connection yet").
+  // The session's first answer decides the first view, so the page renders on notifications only:
+  // until the first one (the session notifies every answer, also a 401 that leaves it signed-out)
+  // it says it is checking, since the initial `signed-out` only means "not asked yet".
   chatSession.subscribe(render);
 
   function render(state) {
@@ -467,7 +468,8 @@
         $('chat-view').hidden = false;
         $('chat-pending').hidden = true;
         $('chat-grid').hidden = !current && tokenFetches === 0;
-        showSignedIn((current && current.clientId) || knownUser);
+        // Without a connection or a login (the route failed on load) it is unknown who is signed in.
+        if (current || knownUser) showSignedIn((current && current.clientId) || knownUser);
         return;
     }
   }
