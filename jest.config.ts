@@ -47,8 +47,8 @@ function nextjsProject(): Config {
 }
 
 const config: Config = {
-  // The demo page serves @ably-chat-auth/client's <script> build; build it if it is missing or stale.
-  globalSetup: '<rootDir>/packages/client/scripts/ensure-iife.cjs',
+  // The demo page serves a bundle of @ably-chat-auth/client/session with ably and @ably/chat; build it from the sources.
+  globalSetup: '<rootDir>/examples/shared/scripts/ensure-chat-page.cjs',
   projects: [
     project('packages/core', 'core'),
     project('packages/express', 'express'),

@@ -11,8 +11,8 @@ const config: Config = {
   // One example at a time: each test starts its own processes and stops Redis.
   maxWorkers: 1,
   testTimeout: 60_000,
-  // The page the examples serve needs @ably-chat-auth/client's <script> build.
-  globalSetup: '<rootDir>/../packages/client/scripts/ensure-iife.cjs',
+  // The page the examples serve needs its bundle of @ably-chat-auth/client/session, ably and @ably/chat.
+  globalSetup: '<rootDir>/../examples/shared/scripts/ensure-chat-page.cjs',
   moduleNameMapper: {
     '^@ably-chat-auth/core$': '<rootDir>/../packages/core/src/index.ts',
     '^@ably-chat-auth/core/(.*)$': '<rootDir>/../packages/core/src/$1',

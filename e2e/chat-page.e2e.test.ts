@@ -27,11 +27,12 @@ afterAll(async () => {
 async function openPage(
   app: RunningExample,
   viewport = { width: 1200, height: 860 },
-): Promise<{ context: BrowserContext; page: Page; problems: string[]; tokenRequests: () => number; tokenBodies: string[] }> {
+): Promise<{ context: BrowserContext; page: Page; problems: string[]; tokenRequests: () => number; tokenBodies: string[]; webSockets: () => number }> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems: string[] = [];
   let tokenRequests = 0;
+  let webSockets = 0;
   const tokenBodies: string[] = [];
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   // The token route's answers, read on their way to the page: the client reads its body as a
@@ -42,6 +43,8 @@ async function openPage(
     if (response.ok()) tokenBodies.push(body);
     await route.fulfill({ response, body });
   });
+  // Every connection the Ably SDK tries opens a WebSocket (to Ably, unreachable from here).
+  page.on('websocket', () => (webSockets += 1));
   page.on('request', (request) => {
     if (request.url().startsWith(`${app.url}/api/ably-token`)) tokenRequests += 1;
   });
@@ -56,8 +59,11 @@ async function openPage(
     if (message.type() === 'error' && /Refused to|Content Security Policy|MIME type/.test(message.text())) problems.push(`console: ${message.text()}`);
   });
   await page.goto(`${app.url}/`);
-  return { context, page, problems, tokenRequests: () => tokenRequests, tokenBodies };
+  return { context, page, problems, tokenRequests: () => tokenRequests, tokenBodies, webSockets: () => webSockets };
 }
+
+/** The page's line for the chat session's state, when it shows `value`. */
+const status = (page: Page, value: string) => page.locator(`#chat-status[data-status="${value}"]`);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -75,12 +81,17 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
   });
   afterAll(() => app?.close());
 
-  test('signed out: the SDK\u2019s first token request (401) is the only one and brings the login form; nothing retries', async () => {
-    const { context, page, problems, tokenRequests } = await openPage(app);
+  test('signed out: the chat session\u2019s first token request (401) is the only one and brings "sign in to chat" and the login form; nothing retries', async () => {
+    const { context, page, problems, tokenRequests, webSockets } = await openPage(app);
     try {
       await page.locator('#login-view').waitFor({ state: 'visible' });
+      await expect(page.locator('#chat-status').getAttribute('data-status')).resolves.toBe('signed-out');
+      await expect(page.locator('#chat-status').textContent()).resolves.toBe('Sign in to chat.');
+      await expect(page.locator('#login-view h2').textContent()).resolves.toBe('Sign in to chat');
       await sleep(1_500);
       expect(tokenRequests()).toBe(1);
+      // Signed out, the session opens no connection to Ably.
+      expect(webSockets()).toBe(0);
       await expect(page.locator('#chat-view').isHidden()).resolves.toBe(true);
       await expect(page.locator('#login-error').isHidden()).resolves.toBe(true);
       expect(problems).toEqual([]);
@@ -89,7 +100,7 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
     }
   });
 
-  test('alice signs in; @ably-chat-auth/client fetches her token and the page shows her rooms and features', async () => {
+  test('alice signs in; the chat session fetches her token, connects as her, and the page shows her rooms and features', async () => {
     const { context, page, problems, tokenRequests, tokenBodies } = await openPage(app);
     try {
       await expect(page.locator('h1 .badge').textContent()).resolves.toBe(example.framework);
@@ -101,7 +112,7 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
       expect(tokenRequests()).toBeGreaterThan(requestsBeforeLogin);
       await expect(page.locator('#chat-grid').isVisible()).resolves.toBe(true);
       await expect(page.locator('#chat-pending').isHidden()).resolves.toBe(true);
-      await expect(page.locator('#token-fetched').textContent()).resolves.toContain('authCallback');
+      await expect(page.locator('#token-fetched').textContent()).resolves.toContain('by the chat session');
       await expect(page.locator('#session-user').textContent()).resolves.toBe('alice');
       await expect(page.locator('#token-key').textContent()).resolves.toBe('devApp.devKey');
       await expect(page.locator('#dev-key-note').isVisible()).resolves.toBe(true);
@@ -130,9 +141,16 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
       expect(seen).toEqual(['Alice', 'Alice', 'Alice']);
       expect(verified.userClaims).toEqual({ '*': '{"display_name":"Alice"}' });
 
-      // Without a real key Ably cannot accept the token: the page says where the connection stands.
+      // Without a real key (and, here, without Ably) the connection cannot open: the session is
+      // connecting as alice (ably-js retries) or failed with Ably's reason, and the page says which.
+      // (e2e/chat-session.e2e.test.ts takes the same page to `connected`, and to Ably's refusal.)
       const state = await page.locator('#connection-state').getAttribute('data-state');
       expect(ABLY_STATES).toContain(state);
+      const session = await page.locator('#chat-status').getAttribute('data-status');
+      const line = await page.locator('#chat-status').textContent();
+      expect([session, line]).toEqual(
+        session === 'failed' ? ['failed', expect.stringMatching(/^Chat failed: .+/)] : ['connecting', 'Connecting as alice\u2026'],
+      );
       await expect(page.locator('#login-view').isHidden()).resolves.toBe(true);
       // The dev key's token never attaches the room, so Send stays disabled, and looks it (grey, not the accent colour).
       await expect(page.locator('#send-button').isDisabled()).resolves.toBe(true);
@@ -149,6 +167,8 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
 
       await page.click('#logout');
       await page.locator('#login-view').waitFor({ state: 'visible' });
+      await expect(page.locator('#chat-status').textContent()).resolves.toBe('Sign in to chat.');
+      await expect(page.locator('#login-error').isHidden()).resolves.toBe(true);
       await expect(page.locator('#token-details').isHidden()).resolves.toBe(true);
       const after = await page.evaluate(async () => (await fetch('/api/ably-token', { credentials: 'include' })).status);
       expect(after).toBe(401);
@@ -231,22 +251,20 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
     }
   });
 
-  test('banned signs in; the token route refuses with 403, the SDK fails once and the page shows the refusal alone', async () => {
-    const { context, page, problems, tokenRequests } = await openPage(app);
+  test('banned signs in; the token route refuses with 403: "you may not chat", one request, no connection to Ably, and the refusal alone', async () => {
+    const { context, page, problems, tokenRequests, webSockets } = await openPage(app);
+    const forbidden = 'You may not chat: This user is not allowed to use chat (the token route answered 403; nothing is retried).';
     try {
       await page.locator('#login-view').waitFor({ state: 'visible' });
       const requestsBeforeLogin = tokenRequests();
       await login(page, 'banned');
-      await page.locator('#connection-state[data-state="failed"]').waitFor({ state: 'attached' });
-      const refusal = page.locator('#refusal');
-      await expect(refusal.isVisible()).resolves.toBe(true);
-      await expect(refusal.textContent()).resolves.toBe(
-        'Refused by the token route (403): This user is not allowed to use chat. The Ably client will not retry.' +
-          ' Connection failed: Client configured authentication provider returned 403, failing the connection (Ably error 80019, status 403).',
-      );
-      // Failed for good: in a window several retry periods long, the route is not asked again.
+      await status(page, 'forbidden').waitFor();
+      await expect(page.locator('#chat-status').textContent()).resolves.toBe(forbidden);
+      // Refused for good: in a window several retry periods long, the route is not asked again,
+      // and the session never built an Ably client, so nothing tried to connect.
       await sleep(2_000);
       expect(tokenRequests() - requestsBeforeLogin).toBe(1);
+      expect(webSockets()).toBe(0);
       // The refusal alone: no room, no presence card, no Send button, no "getting your token".
       for (const hidden of ['#chat-grid', '#messages', '#presence', '#send-button', '#token-panel', '#chat-pending', '#login-view']) {
         expect([hidden, await page.locator(hidden).isVisible()]).toEqual([hidden, false]);
@@ -257,10 +275,11 @@ describe.each(EXAMPLE_APPS)('the $name example in Chromium', (example) => {
       // A reload: the same single request, the same refusal.
       const beforeReload = tokenRequests();
       await page.reload();
-      await page.locator('#connection-state[data-state="failed"]').waitFor({ state: 'attached' });
+      await status(page, 'forbidden').waitFor();
       await sleep(1_000);
       expect(tokenRequests() - beforeReload).toBe(1);
-      await expect(page.locator('#refusal').isVisible()).resolves.toBe(true);
+      expect(webSockets()).toBe(0);
+      await expect(page.locator('#chat-status').textContent()).resolves.toBe(forbidden);
       await expect(page.locator('#chat-grid').isVisible()).resolves.toBe(false);
       expect(problems).toEqual([]);
     } finally {

@@ -10,8 +10,8 @@ const config: Config = {
   // One browser at a time: the machine is small and each test file launches Chromium.
   maxWorkers: 1,
   testTimeout: 60_000,
-  // The page serves @ably-chat-auth/client's <script> build; build it if it is missing or stale.
-  globalSetup: '<rootDir>/../packages/client/scripts/ensure-iife.cjs',
+  // The page serves a bundle of @ably-chat-auth/client/session with ably and @ably/chat; build it from the sources.
+  globalSetup: '<rootDir>/../examples/shared/scripts/ensure-chat-page.cjs',
   moduleNameMapper: {
     '^@ably-chat-auth/core$': '<rootDir>/../packages/core/src/index.ts',
     '^@ably-chat-auth/adapter-contract$': '<rootDir>/../packages/adapter-contract/src/index.ts',
@@ -22,6 +22,7 @@ const config: Config = {
     '^@ably-chat-auth/nestjs$': '<rootDir>/../packages/nestjs/src/index.ts',
     '^@ably-chat-auth/fastify$': '<rootDir>/../packages/fastify/src/index.ts',
     '^@ably-chat-auth/client$': '<rootDir>/../packages/client/src/index.ts',
+    '^@ably-chat-auth/ably-stand-in$': '<rootDir>/../packages/ably-stand-in/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -1,6 +1,7 @@
-/* The demo chat page: sign in, fetch Ably tokens through @ably-chat-auth/client's authCallback,
- * chat in `lobby`, and show what the current token allows. Plain browser JavaScript over the
- * `Ably`, `AblyChat` and `AblyChatAuth` globals of the served builds. */
+/* The demo chat page: sign in, connect through @ably-chat-auth/client's chat session, chat in
+ * `lobby`, and show where the session stands and what the current token allows. Plain browser
+ * JavaScript over the global `AblyChatSession` of the served bundle (the session with the real
+ * `ably` and `@ably/chat`). */
 'use strict';
 
 (function () {
@@ -14,11 +15,15 @@
     return document.getElementById(id);
   };
 
-  /** The current Ably session: the Realtime client, the chat client, the room and its subscriptions. */
-  var session = null;
+  /** The room of the current chat client: the client, the room, its subscriptions; replaced with the client. */
+  var current = null;
+  /** Who the last login named; the token names who the chat connects as. */
+  var knownUser = null;
+  /** The session's last status, and whether the user just asked to log out (a signed-out then is no surprise). */
+  var lastStatus = null;
+  var loggingOut = false;
   var tokenFetches = 0;
   var expiryTimer = null;
-
   // ---------------------------------------------------------------- token decoding and features
 
   function base64UrlDecode(part) {
@@ -146,14 +151,15 @@
 
   function showToken(jwt) {
     var token = decodeToken(jwt);
-    tokenFetches += 1;
+    // Counted per user: a switch to another user starts again at one.
+    tokenFetches = token.clientId === $('token-client-id').textContent ? tokenFetches + 1 : 1;
     $('token-empty').hidden = true;
     $('token-details').hidden = false;
     $('token-client-id').textContent = token.clientId || '(none)';
     $('token-key').textContent = token.keyName || '(no kid)';
     $('dev-key-note').hidden = token.keyName !== PAGE_DATA.devKeyName;
     $('token-fetched').textContent =
-      new Date().toLocaleTimeString() + ' by the SDK\u2019s authCallback' + (tokenFetches > 1 ? ' (' + tokenFetches + ' tokens so far)' : '');
+      new Date().toLocaleTimeString() + ' by the chat session' + (tokenFetches > 1 ? ' (' + tokenFetches + ' tokens so far)' : '');
     $('token-raw').textContent = jwt;
     var rows = $('token-rooms');
     rows.replaceChildren();
@@ -216,47 +222,26 @@
   // ---------------------------------------------------------------- talking to the server
 
   /**
-   * The SDK calls this whenever it needs a token: first connection, renewal, re-authentication.
-   * @ably-chat-auth/client fetches the route and hands refusals to the SDK with their status, so
-   * a 403 fails the connection instead of being retried; this wrapper only shows each new token.
-   * A 401 stops the client too (`unauthenticated: 'stop'`): the page sends the user to its form.
+   * The session fetches every token itself (first connection, renewal, user switch) with this
+   * fetch; the page only reads a copy of each token it is given, to show what it allows.
    */
-  var fetchToken = AblyChatAuth.createAuthCallback(ROUTES.token, {
-    unauthenticated: 'stop',
-    onUnauthenticated: function (error) {
-      // No session (first visit, logged out elsewhere, or the server restarted): the login form.
-      // End the client after the SDK has had its answer.
-      setTimeout(endChat, 0);
-      clearToken();
-      showLogin(session && session.wasSignedIn ? 'Your session has ended (401): ' + error.message : undefined);
-    },
-    onForbidden: function (error) {
-      showRefusal('Refused by the token route (403): ' + error.message + ' The Ably client will not retry.');
-      // Also when the ban comes mid-session (on a renewal): the refusal stands alone.
-      $('chat-grid').hidden = true;
-      setSendEnabled(false);
-      showSignedIn(null);
-    },
-  });
-
-  function authCallback(tokenParams, callback) {
-    fetchToken(tokenParams, function (error, token) {
-      if (!error && typeof token === 'string') onToken(token);
-      else if (error && error.statusCode !== 401 && error.statusCode !== 403) {
-        showRefusal('The token route failed (' + error.statusCode + '): ' + error.message + ' The Ably client retries.');
+  function fetchAndShowToken(url, init) {
+    return fetch(url, init).then(function (response) {
+      if (response.ok) {
+        response
+          .clone()
+          .text()
+          .then(function (body) {
+            try {
+              showToken(body.trim());
+            } catch {
+              // Not a JWT (a TokenDetails answer): nothing to show.
+            }
+          })
+          .catch(function () {});
       }
-      callback(error, token);
+      return response;
     });
-  }
-
-  /** A token arrived: the user is signed in and allowed; now (and only now) the chat is shown. */
-  function onToken(jwt) {
-    showToken(jwt);
-    if (session) session.wasSignedIn = true;
-    $('refusal').hidden = true;
-    $('chat-pending').hidden = true;
-    $('chat-grid').hidden = false;
-    showSignedIn(decodeToken(jwt).clientId);
   }
 
   async function postJson(url, body) {
@@ -281,7 +266,43 @@
     return 'The server answered ' + response.status + (response.statusText ? ' ' + response.statusText : '') + '.';
   }
 
+  /** An error as one sentence: its message, then Ably's code and status. */
+  function ablyErrorText(reason) {
+    if (!reason) return 'no reason given.';
+    var codes = [];
+    if (reason.code) codes.push('Ably error ' + reason.code);
+    if (reason.statusCode) codes.push('status ' + reason.statusCode);
+    return withoutFullStop(reason.message) + (codes.length ? ' (' + codes.join(', ') + ')' : '') + '.';
+  }
+
+  function withoutFullStop(text) {
+    return String(text).replace(/\.\s*$/, '');
+  }
+
   // ---------------------------------------------------------------- views
+
+  /** The session's state, one line above everything else: each state its own words and colour. */
+  function showStatus(state) {
+    var el = $('chat-status');
+    el.dataset.status = state.status;
+    switch (state.status) {
+      case 'signed-out':
+        el.textContent = 'Sign in to chat.';
+        break;
+      case 'forbidden':
+        el.textContent = 'You may not chat: ' + withoutFullStop(state.reason.message) + ' (the token route answered 403; nothing is retried).';
+        break;
+      case 'connecting':
+        el.textContent = state.clientId ? 'Connecting as ' + state.clientId + '\u2026' : 'Connecting\u2026';
+        break;
+      case 'connected':
+        el.textContent = 'Connected as ' + state.clientId + '.';
+        break;
+      case 'failed':
+        el.textContent = 'Chat failed: ' + ablyErrorText(state.reason);
+        break;
+    }
+  }
 
   function showLogin(message) {
     $('session').hidden = true;
@@ -300,26 +321,20 @@
     $('chat-view').hidden = false;
     $('chat-grid').hidden = true;
     $('chat-pending').hidden = false;
-    if (username) showSignedIn(username);
-    $('refusal').hidden = true;
+    showSignedIn(username);
+    clearRoomView();
+    clearToken();
+  }
+
+  function clearRoomView() {
     $('messages').replaceChildren();
     $('typing').textContent = '';
     renderPresence([]);
-    clearToken();
   }
 
   function showSignedIn(username) {
     $('session').hidden = false;
     if (username || !$('session-user').textContent) $('session-user').textContent = username || '(signed in)';
-  }
-
-  /** A refusal stands alone: no room, no presence, no Send button. */
-  function showRefusal(text) {
-    var el = $('refusal');
-    el.textContent = text;
-    el.hidden = false;
-    $('chat-pending').hidden = true;
-    if (!session || !session.wasSignedIn) $('chat-grid').hidden = true;
   }
 
   function showPageError(text) {
@@ -328,13 +343,14 @@
     el.hidden = !text;
   }
 
+  /** The Ably connection under the session: its state, why it changed, when it retries. */
   function showConnection(state, reason, retryIn) {
     var el = $('connection-state');
     el.dataset.state = state;
     el.textContent = state;
     var detail = $('connection-detail');
     var text = '';
-    if (reason) text = reason.message + (reason.code ? ' (Ably error ' + reason.code + ')' : '');
+    if (reason) text = ablyErrorText(reason);
     if (retryIn) text += (text ? ' ' : '') + 'Retrying in ' + Math.round(retryIn / 1000) + ' s.';
     detail.textContent = text;
     detail.hidden = !text;
@@ -347,7 +363,7 @@
 
   function messageElement(message) {
     var li = document.createElement('li');
-    if (session && message.clientId === session.clientId) li.className = 'mine';
+    if (current && message.clientId === current.clientId) li.className = 'mine';
     var who = document.createElement('span');
     who.className = 'who';
     who.textContent = senderName(message);
@@ -386,56 +402,114 @@
 
   function renderTyping(clientIds) {
     var others = clientIds.filter(function (id) {
-      return !session || id !== session.clientId;
+      return !current || id !== current.clientId;
     });
     $('typing').textContent = others.length === 0 ? '' : others.join(', ') + (others.length === 1 ? ' is typing\u2026' : ' are typing\u2026');
   }
 
-  // ---------------------------------------------------------------- chat
+  // ---------------------------------------------------------------- the session
 
-  function startChat(username) {
-    endChat();
-    showChatView(username);
-    var realtime = new Ably.Realtime({ authCallback: authCallback, logLevel: 1 });
-    var chat = new AblyChat.ChatClient(realtime);
-    var current = { realtime: realtime, chat: chat, room: null, clientId: null, unsubscribers: [], attached: false, ended: false, wasSignedIn: false };
-    session = current;
+  // Test only: the browser suite points the session at a local stand-in for Ably's servers
+  // (realtimeHost, port, tls) by defining this global before the page runs. Nothing sets it in the app.
+  var testRealtimeOptions = window.chatPageRealtimeOptions || {};
 
-    realtime.connection.on(function (change) {
-      if (current.ended) return;
-      showConnection(change.current, change.reason, change.retryIn);
-      if (change.current === 'failed' && !$('refusal').hidden && change.reason) {
-        $('refusal').textContent +=
-          ' Connection failed: ' + change.reason.message + ' (Ably error ' + change.reason.code + ', status ' + change.reason.statusCode + ').';
+  /**
+   * One owner of the Ably + Chat clients for the token route. It asks the route at once (a token:
+   * connect as its clientId; 401: signed out; 403: forbidden, no connection) and, after a login,
+   * logout or user switch, closes the old connection and builds one for the new user.
+   */
+  var chatSession = AblyChatSession.createChatSession(ROUTES.token, {
+    fetch: fetchAndShowToken,
+    realtimeOptions: Object.assign({ logLevel: 1 }, testRealtimeOptions),
+  });
+
+  // The session's first answer decides the first view, so the page renders on notifications only:
+  // until the first one (the session notifies every answer, also a 401 that leaves it signed-out)
+  // it says it is checking, since the initial `signed-out` only means "not asked yet".
+  chatSession.subscribe(render);
+
+  function render(state) {
+    var previous = lastStatus;
+    lastStatus = state.status;
+    showStatus(state);
+    switch (state.status) {
+      case 'signed-out': {
+        endRoom();
+        clearToken();
+        // Signed out without asking (the session expired, or a logout in another tab): say so.
+        var surprise = !loggingOut && (previous === 'connecting' || previous === 'connected' || previous === 'failed');
+        knownUser = null;
+        showLogin(surprise ? 'Your session has ended (the token route answered 401). Sign in again.' : undefined);
+        return;
       }
-      if (change.current === 'connected') {
-        current.clientId = realtime.auth.clientId;
-        $('session-user').textContent = current.clientId;
-        if (!current.attached) attachRoom(current);
-      }
-      if (change.current === 'failed' || change.current === 'suspended' || change.current === 'disconnected') setSendEnabled(false);
-      if (change.current === 'connected' && current.room && current.room.status === 'attached') setSendEnabled(true);
+      case 'forbidden':
+        // The refusal stands alone: no room, no presence, no token, no Send button.
+        endRoom();
+        showChatView(knownUser);
+        $('chat-pending').hidden = true;
+        return;
+      case 'connecting':
+      case 'connected':
+        if (!current || current.chat !== state.chatClient) openRoom(state.chatClient, state.clientId);
+        if (state.clientId) current.clientId = state.clientId;
+        showSignedIn(current.clientId || knownUser);
+        $('login-view').hidden = true;
+        $('chat-view').hidden = false;
+        $('chat-pending').hidden = true;
+        $('chat-grid').hidden = false;
+        if (state.status === 'connected' && !current.attached) attachRoom(current);
+        if (state.status === 'connected' && current.room && current.room.status === 'attached') setSendEnabled(true);
+        else setSendEnabled(false);
+        return;
+      case 'failed':
+        // The token panel stays: it still shows what the token allows (e.g. a development key's token Ably refused).
+        setSendEnabled(false);
+        $('login-view').hidden = true;
+        $('chat-view').hidden = false;
+        $('chat-pending').hidden = true;
+        $('chat-grid').hidden = !current && tokenFetches === 0;
+        // Without a connection or a login (the route failed on load) it is unknown who is signed in.
+        if (current || knownUser) showSignedIn((current && current.clientId) || knownUser);
+        return;
+    }
+  }
+
+  /** A new chat client (a new user, or a rebuilt connection): the old room's handlers go, the room opens on the new one. */
+  function openRoom(chat, clientId) {
+    endRoom();
+    clearRoomView();
+    var realtime = chatSession.realtime;
+    var room = { chat: chat, realtime: realtime, room: null, clientId: clientId, unsubscribers: [], attached: false, ended: false };
+    current = room;
+
+    var onConnection = function (change) {
+      if (!room.ended) showConnection(change.current, change.reason, change.retryIn);
+    };
+    realtime.connection.on(onConnection);
+    room.unsubscribers.push(function () {
+      realtime.connection.off(onConnection);
     });
+    showConnection(realtime.connection.state, realtime.connection.errorReason);
 
     chat.rooms
       .get(ROOM_NAME)
-      .then(function (room) {
-        if (current.ended) return;
-        current.room = room;
-        var messages = room.messages.subscribe(function (event) {
+      .then(function (opened) {
+        if (room.ended) return;
+        room.room = opened;
+        var messages = opened.messages.subscribe(function (event) {
           if (event.type === 'message.created') appendMessage(event.message);
         });
-        var presence = room.presence.subscribe(function () {
-          refreshPresence(current);
+        var presence = opened.presence.subscribe(function () {
+          refreshPresence(room);
         });
-        var typing = room.typing.subscribe(function (event) {
+        var typing = opened.typing.subscribe(function (event) {
           renderTyping(Array.from(event.currentlyTyping));
         });
-        var status = room.onStatusChange(function (change) {
-          if (!current.ended) setSendEnabled(change.current === 'attached');
+        var status = opened.onStatusChange(function (change) {
+          if (!room.ended) setSendEnabled(change.current === 'attached' && chatSession.getState().status === 'connected');
         });
-        current.messages = messages;
-        current.unsubscribers.push(
+        room.messages = messages;
+        room.unsubscribers.push(
           function () {
             messages.unsubscribe();
           },
@@ -449,22 +523,25 @@
             status.off();
           },
         );
-        if (realtime.connection.state === 'connected' && !current.attached) attachRoom(current);
+        if (chatSession.getState().status === 'connected' && !room.attached) attachRoom(room);
       })
       .catch(function (error) {
-        showPageError('Could not open the room: ' + error.message);
+        if (!room.ended) showPageError('Could not open the room: ' + error.message);
       });
   }
 
-  async function attachRoom(current) {
-    if (!current.room || current.attached) return;
-    current.attached = true;
+  async function attachRoom(room) {
+    if (!room.room || room.attached) return;
+    room.attached = true;
+    var step = 'Could not attach the room';
     try {
-      await current.room.attach();
-      if (current.ended) return;
+      await room.room.attach();
+      if (room.ended) return;
       setSendEnabled(true);
       // History comes newest first; put it, oldest first, above anything that arrived live.
-      var history = await current.messages.historyBeforeSubscribe({ limit: 30 });
+      step = 'Could not load the room\u2019s history';
+      var history = await room.messages.historyBeforeSubscribe({ limit: 30 });
+      if (room.ended) return;
       var list = $('messages');
       var firstLive = list.firstChild;
       history.items
@@ -474,18 +551,19 @@
           list.insertBefore(messageElement(m), firstLive);
         });
       list.scrollTop = list.scrollHeight;
-      await current.room.presence.enter();
-      await refreshPresence(current);
+      step = 'Could not enter presence';
+      await room.room.presence.enter();
+      await refreshPresence(room);
     } catch (error) {
-      if (!current.ended) showPageError('Chat: ' + error.message + (error.code ? ' (Ably error ' + error.code + ')' : ''));
+      if (!room.ended) showPageError(step + ': ' + ablyErrorText(error));
     }
   }
 
-  async function refreshPresence(current) {
-    if (!current.room || current.ended) return;
+  async function refreshPresence(room) {
+    if (!room.room || room.ended) return;
     try {
-      var members = await current.room.presence.get();
-      if (current.ended) return;
+      var members = await room.room.presence.get();
+      if (room.ended) return;
       var ids = Array.from(
         new Set(
           members.map(function (m) {
@@ -499,39 +577,48 @@
     }
   }
 
-  function endChat() {
-    var current = session;
-    session = null;
+  /** Stops listening to the current room; the session itself closes the connection and disposes the client. */
+  function endRoom() {
+    var room = current;
+    current = null;
     setSendEnabled(false);
-    if (!current) return;
-    current.ended = true;
-    current.unsubscribers.forEach(function (off) {
+    showPageError('');
+    if (!room) return;
+    room.ended = true;
+    room.unsubscribers.forEach(function (off) {
       try {
         off();
       } catch {
-        // Already gone.
+        // Already gone with the disposed client.
       }
     });
-    current.chat.dispose().catch(function () {});
-    current.realtime.close();
     showConnection('closed');
   }
 
   // ---------------------------------------------------------------- wiring
 
+  /** Logs `username` in (a new server session), then tells the chat session, which connects as them. */
+  async function logIn(username, showError) {
+    var result = await postJson(ROUTES.login, { username: username });
+    if (!result.response.ok) {
+      showError(errorText(result.data, result.response));
+      return;
+    }
+    showPageError('');
+    knownUser = (result.data && result.data.username) || username.trim();
+    if (!current) showChatView(knownUser);
+    // Another user than the connected one: the session closes that connection and opens one for
+    // this user; the same user keeps the connection and takes the new token in place.
+    await chatSession.signedIn();
+    render(chatSession.getState());
+  }
+
   $('login-form').addEventListener('submit', async function (event) {
     event.preventDefault();
-    var username = $('username').value;
     var button = event.target.querySelector('button');
     button.disabled = true;
     try {
-      var result = await postJson(ROUTES.login, { username: username });
-      if (!result.response.ok) {
-        showLogin(errorText(result.data, result.response));
-        return;
-      }
-      showPageError('');
-      startChat((result.data && result.data.username) || username.trim());
+      await logIn($('username').value, showLogin);
     } catch (error) {
       showLogin('Could not reach the server: ' + error.message);
     } finally {
@@ -539,38 +626,56 @@
     }
   });
 
+  $('switch-form').addEventListener('submit', async function (event) {
+    event.preventDefault();
+    var button = event.target.querySelector('button');
+    var error = $('switch-error');
+    var fail = function (text) {
+      error.textContent = text;
+      error.hidden = false;
+    };
+    error.hidden = true;
+    button.disabled = true;
+    try {
+      await logIn($('switch-username').value, fail);
+      $('switch-username').value = '';
+    } catch (e) {
+      fail('Could not reach the server: ' + e.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+
   $('logout').addEventListener('click', async function () {
-    endChat();
-    clearToken();
+    loggingOut = true;
     try {
       var result = await postJson(ROUTES.logout);
       if (!result.response.ok) showPageError('Logout failed: ' + errorText(result.data, result.response));
+      // The connection closes at once; the route's 401 then makes the session signed-out (the login form).
+      await chatSession.signedOut();
     } catch (error) {
       showPageError('Could not reach the server: ' + error.message);
+    } finally {
+      loggingOut = false;
     }
-    showLogin();
   });
 
   $('send-form').addEventListener('submit', function (event) {
     event.preventDefault();
     var input = $('message-input');
     var text = input.value.trim();
-    if (!text || !session || !session.room) return;
-    var room = session.room;
+    if (!text || !current || !current.room) return;
+    var room = current.room;
     input.value = '';
     room.typing.stop().catch(function () {});
     room.messages.send({ text: text }).catch(function (error) {
-      showPageError('Send failed: ' + error.message + (error.code ? ' (Ably error ' + error.code + ')' : ''));
+      showPageError('Send failed: ' + ablyErrorText(error));
     });
   });
 
   $('message-input').addEventListener('input', function (event) {
-    if (!session || !session.room) return;
-    var typing = session.room.typing;
+    if (!current || !current.room) return;
+    var typing = current.room.typing;
     (event.target.value ? typing.keystroke() : typing.stop()).catch(function () {});
   });
-
-  // Am I signed in? The SDK's first token answers it: a token opens the chat, a 401 shows the
-  // login form (onUnauthenticated), a 403 the refusal. No extra request to the token route.
-  startChat(null);
 })();

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CHAT_FEATURES } from '@ably-chat-auth/core';
 import { DEV_API_KEY } from './config.js';
 import { DEMO_ROUTES } from './routes.js';
@@ -8,26 +8,23 @@ export { DEMO_ROUTES } from './routes.js';
 
 /** A file the chat page loads, described for any framework: serve `file` at `path` as `contentType`. */
 export interface StaticAsset {
-  /** URL path, e.g. `/vendor/ably.min.js`. */
+  /** URL path, e.g. `/assets/chat-session.js`. */
   readonly path: string;
-  /**
-   * Absolute path of the file on disk. The SDKs live under `node_modules/.pnpm/`: static-file
-   * helpers that skip dot-directories must be told not to (`dotfiles: 'allow'`, koa-send's `hidden`).
-   */
+  /** Absolute path of the file on disk. */
   readonly file: string;
-  /** The `Content-Type` to send (always set it: the SDK's `.cjs` file would be guessed wrong). */
+  /** The `Content-Type` to send (always set it). */
   readonly contentType: string;
 }
 
 const PUBLIC_DIR = join(__dirname, '..', 'public');
 const JS = 'text/javascript; charset=utf-8';
-// The browser half of ably-chat-auth, as its <script>-tag build (global `AblyChatAuth`).
-const CLIENT_IIFE = join(dirname(require.resolve('@ably-chat-auth/client/package.json')), 'dist', 'ably-chat-auth.global.js');
+// `@ably-chat-auth/client/session` with the real `ably` and `@ably/chat`, bundled by this package's
+// build (scripts/build-chat-session.cjs); it defines the global `AblyChatSession`.
+const SESSION_BUNDLE = join(__dirname, '..', 'dist', 'chat-session.js');
 
 /**
- * The page's script and stylesheet, the real `ably` and `@ably/chat` browser SDKs and
- * `@ably-chat-auth/client`'s IIFE build (served by the app, no CDN). The Chat UMD build reads the
- * global `Ably` and defines `AblyChat`; the client build defines `AblyChatAuth`.
+ * The page's script and stylesheet, and its libraries: `@ably-chat-auth/client/session` with the
+ * real `ably` and `@ably/chat` browser SDKs in one bundle (served by the app, no CDN).
  *
  * @example
  * for (const asset of chatPageAssets) app.get(asset.path, (req, res) => res.type(asset.contentType).sendFile(asset.file));
@@ -35,14 +32,17 @@ const CLIENT_IIFE = join(dirname(require.resolve('@ably-chat-auth/client/package
 export const chatPageAssets: readonly StaticAsset[] = Object.freeze(
   [
     { path: '/assets/chat-page.css', file: join(PUBLIC_DIR, 'chat-page.css'), contentType: 'text/css; charset=utf-8' },
+    { path: '/assets/chat-session.js', file: SESSION_BUNDLE, contentType: JS },
     { path: '/assets/chat-page.js', file: join(PUBLIC_DIR, 'chat-page.js'), contentType: JS },
-    // `ably` resolves to build/ably-node.js under Node; the browser build sits beside it.
-    { path: '/vendor/ably.min.js', file: join(dirname(require.resolve('ably')), 'ably.min.js'), contentType: JS },
-    { path: '/vendor/ably-chat.umd.js', file: join(dirname(require.resolve('@ably/chat')), 'ably-chat.umd.cjs'), contentType: JS },
-    { path: '/vendor/ably-chat-auth.js', file: CLIENT_IIFE, contentType: JS },
   ].map((asset) => {
     if (!existsSync(asset.file)) {
-      throw new Error(`The chat page asset ${asset.path} is missing at ${asset.file}; run pnpm install${asset.file === CLIENT_IIFE ? ' and pnpm build' : ''}.`);
+      throw new Error(
+        `The chat page asset ${asset.path} is missing at ${asset.file}; ${
+          asset.file === SESSION_BUNDLE
+            ? 'build it with npx --yes pnpm@10 --filter @ably-chat-auth-examples/shared build (npx --yes pnpm@10 start does).'
+            : 'run pnpm install.'
+        }`,
+      );
     }
     return Object.freeze(asset);
   }),
@@ -85,9 +85,7 @@ export function renderChatPage({ framework }: ChatPageOptions): string {
 <title>Ably Chat auth demo · ${name}</title>
 <link rel="stylesheet" href="/assets/chat-page.css">
 <script id="chat-page-data" type="application/json">${data}</script>
-<script src="/vendor/ably.min.js" defer></script>
-<script src="/vendor/ably-chat.umd.js" defer></script>
-<script src="/vendor/ably-chat-auth.js" defer></script>
+<script src="/assets/chat-session.js" defer></script>
 <script src="/assets/chat-page.js" defer></script>
 </head>
 <body>
@@ -100,9 +98,10 @@ export function renderChatPage({ framework }: ChatPageOptions): string {
 </header>
 <main>
   <p id="page-error" class="alert error" role="alert" hidden></p>
+  <p id="chat-status" class="status" data-status="checking" role="status" aria-live="polite">Checking your session\u2026</p>
 
   <section id="login-view" class="card narrow" hidden>
-    <h2>Sign in</h2>
+    <h2>Sign in to chat</h2>
     <form id="login-form" method="post" action="${DEMO_ROUTES.login}" novalidate>
       <label for="username">Username</label>
       <div class="row">
@@ -116,7 +115,6 @@ export function renderChatPage({ framework }: ChatPageOptions): string {
   </section>
 
   <section id="chat-view" hidden>
-    <p id="refusal" class="alert error" role="alert" hidden></p>
     <p id="chat-pending" class="card narrow muted" aria-live="polite">Getting your Ably token\u2026</p>
     <div id="chat-grid" class="grid" hidden>
       <section class="card chat">
@@ -136,6 +134,17 @@ export function renderChatPage({ framework }: ChatPageOptions): string {
         <section class="card">
           <h2>Present in <code>lobby</code></h2>
           <ul id="presence" class="presence"><li class="muted">nobody yet</li></ul>
+        </section>
+        <section id="switch-user" class="card">
+          <h2>Log in as another user</h2>
+          <form id="switch-form" method="post" action="${DEMO_ROUTES.login}" novalidate>
+            <div class="row">
+              <input id="switch-username" name="username" aria-label="Username" autocomplete="off" spellcheck="false" autocapitalize="none" required>
+              <button type="submit">Switch</button>
+            </div>
+            <p id="switch-error" class="field-error" role="alert" hidden></p>
+          </form>
+          <p class="hint">The chat session closes this connection and opens one for the new user.</p>
         </section>
         <section id="token-panel" class="card">
           <h2>Your Ably token</h2>

@@ -1,6 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
-import { runInNewContext } from 'node:vm';
+import { dirname, isAbsolute, join } from 'node:path';
 import { CHAT_FEATURES } from '@ably-chat-auth/core';
 import { CHAT_PAGE_HEADERS, DEMO_ROUTES, chatPageAssets, renderChatPage } from '../src/index';
 
@@ -12,12 +11,17 @@ describe('renderChatPage', () => {
     expect(JSON.parse(data!)).toEqual({ features: CHAT_FEATURES, routes: DEMO_ROUTES, devKeyName: 'devApp.devKey' });
   });
 
-  test('loads every script and stylesheet from the app itself, in SDK order', () => {
+  test('loads every script and stylesheet from the app itself: the session bundle, then the page', () => {
     const sources = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
-    expect(sources).toEqual(['/vendor/ably.min.js', '/vendor/ably-chat.umd.js', '/vendor/ably-chat-auth.js', '/assets/chat-page.js']);
+    expect(sources).toEqual(['/assets/chat-session.js', '/assets/chat-page.js']);
     const served = chatPageAssets.map((a) => a.path);
     for (const url of [...sources, '/assets/chat-page.css']) expect(served).toContain(url);
     expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  test('has a place for the session\u2019s state, and a form to log in as another user', () => {
+    expect(html).toContain('<p id="chat-status" class="status" data-status="checking" role="status" aria-live="polite">');
+    expect(html).toMatch(/<form id="switch-form" method="post" action="\/login"/);
   });
 
   test('escapes the framework name', () => {
@@ -39,24 +43,24 @@ describe('chatPageAssets', () => {
     }
   });
 
-  test('the SDK files are the browser builds: Ably for the global, the Chat UMD reading it', () => {
-    const file = (path: string) => readFileSync(chatPageAssets.find((a) => a.path === path)!.file, 'utf8');
-    expect(file('/vendor/ably.min.js')).toContain('g["Ably"]');
-    expect(file('/vendor/ably-chat.umd.js')).toMatch(/\.AblyChat=\{\},\w+\.Ably\)/);
+  test('the libraries are one bundle of @ably-chat-auth/client/session with the real ably and @ably/chat, built into dist/', () => {
+    const asset = chatPageAssets.find((a) => a.path === '/assets/chat-session.js')!;
+    expect(asset.file).toMatch(/examples[\\/]shared[\\/]dist[\\/]chat-session\.js$/);
+    const bundle = readFileSync(asset.file, 'utf8');
+    // esbuild's IIFE assigns the entry's exports to the global.
+    expect(bundle).toMatch(/^"use strict";var AblyChatSession=/);
+    expect(bundle).toContain('createChatSession');
+    // One copy of ably-js (its version string), and @ably/chat's client.
+    const ablyVersion = (JSON.parse(readFileSync(join(dirname(require.resolve('ably')), '..', 'package.json'), 'utf8')) as { version: string }).version;
+    expect(bundle.split(`"${ablyVersion}"`).length - 1).toBe(1);
+    expect(bundle).toContain('ChatClient');
   });
 
-  test('the token flow is @ably-chat-auth/client\u2019s <script> build, which defines AblyChatAuth.createAuthCallback', () => {
-    const asset = chatPageAssets.find((a) => a.path === '/vendor/ably-chat-auth.js')!;
-    expect(asset.file).toMatch(/packages[\\/]client[\\/]dist[\\/]ably-chat-auth\.global\.js$/);
-    const window: { AblyChatAuth?: { createAuthCallback?: unknown } } = {};
-    runInNewContext(readFileSync(asset.file, 'utf8'), window);
-    expect(typeof window.AblyChatAuth?.createAuthCallback).toBe('function');
-  });
-
-  test('the page script has no token logic of its own: it uses the package and never asks the route itself', () => {
+  test('the page script has no token or connection logic of its own: the session owns both, and the page never asks the route itself', () => {
     const script = readFileSync(chatPageAssets.find((a) => a.path === '/assets/chat-page.js')!.file, 'utf8');
-    expect(script).toContain('AblyChatAuth.createAuthCallback(ROUTES.token');
+    expect(script).toContain('AblyChatSession.createChatSession(ROUTES.token');
     expect(script).not.toMatch(/fetch\(ROUTES\.token/);
-    expect(script).not.toContain('Ably.ErrorInfo');
+    expect(script).not.toMatch(/new Ably\.Realtime|new AblyChat\.ChatClient|authCallback:/);
+    for (const call of ['chatSession.signedIn()', 'chatSession.signedOut()']) expect(script).toContain(call);
   });
 });
