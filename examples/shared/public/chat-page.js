@@ -423,9 +423,8 @@
     realtimeOptions: Object.assign({ logLevel: 1 }, testRealtimeOptions),
   });
 
-  // The session's first answer decides the first view, so the page renders on notifications only:
-  // until the first one (the session notifies every answer, also a 401 that leaves it signed-out)
-  // it says it is checking, since the initial `signed-out` only means "not asked yet".
+  // The session starts `checking` (the route not answered yet), which the page's own markup already
+  // shows; its first answer decides the first view, so the page renders on notifications only.
   chatSession.subscribe(render);
 
   function render(state) {

@@ -41,7 +41,7 @@ export function ChatSessionProvider({ session, children }: ChatSessionProviderPr
 }
 
 /**
- * The session's state, re-rendered on every change: `signed-out`, `forbidden`, `connecting`,
+ * The session's state, re-rendered on every change: `checking`, `signed-out`, `forbidden`, `connecting`,
  * `connected` (with `clientId`) or `failed` (with `reason`). Must be used under {@link ChatSessionProvider}.
  */
 export function useChatSession(): ChatSessionState {

@@ -21,7 +21,7 @@ interface Pair {
 
 /**
  * Creates the owner of the `Ably.Realtime` + `ChatClient` pair for one token route. Create it once,
- * outside components. It fetches a token at once; 401 leaves it `signed-out` and 403 `forbidden`
+ * outside components. It fetches a token at once (`checking` until the answer); 401 leaves it `signed-out` and 403 `forbidden`
  * with no connection; otherwise it connects as the token's clientId. An Ably connection cannot
  * change identity (a renewed token naming another user fails it with 40102), so when the identity
  * changes (after `signedIn()`, `signedOut()`, `refresh()`, or a renewal) the session closes the old
@@ -31,7 +31,7 @@ interface Pair {
  * import { createChatSession } from '@ably-chat-auth/client/session';
  *
  * const session = createChatSession('/api/ably-token');
- * session.subscribe((state) => render(state.status)); // 'signed-out' | 'forbidden' | 'connecting' | 'connected' | 'failed'
+ * session.subscribe((state) => render(state.status)); // 'checking' | 'signed-out' | 'forbidden' | 'connecting' | 'connected' | 'failed'
  * // after your login form succeeded:
  * await session.signedIn();
  */
@@ -46,7 +46,7 @@ export function createChatSession(url: string, options: ChatSessionOptions = {})
 }
 
 class Session implements ChatSession {
-  private state: ChatSessionState = { status: 'signed-out' };
+  private state: ChatSessionState = { status: 'checking' };
   private readonly listeners = new Set<(state: ChatSessionState) => void>();
   private pair: Pair | undefined;
   /** Bumped by every decision; a route answer for an older one is dropped (the last call wins). */

@@ -18,6 +18,8 @@ export interface ChatSessionOptions extends Pick<AuthCallbackOptions, 'method' |
 
 /**
  * Where the session stands; one value a UI can render.
+ * - `checking`: the first answer of the route is awaited (from creation until it comes): render a
+ *   placeholder, not a login prompt, so a signed-in user never sees "sign in" flash on load.
  * - `signed-out`: the route answered 401; no connection is open.
  * - `forbidden`: the route answered 403 (e.g. a banned user); no connection is open and none is retried.
  * - `connecting`: a client exists for `clientId` (known once its token is) and is connecting or reconnecting.
@@ -25,6 +27,7 @@ export interface ChatSessionOptions extends Pick<AuthCallbackOptions, 'method' |
  * - `failed`: the connection failed for another reason (`reason` says which); `refresh()` tries again.
  */
 export type ChatSessionState =
+  | { status: 'checking' }
   | { status: 'signed-out' }
   | { status: 'forbidden'; reason: TokenRouteError }
   | { status: 'connecting'; clientId: string | undefined; chatClient: ChatClient }

@@ -23,6 +23,8 @@ function Status() {
     if (page.rendered.at(-1) !== label) page.rendered.push(label);
   }, [state]);
   switch (state.status) {
+    case 'checking':
+      return createElement('p', { id: 'status' }, 'Checking');
     case 'signed-out':
       return createElement('p', { id: 'status' }, 'Sign in to chat');
     case 'forbidden':

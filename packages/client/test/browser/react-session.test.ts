@@ -88,7 +88,7 @@ async function as(page: Page, user: string | undefined): Promise<void> {
 
 const status = (page: Page) => page.locator('#status');
 
-test('the hook renders signed-out, connected (alice, then bob on a new connection), forbidden and signed-out again', async () => {
+test('the hook renders checking, signed-out, connected (alice, then bob on a new connection), forbidden and signed-out again', async () => {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -117,7 +117,7 @@ test('the hook renders signed-out, connected (alice, then bob on a new connectio
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Sign in to chat', undefined, { timeout: 10_000 });
 
     const rendered = await page.evaluate(() => (window as unknown as { rendered: string[] }).rendered);
-    expect(rendered).toEqual(['signed-out', 'connecting', 'connected:alice', 'connecting', 'connected:bob', 'forbidden', 'signed-out']);
+    expect(rendered).toEqual(['checking', 'signed-out', 'connecting', 'connected:alice', 'connecting', 'connected:bob', 'forbidden', 'signed-out']);
     expect(ably.events.some((e) => 'code' in e && e.code === 40102)).toBe(false);
     expect(errors).toEqual([]);
   } finally {

@@ -56,8 +56,10 @@ async function settled(open: number): Promise<void> {
   for (let i = 0; i < 50 && openConnections().length !== open; i++) await sleep(50);
 }
 
-test('an anonymous start is signed-out with no connection; signedIn() connects as the user and a room attaches', async () => {
+test('an anonymous start is checking until the route answers, then signed-out with no connection; signedIn() connects as the user and a room attaches', async () => {
   const { session: s, seen } = session();
+  // Not signed-out before the route has answered: a UI would flash its login prompt for a signed-in user.
+  expect(s.getState()).toEqual({ status: 'checking' });
   await stateWhere(s, (state) => state.status === 'signed-out' && route.calls.length === 1);
   expect(s.chatClient).toBeUndefined();
   expect(connections()).toHaveLength(0);
