@@ -3,9 +3,9 @@ import { invalidOptions } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
 import type { AblyChatAuthModuleAsyncOptions, AblyChatAuthModuleRootOptions } from './ably-chat-auth.interfaces.js';
 import { ConfigurableAblyChatAuthModule } from './ably-chat-auth.module-definition.js';
-import { tokenRouteProvider } from './ably-chat-auth.providers.js';
+import { tokenRouteProvider, type ModuleOptionsSource } from './ably-chat-auth.providers.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
-import { checkAsyncOptionNames, checkRootOptionNames } from './ably-chat-auth.options.js';
+import { checkAsyncOptionNames } from './ably-chat-auth.options.js';
 
 /**
  * `Req` as written, never inferred (what `NoInfer` does, in a form older TypeScript reads too): an
@@ -22,9 +22,10 @@ function requireObject(options: unknown, method: string, example: string): asser
 
 /**
  * Serves an Ably Chat token route and provides {@link AblyChatAuthService}. Options are validated
- * when the app starts: a bad key, TTL or policy stops `NestFactory.create` with core's message,
- * and an option name the module does not know (or one given where it would be ignored) stops it
- * at once, with a "did you mean".
+ * when the app starts: a bad key, TTL or policy, or an option name the module does not know (or one
+ * given where it would be ignored, with a "did you mean"), stops `NestFactory.create` with core's
+ * message; a module setting with a bad value, or a `forRootAsync` name it does not know, stops the
+ * `forRoot`/`forRootAsync` call itself.
  *
  * @example
  * import { Module } from '@nestjs/common';
@@ -44,8 +45,13 @@ function requireObject(options: unknown, method: string, example: string): asser
  * export class AppModule {}
  * // GET/POST /api/ably-token (with app.setGlobalPrefix('api'), pass path: 'ably-token')
  */
+/** The module Nest built, with the core route built from its options. */
+function withRoute(module: DynamicModule, source: ModuleOptionsSource): DynamicModule {
+  return { ...module, providers: [...(module.providers ?? []), tokenRouteProvider(source)] };
+}
+
 @Module({
-  providers: [tokenRouteProvider, AblyChatAuthService],
+  providers: [AblyChatAuthService],
   exports: [AblyChatAuthService, ABLY_CHAT_AUTH_OPTIONS],
 })
 export class AblyChatAuthModule extends ConfigurableAblyChatAuthModule {
@@ -61,8 +67,8 @@ export class AblyChatAuthModule extends ConfigurableAblyChatAuthModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   static override forRoot<User = unknown, Req = any>(options: AblyChatAuthModuleRootOptions<User, NotInferred<Req>>): DynamicModule {
     requireObject(options, 'forRoot', "forRoot({ apiKey: process.env.ABLY_API_KEY!, policy: { lobby: 'all' } })");
-    checkRootOptionNames(options);
-    return super.forRoot(options);
+    // The option names are checked once, with the rest of the options, when the route is built at startup.
+    return withRoute(super.forRoot(options), 'forRoot');
   }
 
   /**
@@ -80,6 +86,6 @@ export class AblyChatAuthModule extends ConfigurableAblyChatAuthModule {
   static override forRootAsync<User = unknown, Req = any>(options: AblyChatAuthModuleAsyncOptions<User, NotInferred<Req>>): DynamicModule {
     requireObject(options, 'forRootAsync', 'forRootAsync({ inject: [ConfigService], useFactory: (config) => ({ apiKey, policy }) })');
     checkAsyncOptionNames(options);
-    return super.forRootAsync(options);
+    return withRoute(super.forRootAsync(options), 'forRootAsync');
   }
 }

@@ -10,15 +10,14 @@ function each(names: readonly string[], where: (name: string) => string): Record
   return Object.fromEntries(names.map((name) => [name, where(name)]));
 }
 
-/** `forRoot(options)`: core's options and the module's extras, side by side. */
-export function checkRootOptionNames(options: object): void {
-  assertKnownOptions(
-    options,
-    [...TOKEN_ROUTE_OPTION_NAMES, ...MODULE_EXTRA_NAMES],
-    'AblyChatAuthModule.forRoot',
-    each(ASYNC_PROVIDER_NAMES, (name) => `use forRootAsync({ ${name}, ... }) for options built by a provider.`),
-  );
-}
+/**
+ * Where `forRootAsync`'s own names belong when given to `forRoot`: core's single check of the
+ * route options says so instead of "unknown option".
+ */
+export const ROOT_MISPLACED_NAMES: Readonly<Record<string, string>> = each(
+  ASYNC_PROVIDER_NAMES,
+  (name) => `use forRootAsync({ ${name}, ... }) for options built by a provider.`,
+);
 
 /** `forRootAsync(options)`: the provider (`useFactory` | `useClass` | `useExisting`, `inject`, `imports`) and the extras. */
 export function checkAsyncOptionNames(options: object): void {

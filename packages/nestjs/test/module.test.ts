@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { inspect } from 'node:util';
-import { Controller, Get, Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -17,7 +17,8 @@ import {
   type ChatGrants,
   type AblyChatAuthOptionsFactory,
 } from '@ably-chat-auth/nestjs';
-import { checkAsyncOptionNames, checkRootOptionNames } from '../src/ably-chat-auth.options';
+import { checkAsyncOptionNames } from '../src/ably-chat-auth.options';
+import { createModuleTokenRoute } from '../src/ably-chat-auth.providers';
 import { API_KEY, KEY_NAME, SECRET } from './helpers';
 
 interface AppUser {
@@ -284,7 +285,7 @@ describe('bad options stop the app at startup with core’s message', () => {
   });
 });
 
-describe('an option name the module does not know, or one given where it would be ignored, stops the app at once', () => {
+describe('an option name the module does not know, or one given where it would be ignored, stops the app at startup', () => {
   /** The error a call threw (synchronously or as a rejection), for its code and message. */
   async function failureOf(run: () => unknown): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
     try {
@@ -295,6 +296,9 @@ describe('an option name the module does not know, or one given where it would b
     throw new Error('expected a failure, got none');
   }
 
+  /** Builds a testing module: where the option names given to `forRoot` are checked, with the rest of its options. */
+  const compile = (module: DynamicModule) => Test.createTestingModule({ imports: [module] }).compile();
+
   it.each([
     ['tll', 'ttl'],
     ['polciy', 'policy'],
@@ -303,7 +307,7 @@ describe('an option name the module does not know, or one given where it would b
     ['isglobal', 'isGlobal'],
     ['gaurds', 'guards'],
   ])('forRoot({ %s }): did you mean %s', async (typo, meant) => {
-    const error = await failureOf(() => AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, [typo]: 1 } as never));
+    const error = await failureOf(() => compile(AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, [typo]: 1 } as never)));
     expect(error).toMatchObject({ code: 'ERR_UNKNOWN_OPTION', details: { option: typo, suggestion: meant } });
     expect(error.message).toContain(`AblyChatAuthModule.forRoot: unknown option "${typo}".`);
     expect(error.message).toContain(`Did you mean '${meant}'?`);
@@ -311,13 +315,13 @@ describe('an option name the module does not know, or one given where it would b
   });
 
   it('forRoot with a name far from any option: refused, with the list of options', async () => {
-    const error = await failureOf(() => AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, somethingElse: true } as never));
+    const error = await failureOf(() => compile(AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, somethingElse: true } as never)));
     expect(error.message).toMatch(/AblyChatAuthModule\.forRoot: unknown option "somethingElse"\. Known options: apiKey, ttl/);
     expect(error.message).not.toMatch(/Did you mean/);
   });
 
   it('forRoot({ useFactory }): points to forRootAsync', async () => {
-    const error = await failureOf(() => AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, useFactory: () => ({}) } as never));
+    const error = await failureOf(() => compile(AblyChatAuthModule.forRoot({ apiKey: API_KEY, policy, useFactory: () => ({}) } as never)));
     expect(error.message).toMatch(/forRoot: 'useFactory' is not read here; use forRootAsync/);
   });
 
@@ -410,7 +414,7 @@ describe('an option name the module does not know, or one given where it would b
 
   it('allowedOrigins and allowPrivilegedOperations (core options) are not refused by name', () => {
     for (const name of ['allowedOrigins', 'allowPrivilegedOperations']) {
-      expect(() => checkRootOptionNames({ apiKey: API_KEY, policy, [name]: undefined })).not.toThrow();
+      expect(() => createModuleTokenRoute({ apiKey: API_KEY, policy: policy as never, [name]: undefined }, 'forRoot')).not.toThrow();
       expect(() => checkAsyncOptionNames({ useFactory: () => ({}), [name]: undefined })).toThrow(/is a token route option/);
     }
   });
