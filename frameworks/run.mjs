@@ -76,6 +76,14 @@ const FRAMEWORKS = [
     build: [bin('react-router'), 'build'],
     start: [bin('react-router-serve'), 'build/server/index.js'],
   },
+  {
+    name: 'TanStack Start',
+    app: 'tanstack-start',
+    recipe: ['src/routes/api/ably-token.ts'],
+    version: '@tanstack/react-start',
+    build: [bin('vite'), 'build'],
+    start: ['node', '.output/server/index.mjs'],
+  },
 ];
 
 if (!existsSync(join(ROOT, 'packages/core/dist/fetch.mjs'))) {
