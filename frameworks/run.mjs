@@ -156,6 +156,10 @@ async function readRecipes() {
     if (file) files.set(file, snippet.code);
   }
   const problems = [];
+  // Every file the page shows is built and checked, but for the types TanStack's generator writes.
+  const tested = new Set([...FRAMEWORKS.flatMap((framework) => framework.recipe), 'src/routeTree.gen.d.ts']);
+  for (const file of files.keys())
+    if (!tested.has(file)) problems.push(`${DOC} shows \`${file}\`, which no framework here builds: add it to FRAMEWORKS in run.mjs`);
   for (const framework of FRAMEWORKS) {
     for (const file of framework.recipe) if (!files.has(file)) problems.push(`${DOC} has no \`\`\`ts block starting \`// ${file}\` (${framework.name})`);
     const route = framework.recipe.at(-1);
