@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, allSnippets, checkSnippets, extractSnippets, markdownFiles, type Snippet } from './snippets';
+import { ROOT, allSnippets, checkSnippets, extractSnippets, markdownFiles, snippetFile, type Snippet } from './snippets';
 
 // Docs are code: every ```ts block of every Markdown file compiles as a standalone strict module.
 const snippets = allSnippets();
@@ -75,3 +75,15 @@ test('no document recommends handing a bare Error to the authCallback (ably-js r
 test('the root README shows the browser half through @ably-chat-auth/client', () => {
   expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain("authCallback: createAuthCallback('/api/ably-token')");
 });
+
+test('a block names its file on its first line; a .d.ts block declares for the other blocks of its Markdown file only', () => {
+  const declarations: Snippet = { file: 'docs/a.md', line: 3, code: '// src/app.d.ts\ndeclare global {\n  interface AppUser { id: string }\n}\nexport {};' };
+  const user: Snippet = { file: 'docs/a.md', line: 10, code: '// src/routes/api/+server.ts: the route\nexport const id = (user: AppUser): string => user.id;' };
+  const elsewhere: Snippet = { file: 'docs/b.md', line: 10, code: 'export const id = (user: AppUser): string => user.id;' };
+  expect([declarations, user, elsewhere].map(snippetFile)).toEqual(['src/app.d.ts', 'src/routes/api/+server.ts', undefined]);
+  expect(snippetFile({ file: 'x.md', line: 1, code: '// Hono\nconst a = 1;' })).toBeUndefined();
+  const result = checkSnippets([declarations, user, elsewhere]);
+  expect(result.get(declarations)).toEqual([]);
+  expect(result.get(user)).toEqual([]);
+  expect(result.get(elsewhere)).toEqual(["docs/b.md:10: TS2304 Cannot find name 'AppUser'."]);
+}, 180_000);

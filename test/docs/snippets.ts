@@ -53,6 +53,20 @@ export function extractSnippets(markdown: string, file: string): Snippet[] {
   return snippets;
 }
 
+/**
+ * The file a snippet says it is, from a first line such as `// src/routes/api/ably-token/+server.ts`
+ * (a path with a directory or an extension, then optionally a comment): what the framework recipes'
+ * test writes the block to. Undefined when the first line names no file.
+ */
+export function snippetFile(snippet: Snippet): string | undefined {
+  return /^\/\/ ((?:[\w.$@+[\]-]+\/)*[\w.$@+[\]-]+\.[cm]?tsx?)(?:[\s:]|$)/.exec(snippet.code.split('\n', 1)[0] ?? '')?.[1];
+}
+
+/** A snippet that is a declaration file (`// src/app.d.ts`): its declarations apply to every other snippet of its Markdown file. */
+function isDeclarationSnippet(snippet: Snippet): boolean {
+  return snippetFile(snippet)?.endsWith('.d.ts') ?? false;
+}
+
 /** Every TypeScript snippet of every Markdown file. */
 export function allSnippets(): Snippet[] {
   return markdownFiles().flatMap((path) => extractSnippets(readFileSync(path, 'utf8'), relative(ROOT, path).split('\\').join('/')));
@@ -114,20 +128,28 @@ export function checkSnippets(snippets: readonly Snippet[]): Map<Snippet, Snippe
   const readFile = host.readFile.bind(host);
   const fileExists = host.fileExists.bind(host);
   let current: { path: string; snippet: Snippet } | undefined;
-  host.readFile = (path) => (path === current?.path ? current.snippet.code : readFile(path));
-  host.fileExists = (path) => path === current?.path || fileExists(path);
+  // The virtual files of the program being checked: the snippet, and its Markdown file's declaration snippets.
+  let virtual = new Map<string, Snippet>();
+  host.readFile = (path) => virtual.get(path)?.code ?? readFile(path);
+  host.fileExists = (path) => virtual.has(path) || fileExists(path);
   host.getSourceFile = (path, language, onError, create) => {
-    if (path === current?.path)
-      return ts.createSourceFile(path, current.snippet.code, language, true, current.snippet.jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+    const snippet = virtual.get(path);
+    if (snippet) return ts.createSourceFile(path, snippet.code, language, true, snippet.jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
     if (!sourceCache.has(path)) sourceCache.set(path, getSourceFile(path, language, onError, create));
     return sourceCache.get(path);
   };
-  const fallbackDirs = ['packages', 'examples'].flatMap((dir) => readdirSync(join(ROOT, dir)).map((name) => join(ROOT, dir, name, 'index.ts')));
+  const fallbackDirs = [
+    ...['packages', 'examples'].flatMap((dir) => readdirSync(join(ROOT, dir)).map((name) => join(ROOT, dir, name, 'index.ts'))),
+    // The framework recipes of docs/frameworks.md: SvelteKit, Nuxt, Astro... are installed there.
+    join(ROOT, 'frameworks', 'index.ts'),
+  ];
+  const virtualPath = (snippet: Snippet, i: number) =>
+    join(ROOT, `${snippet.file}.snippet-${i}-L${snippet.line}.${isDeclarationSnippet(snippet) ? 'd.ts' : snippet.jsx ? 'tsx' : 'ts'}`);
   const cache = ts.createModuleResolutionCache(ROOT, (name) => name, SNIPPET_COMPILER_OPTIONS);
   host.resolveModuleNameLiterals = (literals, containingFile, redirected, options) =>
     literals.map((literal) => {
       const resolved = ts.resolveModuleName(literal.text, containingFile, options, host, cache, redirected);
-      if (resolved.resolvedModule || containingFile !== current?.path) return resolved;
+      if (resolved.resolvedModule || !virtual.has(containingFile)) return resolved;
       for (const from of fallbackDirs) {
         const retry = ts.resolveModuleName(literal.text, from, options, host, cache, redirected);
         if (retry.resolvedModule) return retry;
@@ -137,8 +159,12 @@ export function checkSnippets(snippets: readonly Snippet[]): Map<Snippet, Snippe
   const problems = new Map<Snippet, SnippetProblem[]>();
   let previous: ts.Program | undefined;
   snippets.forEach((snippet, i) => {
-    current = { path: join(ROOT, `${snippet.file}.snippet-${i}-L${snippet.line}.${snippet.jsx ? 'tsx' : 'ts'}`), snippet };
-    const program = ts.createProgram([current.path], SNIPPET_COMPILER_OPTIONS, host, previous);
+    current = { path: virtualPath(snippet, i), snippet };
+    const declarations = snippets
+      .map((other, j) => [other, virtualPath(other, j)] as const)
+      .filter(([other]) => other !== snippet && other.file === snippet.file && isDeclarationSnippet(other));
+    virtual = new Map([[current.path, snippet], ...declarations.map(([other, path]) => [path, other] as const)]);
+    const program = ts.createProgram([current.path, ...declarations.map(([, path]) => path)], SNIPPET_COMPILER_OPTIONS, host, previous);
     previous = program;
     const source = program.getSourceFile(current.path)!;
     problems.set(
@@ -150,5 +176,6 @@ export function checkSnippets(snippets: readonly Snippet[]): Map<Snippet, Snippe
     );
   });
   current = undefined;
+  virtual = new Map();
   return problems;
 }

@@ -39,3 +39,53 @@ describe('createFetchTokenRoute', () => {
     expect(wrongMethod.headers.get('allow')).toBe('GET, POST');
   });
 });
+
+describe('createFetchTokenRoute called with a framework context holding the Request', () => {
+  // The shape SvelteKit's RequestEvent, Astro's APIContext and React Router's loader arguments share.
+  interface Context {
+    request: Request;
+    locals: { user?: { id: string; banned?: boolean } };
+  }
+  const seen: unknown[] = [];
+  const handler = createFetchTokenRoute({
+    apiKey: TEST_KEY,
+    logger: false,
+    resolveUser: (context: Context) => context.locals.user,
+    policy: (user, context) => {
+      seen.push(context);
+      return user.banned ? null : { lobby: 'all' };
+    },
+  });
+  const request = (init?: RequestInit) => new Request('http://app.test/api/ably-token', init);
+
+  it('hands the context to resolveUser and the policy, and answers from its Request', async () => {
+    seen.length = 0;
+    const context: Context = { request: request(), locals: { user: { id: 'alice' } } };
+    const response = await handler(context);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect((await verifyWithJose(await response.text())).payload['x-ably-clientId']).toBe('alice');
+    expect(seen).toEqual([context]);
+  });
+
+  it('reads the method and headers from the context\u2019s Request: 401, 403, 403 cross-site, 405', async () => {
+    expect((await handler({ request: request(), locals: {} })).status).toBe(401);
+    expect((await handler({ request: request(), locals: { user: { id: 'b', banned: true } } })).status).toBe(403);
+    const crossSite = request({ headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    expect((await handler({ request: crossSite, locals: { user: { id: 'alice' } } })).status).toBe(403);
+    const put = await handler({ request: request({ method: 'PUT' }), locals: { user: { id: 'alice' } } });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, POST');
+  });
+
+  it('accepts a Request from another realm (duck-typed, not instanceof)', async () => {
+    const foreign = { method: 'GET', headers: new Headers(), url: 'http://app.test/api/ably-token' } as unknown as Request;
+    expect((await handler({ request: foreign, locals: { user: { id: 'alice' } } })).status).toBe(200);
+  });
+
+  it('refuses to be called with something that holds no Request, saying what to pass', async () => {
+    const misuse = handler as unknown as (input: unknown) => Promise<Response>;
+    await expect(misuse({ req: request() })).rejects.toThrow(/neither a Fetch Request nor a context holding one as `request`/);
+    await expect(misuse(undefined)).rejects.toThrow(TypeError);
+  });
+});
