@@ -1,4 +1,6 @@
 /* Runs the Workers example locally in workerd: `pnpm start:workers` (from the repository root) or `pnpm --filter @ably-chat-auth-examples/workers start`. */
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DemoConfigError, closeOnSignals, listenFailureMessage, loadDemoConfigOrExit, startupNotices } from '@ably-chat-auth-examples/shared';
 import { buildWorker, startWorker } from './local.js';
@@ -21,8 +23,23 @@ for (const [value, name] of unsupported) {
 for (const notice of startupNotices(config).filter((notice) => !notice.startsWith('REDIS_URL'))) console.log(notice);
 console.log('Sessions are kept in a local Workers KV namespace and rate limits in local Rate Limiting bindings, in memory, until the server stops.');
 
+/**
+ * Fails as the other examples do (EADDRINUSE, then listenFailureMessage) when PORT is taken.
+ * Tried with a throwaway listener first: workerd reports a taken port as a fatal exception with a
+ * native stack trace on stderr, which is no message for a person starting a demo.
+ */
+async function checkPortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  probe.listen(port, '127.0.0.1');
+  // once() rejects with the 'error' event's error (EADDRINUSE) instead.
+  await once(probe, 'listening');
+  await new Promise((resolve) => probe.close(resolve));
+}
+
 void (async () => {
   try {
+    await checkPortFree(config.port);
     const worker = await buildWorker(join(__dirname, '..', 'dist'));
     // Miniflare's own SIGINT/SIGTERM handlers stop workerd and exit at once with 130/143; this
     // server stops the way the other examples do (closeOnSignals: dispose, then exit 0), so they go.

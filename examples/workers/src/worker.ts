@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import { createApp, type ChatPage, type WorkersExampleEnv } from './app.js';
 import type { WorkerEnv } from './bindings.js';
 
-/** The chat page, rendered by the build with the shared kit (scripts/build.ts puts it here through esbuild's `define`). */
+/** The chat page, rendered by the build with the shared kit (src/build.ts and src/local.ts put it here through esbuild's `define`). */
 declare const CHAT_PAGE: ChatPage;
 
 /**
