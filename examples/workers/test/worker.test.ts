@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_ROUTES, createDemoConfig, rateLimitKey as sharedRateLimitKey } from '@ably-chat-auth-examples/shared';
 import { DemoClient, serveDuringSuite } from '@ably-chat-auth-examples/shared/testing';
+import { postChunkedUntilAnswered, residentMemory } from '@ably-chat-auth-examples/shared/src/testing/oversized-body';
 import { serializeSigned } from 'hono/utils/cookie';
 import { Miniflare } from 'miniflare';
 import { parseConfigFileTextToJson } from 'typescript';
@@ -48,6 +50,28 @@ describe('Workers example rate limits per CF-Connecting-IP', () => {
     expect(limited.headers.get('x-ably-errorcode')).toBe('42910');
     expect(limited.headers.get('retry-after')).toBe('60');
     expect(await token('2001:db8:bef0::1')).toBe(401);
+  });
+});
+
+describe('Workers example login body limit in workerd', () => {
+  const app = serveDuringSuite(startWorkerApp, { loginRateLimitPerMinute: 100 });
+
+  test('a 128 MiB chunked login body gets 413 early, and workerd\u2019s own peak memory barely moves', async () => {
+    // The shared contract measures the server process (here Node, running miniflare); the body is
+    // read by workerd, miniflare's child process, so its memory is measured here.
+    const pids = execFileSync('pgrep', ['-P', String(process.pid), 'workerd'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number);
+    const url = app.baseUrl + DEMO_ROUTES.login;
+    await postChunkedUntilAnswered(url, 1024 * 1024);
+    const before = pids.map((pid) => residentMemory(pid).peak);
+    const answer = await postChunkedUntilAnswered(url, 128 * 2 ** 20);
+    const growth = Math.max(...pids.map((pid, i) => residentMemory(pid).peak - before[i]!));
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toEqual({ error: 'The request body is too large.' });
+    expect(answer.bytesSent).toBeLessThan(32 * 2 ** 20);
+    expect(growth).toBeLessThan(24 * 2 ** 20);
   });
 });
 
