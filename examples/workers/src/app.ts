@@ -14,6 +14,7 @@ import { getPathNoStrict } from 'hono/utils/url';
 import type { WorkerEnv } from './bindings.js';
 import { clientAddress, isSecureRequest } from './client-address.js';
 import { rateLimitKey } from './rate-limit-key.js';
+import { drainUnreadBody } from './drain-body.js';
 import { createSessions } from './sessions.js';
 
 /** Name of the session cookie. */
@@ -68,6 +69,8 @@ export function createApp(config: DemoConfig, { page, logger }: WorkersExampleOp
       maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
       isSecure: (request) => isSecureRequest(request, config.trustProxyHops),
     });
+
+  app.use(drainUnreadBody);
 
   app.get(DEMO_ROUTES.page, (c) => c.body(page.html, 200, { ...page.headers }));
 
