@@ -16,3 +16,13 @@ export function builtWorker(): Promise<BuiltWorker> {
 
 /** Serves the Worker in workerd on a free loopback port, as `pnpm start:workers` does. */
 export const startWorkerApp: StartDemoApp = async (config) => startWorker(await builtWorker(), config, 0);
+
+/**
+ * Waits, if need be, until at least `ms` remain of the current clock minute. Miniflare's Rate
+ * Limiting binding counts in fixed windows aligned to the minute, so a sequence of requests that
+ * straddles a minute's end would find a fresh budget halfway through.
+ */
+export async function withinOneWindow(ms = 5_000): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < ms) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}

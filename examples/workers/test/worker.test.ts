@@ -12,7 +12,7 @@ import { SESSION_COOKIE } from '../src/app';
 import { COMPATIBILITY_DATE, startWorker } from '../src/local';
 import { clientAddress, isSecureRequest } from '../src/client-address';
 import { rateLimitKey } from '../src/rate-limit-key';
-import { builtWorker, startWorkerApp } from './worker-app';
+import { builtWorker, startWorkerApp, withinOneWindow } from './worker-app';
 
 /** A login from `address` as Cloudflare's edge hands it to the Worker (CF-Connecting-IP). */
 function loginFrom(baseUrl: string, address: string, headers: Record<string, string> = {}): Promise<number> {
@@ -23,6 +23,7 @@ describe('Workers example rate limits per CF-Connecting-IP', () => {
   const app = serveDuringSuite(startWorkerApp, { loginRateLimitPerMinute: 3, tokenRateLimitPerMinute: 3 });
 
   test('eight IPv6 addresses of one /56 share one login budget; another /56 has its own', async () => {
+    await withinOneWindow();
     // Eight hosts spread over the /56 (different /64s inside it): one client holding the network.
     const statuses: number[] = [];
     for (let subnet = 0; subnet < 8; subnet++) statuses.push(await loginFrom(app.baseUrl, `2001:db8:cafe:${(subnet * 0x21).toString(16)}::${subnet + 1}`));
@@ -32,18 +33,21 @@ describe('Workers example rate limits per CF-Connecting-IP', () => {
   });
 
   test('IPv4 addresses count apart; an IPv4-mapped IPv6 address counts as its IPv4 address', async () => {
+    await withinOneWindow();
     for (let i = 0; i < 3; i++) expect(await loginFrom(app.baseUrl, '203.0.113.9')).toBe(200);
     expect(await loginFrom(app.baseUrl, '::ffff:203.0.113.9')).toBe(429);
     expect(await loginFrom(app.baseUrl, '203.0.113.10')).toBe(200);
   });
 
   test('with no proxy configured, X-Forwarded-For cannot move a client to a fresh budget', async () => {
+    await withinOneWindow();
     for (let i = 0; i < 3; i++) expect(await loginFrom(app.baseUrl, '198.51.100.20', { 'x-forwarded-for': `192.0.2.${i}` })).toBe(200);
     expect(await loginFrom(app.baseUrl, '198.51.100.20', { 'x-forwarded-for': '192.0.2.99' })).toBe(429);
   });
 
   test('the token route counts per /56 too, in Ably\u2019s error shape', async () => {
     const token = (address: string) => fetch(app.baseUrl + DEMO_ROUTES.token, { headers: { 'cf-connecting-ip': address } }).then((response) => response.status);
+    await withinOneWindow();
     for (let host = 1; host <= 3; host++) expect(await token(`2001:db8:beef:${host}::1`)).toBe(401);
     const limited = await fetch(app.baseUrl + DEMO_ROUTES.token, { headers: { 'cf-connecting-ip': '2001:db8:beef:ff::1' } });
     expect(limited.status).toBe(429);
