@@ -65,6 +65,7 @@ const config: Config = {
     project('examples/nestjs', 'example-nestjs'),
     project('examples/hono', 'example-hono'),
     project('examples/fastify', 'example-fastify'),
+    project('examples/workers', 'example-workers'),
     nextjsProject(),
     // Every ```ts block of every Markdown file, type-checked as its own strict module.
     {

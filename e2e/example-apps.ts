@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { listenNestApp, listenOnLoopback } from '@ably-chat-auth/adapter-contract/testing';
 import type { DemoConfig } from '../examples/shared/src/index';
@@ -7,6 +10,7 @@ import { createApp as createKoaApp } from '../examples/koa/src/index';
 import { createApp as createHonoApp } from '../examples/hono/src/index';
 import { createApp as createNestApp } from '../examples/nestjs/src/index';
 import { createApp as createFastifyApp } from '../examples/fastify/src/index';
+import { FRAMEWORK as WORKERS_FRAMEWORK, buildWorker, startWorker, type BuiltWorker } from '../examples/workers/src/local';
 
 /** An example app listening on a free loopback port. */
 export interface RunningExample {
@@ -27,6 +31,18 @@ export interface ExampleApp {
 async function serve(server: Server): Promise<RunningExample> {
   const { baseUrl, close } = await listenOnLoopback(server);
   return { url: baseUrl, close };
+}
+
+let worker: Promise<BuiltWorker> | undefined;
+
+/** The Workers example's bundle and assets, built once per test file into a folder removed on exit. */
+function builtWorker(): Promise<BuiltWorker> {
+  if (!worker) {
+    const outDir = mkdtempSync(join(tmpdir(), 'workers-example-e2e-'));
+    process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
+    worker = buildWorker(outDir);
+  }
+  return worker;
 }
 
 export const EXAMPLE_APPS: readonly ExampleApp[] = [
@@ -66,6 +82,15 @@ export const EXAMPLE_APPS: readonly ExampleApp[] = [
       // close() also ends keep-alive connections (forceCloseConnections).
       const app = await createFastifyApp(config, { logger: false });
       return { url: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() };
+    },
+  },
+  {
+    name: 'workers',
+    framework: WORKERS_FRAMEWORK,
+    // The Worker in workerd through miniflare, as `pnpm start:workers` serves it.
+    start: async (config) => {
+      const { baseUrl, close } = await startWorker(await builtWorker(), config, 0);
+      return { url: baseUrl, close };
     },
   },
 ];

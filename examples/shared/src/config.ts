@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { AblyApiKey, isAblyChatAuthError } from '@ably-chat-auth/core';
 
 /**
@@ -113,7 +112,7 @@ export function createDemoConfig(input: DemoConfigInput = {}): DemoConfig {
         'on every instance (for example the output of `openssl rand -base64 32`), or unset REDIS_URL to keep sessions in memory.',
     );
   }
-  const sessionSecret = input.sessionSecret ?? randomBytes(32).toString('base64url');
+  const sessionSecret = input.sessionSecret ?? randomSecret();
   const config = {
     port: input.port ?? 3000,
     keyName,
@@ -212,6 +211,18 @@ export function redactedRedisUrl(text: string): string {
   } catch {
     return '(a value that is not a URL)';
   }
+}
+
+/**
+ * 32 random bytes as base64url. WebCrypto and `btoa` rather than `node:crypto` and `Buffer`, so the
+ * config also loads in a Cloudflare Worker (examples/workers), where Node's built-ins are absent.
+ */
+function randomSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 function blankToUndefined(value: string | undefined): string | undefined {

@@ -29,6 +29,12 @@ export interface DemoExampleOptions {
   serverEntry: string;
   /** Name of the example's session cookie. */
   sessionCookie: string;
+  /**
+   * Whether `METRICS_PORT` serves Prometheus metrics (the default). False for a runtime with no
+   * scrape endpoint of its own (a Cloudflare Worker): the server must then refuse to start with
+   * `METRICS_PORT` set, saying why, rather than ignore it.
+   */
+  servesMetrics?: boolean;
 }
 
 /** The app of the enclosing `describe`, started in `beforeAll` and closed in `afterAll`. */
@@ -96,7 +102,7 @@ const MAX_BODY_MEMORY_GROWTH = 24 * 2 ** 20;
  *   sessionCookie: SESSION_COOKIE,
  * });
  */
-export function describeDemoExample(name: string, { start, serverEntry, sessionCookie }: DemoExampleOptions): void {
+export function describeDemoExample(name: string, { start, serverEntry, sessionCookie, servesMetrics = true }: DemoExampleOptions): void {
   describe(`${name} example`, () => {
     const app = serveDuringSuite(start);
     const tokenUrl = (): string => app.baseUrl + DEMO_ROUTES.token;
@@ -513,7 +519,21 @@ export function describeDemoExample(name: string, { start, serverEntry, sessionC
       SPAWN_TIMEOUT_MS,
     );
 
-    test(
+    // One of the two, declared: a runtime either serves the metrics or refuses the setting.
+    const [metricsTest, refusesMetricsTest] = servesMetrics ? [test, undefined] : [undefined, test];
+
+    refusesMetricsTest?.(
+      'with METRICS_PORT on a runtime without a scrape endpoint: exits with status 1 naming METRICS_PORT',
+      async () => {
+        const server = ServerProcess.start(serverEntry, { PORT: '0', METRICS_PORT: '0' });
+        expect(await server.exited).toBe(1);
+        expect(server.errors()).toMatch(/Configuration error: METRICS_PORT is not used by/);
+        expect(server.output()).not.toMatch(/listening/);
+      },
+      SPAWN_TIMEOUT_MS,
+    );
+
+    metricsTest?.(
       'with METRICS_PORT: serves Prometheus metrics on 127.0.0.1 only, counting the token answers by outcome',
       async () => {
         // Four token requests from one address: the fourth is over the limit, counted as rate_limited.

@@ -1,0 +1,175 @@
+import { refusalResponse, type Logger } from '@ably-chat-auth/core';
+import { createFetchTokenRoute } from '@ably-chat-auth/core/fetch';
+// The shared kit file by file: its index also loads the page's asset table, which reads the disk
+// with node:fs when it loads. The page itself comes from the build (see ChatPage).
+import type { DemoConfig } from '@ably-chat-auth-examples/shared/src/config';
+import { crossSiteRefusal } from '@ably-chat-auth-examples/shared/src/cross-site';
+import { demoClientId, demoPolicy, demoUserClaims, type DemoUser } from '@ably-chat-auth-examples/shared/src/policy';
+import { DEMO_ROUTES } from '@ably-chat-auth-examples/shared/src/routes';
+import { validateUsername } from '@ably-chat-auth-examples/shared/src/username';
+import { Hono, type Context, type HonoRequest, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { getPathNoStrict } from 'hono/utils/url';
+import type { WorkerEnv } from './bindings.js';
+import { clientAddress, isSecureRequest } from './client-address.js';
+import { rateLimitKey } from './rate-limit-key.js';
+import { drainUnreadBody } from './drain-body.js';
+import { createSessions } from './sessions.js';
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'chat.sid';
+
+/** How long a session lasts after login. */
+const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+
+/**
+ * The Retry-After of a 429: the limits count per minute, and the Rate Limiting binding answers
+ * only whether a request is within its limit, not when the window ends, so the longest wait.
+ */
+const RETRY_AFTER_SECONDS = 60;
+
+/** The app's Hono environment: the Worker's bindings. */
+export interface WorkersExampleEnv {
+  Bindings: WorkerEnv;
+}
+
+/** The chat page as the build rendered it with the shared kit's `renderChatPage` and `CHAT_PAGE_HEADERS`. */
+export interface ChatPage {
+  html: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link createApp}. */
+export interface WorkersExampleOptions {
+  /** The page served at `/`. */
+  page: ChatPage;
+  /** Where the token route logs faults; default `console`. */
+  logger?: Logger | false;
+}
+
+/**
+ * The Workers example: the chat page, `POST /login`, `POST /logout` and the ably-chat-auth token
+ * route (core's Fetch route, `@ably-chat-auth/core/fetch`), with per-address rate limits on login
+ * and tokens (the Workers Rate Limiting bindings `LOGIN_LIMIT` and `TOKEN_LIMIT`) and sessions in
+ * a signed cookie over Workers KV (`SESSIONS`). The page's script, stylesheet and SDKs are static
+ * assets, served before the Worker runs.
+ *
+ * @example export default { fetch: (request, env, ctx) => createApp(config, { page }).fetch(request, env, ctx) };
+ */
+export function createApp(config: DemoConfig, { page, logger }: WorkersExampleOptions): Hono<WorkersExampleEnv> {
+  // Paths match as in Express and @koa/router: case-insensitive, a trailing slash ignored. So
+  // `/LOGIN` and `/login/` are the login route, and the cross-site refusal below covers them too.
+  const app = new Hono<WorkersExampleEnv>({ getPath: (request) => getPathNoStrict(request).toLowerCase() });
+  const sessionsOf = (c: Context<WorkersExampleEnv>) =>
+    createSessions({
+      cookieName: SESSION_COOKIE,
+      secret: config.sessionSecret,
+      store: c.env.SESSIONS,
+      maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
+      isSecure: (request) => isSecureRequest(request, config.trustProxyHops),
+    });
+
+  app.use(drainUnreadBody);
+
+  app.get(DEMO_ROUTES.page, (c) => c.body(page.html, 200, { ...page.headers }));
+
+  // Login CSRF: a form on another site must not sign the browser in (or out). First on these
+  // routes, so a refused request never reaches the rate limit or the session.
+  app.on('POST', [DEMO_ROUTES.login, DEMO_ROUTES.logout], async (c, next) => {
+    const refusal = crossSiteRefusal(c.req.raw.headers);
+    if (refusal) return c.json(refusal.body, refusal.status);
+    await next();
+  });
+
+  /*
+   * Limits per client address (CF-Connecting-IP; see clientAddress), an IPv6 one by its /56
+   * network (rateLimitKey): one IPv6 client usually holds a whole network. Counted by Workers'
+   * Rate Limiting binding, which Cloudflare keeps per location and miniflare runs locally: a
+   * memory store (hono-rate-limiter's MemoryStore) would count per isolate, and a Worker runs in
+   * many; a KV store is eventually consistent, so bursts would slip through. The binding is
+   * one call, so no middleware library is needed around it.
+   */
+  const limitPerClient =
+    (binding: 'LOGIN_LIMIT' | 'TOKEN_LIMIT', onLimited: (c: Context<WorkersExampleEnv>) => Response): MiddlewareHandler<WorkersExampleEnv> =>
+    async (c, next) => {
+      const key = rateLimitKey(clientAddress(c.req.raw.headers, config.trustProxyHops));
+      const { success } = await c.env[binding].limit({ key });
+      if (!success) return onLimited(c);
+      await next();
+    };
+
+  const retryAfter = { 'Retry-After': String(RETRY_AFTER_SECONDS) };
+  const loginLimit = limitPerClient('LOGIN_LIMIT', (c) =>
+    c.json({ error: `Too many login attempts from your address; try again in ${RETRY_AFTER_SECONDS} s.` }, 429, retryAfter),
+  );
+  // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
+  const tokenLimit = limitPerClient('TOKEN_LIMIT', (c) => {
+    const { headers, body } = refusalResponse(429, `Too many token requests; try again in ${RETRY_AFTER_SECONDS} s.`, retryAfter);
+    return c.body(body, 429, headers);
+  });
+
+  const loginBodyLimit = bodyLimit({ maxSize: 1024, onError: (c) => c.json({ error: 'The request body is too large.' }, 413) });
+
+  app.post(DEMO_ROUTES.login, loginLimit, loginBodyLimit, async (c) => {
+    let username: unknown;
+    try {
+      username = await usernameOf(c.req);
+    } catch (error) {
+      if (error instanceof SyntaxError) return c.json({ error: 'The request body is not valid JSON.' }, 400);
+      throw error;
+    }
+    const check = validateUsername(username);
+    if (!check.ok) return c.json({ error: check.error }, 400);
+    // A new session id at login, so a session id planted before login is worthless.
+    await sessionsOf(c).start(c, { username: check.username });
+    return c.json({ username: check.username });
+  });
+
+  app.post(DEMO_ROUTES.logout, async (c) => {
+    await sessionsOf(c).end(c);
+    return c.body(null, 204);
+  });
+
+  // Core's Fetch route as it is: it takes the Request, and every method reaches it, so others get
+  // its 405 with `Allow`. The session is read just before, from KV through this request's env.
+  const sessionUsers = new WeakMap<Request, DemoUser | undefined>();
+  const tokenRoute = createFetchTokenRoute<DemoUser>({
+    apiKey: config.apiKey,
+    resolveUser: (request) => sessionUsers.get(request),
+    policy: demoPolicy,
+    userClaims: demoUserClaims,
+    clientId: demoClientId,
+    ...(logger === undefined ? {} : { logger }),
+  });
+  app.all(DEMO_ROUTES.token, tokenLimit, async (c) => {
+    sessionUsers.set(c.req.raw, await sessionsOf(c).userOf(c.req.raw));
+    return tokenRoute(c.req.raw);
+  });
+
+  app.onError(jsonErrors);
+  return app;
+}
+
+/** The login's `username`, from a JSON or an HTML form body (anything else has none). Throws SyntaxError on malformed JSON. */
+async function usernameOf(request: HonoRequest): Promise<unknown> {
+  const type = request.header('content-type')?.toLowerCase() ?? '';
+  if (type.startsWith('application/json')) {
+    const body: unknown = await request.json();
+    return typeof body === 'object' && body !== null ? (body as { username?: unknown }).username : undefined;
+  }
+  if (type.startsWith('application/x-www-form-urlencoded')) return (await request.parseBody()).username;
+  return undefined;
+}
+
+/** The app's own failures as JSON, never a stack trace; on the token route in Ably's error shape, so the Ably client reports them properly. */
+function jsonErrors(error: Error, c: Context<WorkersExampleEnv>): Response {
+  if (error instanceof HTTPException && error.status < 500) return c.json({ error: 'The request could not be processed.' }, error.status);
+  console.error('Workers example: request failed', error);
+  // c.req.path is the app's getPath: lower case, no trailing slash.
+  if (c.req.path === DEMO_ROUTES.token) {
+    const { status, headers, body } = refusalResponse(500, 'The server failed; it has logged the cause.');
+    return new Response(body, { status, headers });
+  }
+  return c.json({ error: 'The server failed; it has logged the cause.' }, 500);
+}
