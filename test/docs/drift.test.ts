@@ -103,6 +103,7 @@ const EXAMPLE_TOKEN_ROUTES: Record<string, string> = {
   hono: 'src/token-route.ts',
   nestjs: 'src/token-route.ts',
   nextjs: 'app/api/ably-token/route.ts',
+  workers: 'src/token-route.ts',
 };
 
 describe.each(Object.entries(EXAMPLE_TOKEN_ROUTES))('examples/%s token route', (example, file) => {

@@ -1,38 +1,27 @@
 import { refusalResponse, type Logger } from '@ably-chat-auth/core';
-import { createFetchTokenRoute } from '@ably-chat-auth/core/fetch';
 // The shared kit file by file: its index also loads the page's asset table, which reads the disk
 // with node:fs when it loads. The page itself comes from the build (see ChatPage).
 import type { DemoConfig } from '@ably-chat-auth-examples/shared/src/config';
 import { crossSiteRefusal } from '@ably-chat-auth-examples/shared/src/cross-site';
-import { demoClientId, demoPolicy, demoUserClaims, type DemoUser } from '@ably-chat-auth-examples/shared/src/policy';
 import { DEMO_ROUTES } from '@ably-chat-auth-examples/shared/src/routes';
 import { validateUsername } from '@ably-chat-auth-examples/shared/src/username';
-import { Hono, type Context, type HonoRequest, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type HonoRequest } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { getPathNoStrict } from 'hono/utils/url';
-import type { WorkerEnv } from './bindings.js';
-import { clientAddress, isSecureRequest } from './client-address.js';
-import { rateLimitKey } from './rate-limit-key.js';
+import { isSecureRequest } from './client-address.js';
 import { drainUnreadBody } from './drain-body.js';
+import { limitPerClient, RETRY_AFTER_SECONDS, type WorkersExampleEnv } from './rate-limit.js';
 import { createSessions } from './sessions.js';
+import { tokenRoute } from './token-route.js';
+
+export type { WorkersExampleEnv } from './rate-limit.js';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'chat.sid';
 
 /** How long a session lasts after login. */
 const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
-
-/**
- * The Retry-After of a 429: the limits count per minute, and the Rate Limiting binding answers
- * only whether a request is within its limit, not when the window ends, so the longest wait.
- */
-const RETRY_AFTER_SECONDS = 60;
-
-/** The app's Hono environment: the Worker's bindings. */
-export interface WorkersExampleEnv {
-  Bindings: WorkerEnv;
-}
 
 /** The chat page as the build rendered it with the shared kit's `renderChatPage` and `CHAT_PAGE_HEADERS`. */
 export interface ChatPage {
@@ -52,7 +41,7 @@ export interface WorkersExampleOptions {
  * The Workers example: the chat page, `POST /login`, `POST /logout` and the ably-chat-auth token
  * route (core's Fetch route, `@ably-chat-auth/core/fetch`), with per-address rate limits on login
  * and tokens (the Workers Rate Limiting bindings `LOGIN_LIMIT` and `TOKEN_LIMIT`) and sessions in
- * a signed cookie over Workers KV (`SESSIONS`). The page's script, stylesheet and SDKs are static
+ * a signed cookie over Workers KV (`SESSIONS`). The page's script, stylesheet and chat bundle are static
  * assets, served before the Worker runs.
  *
  * @example export default { fetch: (request, env, ctx) => createApp(config, { page }).fetch(request, env, ctx) };
@@ -82,32 +71,11 @@ export function createApp(config: DemoConfig, { page, logger }: WorkersExampleOp
     await next();
   });
 
-  /*
-   * Limits per client address (CF-Connecting-IP; see clientAddress), an IPv6 one by its /56
-   * network (rateLimitKey): one IPv6 client usually holds a whole network. Counted by Workers'
-   * Rate Limiting binding, which Cloudflare keeps per location and miniflare runs locally: a
-   * memory store (hono-rate-limiter's MemoryStore) would count per isolate, and a Worker runs in
-   * many; a KV store is eventually consistent, so bursts would slip through. The binding is
-   * one call, so no middleware library is needed around it.
-   */
-  const limitPerClient =
-    (binding: 'LOGIN_LIMIT' | 'TOKEN_LIMIT', onLimited: (c: Context<WorkersExampleEnv>) => Response): MiddlewareHandler<WorkersExampleEnv> =>
-    async (c, next) => {
-      const key = rateLimitKey(clientAddress(c.req.raw.headers, config.trustProxyHops));
-      const { success } = await c.env[binding].limit({ key });
-      if (!success) return onLimited(c);
-      await next();
-    };
-
-  const retryAfter = { 'Retry-After': String(RETRY_AFTER_SECONDS) };
-  const loginLimit = limitPerClient('LOGIN_LIMIT', (c) =>
-    c.json({ error: `Too many login attempts from your address; try again in ${RETRY_AFTER_SECONDS} s.` }, 429, retryAfter),
+  const loginLimit = limitPerClient('LOGIN_LIMIT', config.trustProxyHops, (c) =>
+    c.json({ error: `Too many login attempts from your address; try again in ${RETRY_AFTER_SECONDS} s.` }, 429, {
+      'Retry-After': String(RETRY_AFTER_SECONDS),
+    }),
   );
-  // The token route answers over the limit in Ably's error shape, so the Ably client reports it properly.
-  const tokenLimit = limitPerClient('TOKEN_LIMIT', (c) => {
-    const { headers, body } = refusalResponse(429, `Too many token requests; try again in ${RETRY_AFTER_SECONDS} s.`, retryAfter);
-    return c.body(body, 429, headers);
-  });
 
   const loginBodyLimit = bodyLimit({ maxSize: 1024, onError: (c) => c.json({ error: 'The request body is too large.' }, 413) });
 
@@ -131,21 +99,8 @@ export function createApp(config: DemoConfig, { page, logger }: WorkersExampleOp
     return c.body(null, 204);
   });
 
-  // Core's Fetch route as it is: it takes the Request, and every method reaches it, so others get
-  // its 405 with `Allow`. The session is read just before, from KV through this request's env.
-  const sessionUsers = new WeakMap<Request, DemoUser | undefined>();
-  const tokenRoute = createFetchTokenRoute<DemoUser>({
-    apiKey: config.apiKey,
-    resolveUser: (request) => sessionUsers.get(request),
-    policy: demoPolicy,
-    userClaims: demoUserClaims,
-    clientId: demoClientId,
-    ...(logger === undefined ? {} : { logger }),
-  });
-  app.all(DEMO_ROUTES.token, tokenLimit, async (c) => {
-    sessionUsers.set(c.req.raw, await sessionsOf(c).userOf(c.req.raw));
-    return tokenRoute(c.req.raw);
-  });
+  // The token route: its whole wiring is src/token-route.ts.
+  app.all(DEMO_ROUTES.token, ...tokenRoute(config, { sessionsOf, ...(logger === undefined ? {} : { logger }) }));
 
   app.onError(jsonErrors);
   return app;

@@ -21,8 +21,6 @@ export const FRAMEWORK = 'Hono on Cloudflare Workers';
 
 const ASSET_HEADERS = `/assets/*
   X-Content-Type-Options: nosniff
-/vendor/*
-  X-Content-Type-Options: nosniff
   Cache-Control: public, max-age=3600
 `;
 
@@ -30,7 +28,7 @@ const ASSET_HEADERS = `/assets/*
 export interface BuiltWorker {
   /** The bundled Worker, an ES module (also written to `<outDir>/worker.js`). */
   script: string;
-  /** The static assets folder: the page's script and stylesheet, and the browser SDKs. */
+  /** The static assets folder: the page's script and stylesheet, and the chat-session bundle. */
   assetsDir: string;
 }
 
@@ -50,7 +48,7 @@ export async function buildWorker(outDir: string): Promise<BuiltWorker> {
     copyFileSync(asset.file, target);
   }
   // Headers of the assets, in the `_headers` file both Cloudflare and miniflare read: the browser
-  // must not guess the scripts' types, and the SDKs may be cached for an hour. `_redirects` and
+  // must not guess the scripts' types, and they may be cached for an hour. `_redirects` and
   // `.assetsignore` (nothing left out of the upload) are empty rather than absent: miniflare reads
   // all three and tells a missing file by an `instanceof Error` that fails inside Jest's sandbox.
   writeFileSync(join(assetsDir, '_headers'), ASSET_HEADERS);
