@@ -9,13 +9,13 @@
 //   npx --yes pnpm@10 test:frameworks [name...]
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { tsImport } from 'tsx/esm/api';
 import { npmEnv, packPackages } from '../scripts/pack-packages.mjs';
+import { freePort, withTimeout } from '../scripts/test-servers.mjs';
 
 const require = createRequire(import.meta.url);
 const HERE = import.meta.dirname;
@@ -315,22 +315,6 @@ function bunBinary() {
 
 function seconds(since) {
   return ((Date.now() - since) / 1000).toFixed(1);
-}
-
-function withTimeout(promise, ms, name) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${name} did not finish within ${ms / 1000} s`)), ms))),
-  ]).finally(() => clearTimeout(timer));
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function waitForServer(base, child, output) {

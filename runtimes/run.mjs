@@ -16,6 +16,7 @@ import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { Miniflare } from 'miniflare';
 import { chromium } from 'playwright-core';
 import { npmEnv, packPackages } from '../scripts/pack-packages.mjs';
+import { freePort, withTimeout } from '../scripts/test-servers.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = join(import.meta.dirname, '..');
@@ -117,22 +118,6 @@ function binary(pkg, file) {
 
 function version(file, flag) {
   return execFileSync(file, [flag], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-}
-
-function withTimeout(promise, ms, name) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${name} did not finish within ${ms / 1000} s`)), ms))),
-  ]).finally(() => clearTimeout(timer));
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A runtime started as a process serving the route on a free loopback port, then checked. */

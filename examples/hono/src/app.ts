@@ -5,13 +5,14 @@ import {
   chatPageAssets,
   crossSiteRefusal,
   demoRedisKeys,
+  parseLoginBody,
   renderChatPage,
   storeUnavailableResponse,
   validateUsername,
   type DemoConfig,
 } from '@ably-chat-auth-examples/shared';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono, type Context, type HonoRequest, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { getPathNoStrict } from 'hono/utils/url';
@@ -105,14 +106,10 @@ export function createApp(config: DemoConfig, options: HonoExampleOptions = {}):
   const loginBodyLimit = bodyLimit({ maxSize: 1024, onError: (c) => c.json({ error: 'The request body is too large.' }, 413) });
 
   app.post(DEMO_ROUTES.login, loginLimit, loginBodyLimit, async (c) => {
-    let username: unknown;
-    try {
-      username = await usernameOf(c.req);
-    } catch (error) {
-      if (error instanceof SyntaxError) return c.json({ error: 'The request body is not valid JSON.' }, 400);
-      throw error;
-    }
-    const check = validateUsername(username);
+    // Read within loginBodyLimit's 1 kB, then parsed as every example does (JSON or a form).
+    const body = parseLoginBody(c.req.header('content-type'), await c.req.text());
+    if ('error' in body) return c.json({ error: body.error }, body.status);
+    const check = validateUsername(body.username);
     if (!check.ok) return c.json({ error: check.error }, 400);
     // A new session id at login, so a session id planted before login is worthless.
     await sessions.start(c, { username: check.username });
@@ -136,17 +133,6 @@ export function createApp(config: DemoConfig, options: HonoExampleOptions = {}):
 
   app.onError(jsonErrors);
   return app;
-}
-
-/** The login's `username`, from a JSON or an HTML form body (anything else has none). Throws SyntaxError on malformed JSON. */
-async function usernameOf(request: HonoRequest): Promise<unknown> {
-  const type = request.header('content-type')?.toLowerCase() ?? '';
-  if (type.startsWith('application/json')) {
-    const body: unknown = await request.json();
-    return typeof body === 'object' && body !== null ? (body as { username?: unknown }).username : undefined;
-  }
-  if (type.startsWith('application/x-www-form-urlencoded')) return (await request.parseBody()).username;
-  return undefined;
 }
 
 /** The stores of {@link createApp}'s options: the given ones, or both in Redis with `redis`. */

@@ -5,6 +5,7 @@
  */
 export { demoClientId, demoPolicy, demoUserClaims, type DemoUser } from '@ably-chat-auth-examples/shared/src/policy';
 export { validateUsername } from '@ably-chat-auth-examples/shared/src/username';
+export { parseLoginBody, type LoginBody } from '@ably-chat-auth-examples/shared/src/login-username';
 export { crossSiteRefusal } from '@ably-chat-auth-examples/shared/src/cross-site';
 export { rateLimitKey } from '@ably-chat-auth-examples/shared/src/rate-limit-key';
 export { DEV_API_KEY, DemoConfigError, loadDemoConfig, startupNotices, type DemoConfig } from '@ably-chat-auth-examples/shared/src/config';

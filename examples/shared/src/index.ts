@@ -30,4 +30,5 @@ export { serveMetricsOrExit, startMetricsServer, type MetricsServer } from './me
 export { closeHttpServer, closeOnSignals, listenFailureMessage } from './shutdown.js';
 export { ExpiringMap } from './expiring-map.js';
 export { RATE_LIMIT_IPV6_SUBNET, rateLimitKey } from './rate-limit-key.js';
-export { MAX_LOGIN_BODY_BYTES, readLoginBody, type LoginBody } from './login-body.js';
+export { MAX_LOGIN_BODY_BYTES, readLoginBody } from './login-body.js';
+export { parseLoginBody, type LoginBody } from './login-username.js';

@@ -1,11 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
+import { isLoginBodyType, parseLoginBody, type LoginBody } from './login-username.js';
 
 /** Largest login body the demo reads: `{"username":"..."}` needs well under 100 bytes. */
 export const MAX_LOGIN_BODY_BYTES = 1024;
-
-/** A login body's `username` (undefined when absent), or the answer that refuses the body. */
-export type LoginBody = { username: unknown } | { error: string; status: 400 | 413 };
 
 /**
  * Reads the `username` of a JSON or form (`application/x-www-form-urlencoded`) login body of at
@@ -20,9 +18,8 @@ export type LoginBody = { username: unknown } | { error: string; status: 400 | 4
  * if ('error' in body) return res.status(body.status).set(body.status === 413 ? { Connection: 'close' } : {}).json({ error: body.error });
  */
 export async function readLoginBody(req: IncomingMessage): Promise<LoginBody> {
-  const type = (req.headers['content-type'] ?? '').toLowerCase();
-  const isForm = type.startsWith('application/x-www-form-urlencoded');
-  if (!isForm && !type.startsWith('application/json')) return { username: undefined };
+  const type = req.headers['content-type'];
+  if (!isLoginBodyType(type)) return { username: undefined };
   let text: string;
   try {
     const length = req.headers['content-length'];
@@ -31,12 +28,5 @@ export async function readLoginBody(req: IncomingMessage): Promise<LoginBody> {
     if ((error as { type?: unknown }).type === 'entity.too.large') return { error: 'The request body is too large.', status: 413 };
     return { error: 'The request body could not be read.', status: 400 };
   }
-  if (isForm) return { username: new URLSearchParams(text).get('username') ?? undefined };
-  if (text.trim() === '') return { username: undefined };
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return { username: parsed !== null && typeof parsed === 'object' ? (parsed as { username?: unknown }).username : undefined };
-  } catch {
-    return { error: 'The request body is not valid JSON.', status: 400 };
-  }
+  return parseLoginBody(type, text);
 }

@@ -1,4 +1,4 @@
-import { crossSiteRefusal, validateUsername } from '../../lib/demo';
+import { crossSiteRefusal, parseLoginBody, validateUsername, type LoginBody } from '../../lib/demo';
 import { rateLimitRefusal } from '../../lib/rate-limits';
 import { getDemoSession } from '../../lib/session';
 
@@ -31,23 +31,13 @@ export async function POST(request: Request): Promise<Response> {
   return Response.json({ username: check.username }, { headers });
 }
 
-type LoginBody = { username: unknown } | { error: string; status: number };
-
 const TOO_LARGE = { error: 'The request body is too large.', status: 413 } as const;
 
 /** The `username` field of a JSON or urlencoded body of at most 1 kB. */
 async function readLoginBody(request: Request): Promise<LoginBody> {
   const text = await readBoundedText(request, MAX_BODY_BYTES);
   if (text === undefined) return TOO_LARGE;
-  const type = request.headers.get('content-type') ?? '';
-  if (type.includes('application/x-www-form-urlencoded')) return { username: new URLSearchParams(text).get('username') ?? undefined };
-  if (text.trim() === '') return { username: undefined };
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return { username: parsed !== null && typeof parsed === 'object' ? (parsed as { username?: unknown }).username : undefined };
-  } catch {
-    return { error: 'The request body is not valid JSON.', status: 400 };
-  }
+  return parseLoginBody(request.headers.get('content-type'), text);
 }
 
 /**
