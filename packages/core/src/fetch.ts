@@ -51,10 +51,12 @@ export function createFetchTokenRoute<User = unknown, Input extends FetchTokenRo
 
 /**
  * The `Request` in what a framework handed the route. Duck-typed, not `instanceof Request`: a
- * framework or test runner may bring its own `Request` class (undici's, Bun's, a polyfill).
+ * framework or test runner may bring its own `Request` class (undici's, Bun's, a polyfill). A
+ * request is taken as it is before any `request` property is read: Next.js's edge runtime hands
+ * route handlers a `NextRequest` whose `request` getter throws.
  */
 function requestOf(input: FetchTokenRouteInput): Request {
-  const request = isObject(input) && isRequestLike(input.request) ? input.request : isRequestLike(input) ? input : undefined;
+  const request = isRequestLike(input) ? input : isObject(input) && isRequestLike(input.request) ? input.request : undefined;
   if (!request) {
     throw new TypeError(
       'The Fetch token route was called with neither a Fetch Request nor a context holding one as `request`: pass the Request (Next.js, Hono: `c.req.raw`, h3: `toWebRequest(event)`) or the framework context that has it (SvelteKit event, Astro context, React Router loader args).',

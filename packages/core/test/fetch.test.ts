@@ -38,6 +38,18 @@ describe('createFetchTokenRoute', () => {
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('GET, POST');
   });
+
+  it('takes a Request as it is, never reading a `request` property of it (Next.js edge: a getter that throws)', async () => {
+    // Next.js's edge runtime hands route handlers a NextRequest subclass whose `request` throws (PageSignatureError).
+    class EdgeRequest extends Request {
+      get request(): never {
+        throw new Error('PageSignatureError: request is not available here');
+      }
+    }
+    const response = await handler(new EdgeRequest('http://app.test/api/ably-token', { headers: { cookie: 'session=alice' } }));
+    expect(response.status).toBe(200);
+    expect((await verifyWithJose(await response.text())).payload['x-ably-clientId']).toBe('alice');
+  });
 });
 
 describe('createFetchTokenRoute called with a framework context holding the Request', () => {
