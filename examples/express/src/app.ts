@@ -68,7 +68,8 @@ export function createApp(config: DemoConfig, options: ExpressExampleOptions = {
   });
   for (const asset of chatPageAssets) {
     app.get(asset.path, (_req, res, next) => {
-      // dotfiles: 'allow' because pnpm keeps the SDKs under node_modules/.pnpm/.
+      // dotfiles: 'allow': `send` checks every segment of an absolute path, so a checkout under a
+      // dot-directory (~/.cache/...) would 404 without it. The type is the asset table's own.
       const headers = { 'Content-Type': asset.contentType, 'X-Content-Type-Options': 'nosniff' };
       res.sendFile(asset.file, { headers, maxAge: '1h', dotfiles: 'allow' }, (error) => {
         if (error) next(error);

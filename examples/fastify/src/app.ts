@@ -112,8 +112,8 @@ export async function createApp(config: DemoConfig, options: FastifyExampleOptio
   const page = renderChatPage({ framework: 'Fastify' });
   app.get(DEMO_ROUTES.page, (_request, reply) => reply.headers(CHAT_PAGE_HEADERS).send(page));
   for (const asset of chatPageAssets) {
-    // Streamed by hand: the SDK files sit under node_modules/.pnpm/, a dot-directory that static
-    // helpers refuse by default, and the `.cjs` SDK build needs its content type given explicitly.
+    // Streamed by hand: each asset is one file named by absolute path with its content type given
+    // by the shared asset table, not a directory a static helper would serve.
     app.get(asset.path, async (_request, reply) => {
       const { size } = await stat(asset.file);
       return reply

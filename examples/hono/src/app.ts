@@ -78,9 +78,8 @@ export function createApp(config: DemoConfig, options: HonoExampleOptions = {}):
   const page = renderChatPage({ framework: 'Hono' });
   app.get(DEMO_ROUTES.page, (c) => c.body(page, 200, { ...CHAT_PAGE_HEADERS }));
   for (const asset of chatPageAssets) {
-    // `path` names the file itself, which serveStatic serves even under node_modules/.pnpm/ (its
-    // dot-directory check applies to request paths only). Its content type comes from the file
-    // name, which is wrong for the SDK's `.cjs` build: set the asset's own once the file is found.
+    // `path` names the file itself (serveStatic's dot-directory check applies to request paths
+    // only). Its content type comes from the file name: set the asset table's own once the file is found.
     const assetHeaders: MiddlewareHandler<HonoExampleEnv> = async (c, next) => {
       await next();
       if (!c.res.ok) return;

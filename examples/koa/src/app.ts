@@ -95,8 +95,8 @@ export function createApp(config: DemoConfig, options: KoaExampleOptions = {}): 
     ctx.body = page;
   });
   for (const asset of chatPageAssets) {
-    // Streamed by hand: the SDK files sit under node_modules/.pnpm/, a dot-directory that static
-    // helpers refuse by default, and the `.cjs` SDK build needs its content type given explicitly.
+    // Streamed by hand: each asset is one file named by absolute path with its content type given
+    // by the shared asset table, not a directory a static helper would serve.
     router.get(asset.path, async (ctx) => {
       const { size } = await stat(asset.file);
       ctx.body = createReadStream(asset.file);

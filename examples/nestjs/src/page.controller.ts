@@ -20,8 +20,8 @@ export class PageController {
     return this.page;
   }
 
-  // Streamed by hand: the SDK files sit under node_modules/.pnpm/ (a dot-directory static helpers
-  // refuse by default) and the `.cjs` SDK build needs its content type given explicitly.
+  // Streamed by hand: each asset is one file named by absolute path with its content type given
+  // by the shared asset table, not a directory a static helper would serve.
   @Get([...ASSETS.keys()])
   @Header('X-Content-Type-Options', 'nosniff')
   @Header('Cache-Control', 'public, max-age=3600')
