@@ -1,4 +1,4 @@
-import { HttpException } from '@nestjs/common';
+import { ForbiddenException, HttpException } from '@nestjs/common';
 import type { TokenRouteResponse } from '@ably-chat-auth/core';
 
 /**
@@ -22,5 +22,17 @@ export class TokenRouteResponseException extends HttpException {
   /** What the filter writes, byte for byte. */
   get tokenRouteResponse(): TokenRouteResponse {
     return this.#tokenRouteResponse;
+  }
+}
+
+/**
+ * The 403 of a guard of the built-in route that returned `false` (rather than throwing), told
+ * apart by its class so {@link AblyChatAuthExceptionFilter} can warn that the Ably client treats
+ * 403 as final.
+ */
+export class TokenRouteGuardDenial extends ForbiddenException {
+  constructor() {
+    super('Forbidden: a guard of the token route refused this request.');
+    this.name = 'TokenRouteGuardDenial';
   }
 }

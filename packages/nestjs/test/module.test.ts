@@ -18,7 +18,7 @@ import {
   type AblyChatAuthOptionsFactory,
 } from '@ably-chat-auth/nestjs';
 import { checkAsyncOptionNames } from '../src/ably-chat-auth.options';
-import { createModuleTokenRoute } from '../src/ably-chat-auth.providers';
+import { createModuleTokenRoute } from '../src/ably-chat-auth.module';
 import { API_KEY, KEY_NAME, SECRET } from './helpers';
 
 interface AppUser {
