@@ -21,14 +21,14 @@ import { AblyChatAuthService } from './ably-chat-auth.service.js';
 
 type GuardResult = boolean | Promise<boolean> | Observable<boolean>;
 
+const allowOrDeny = (allowed: boolean): boolean => {
+  if (!allowed) throw new TokenRouteGuardDenial();
+  return true;
+};
+
 function denyOnFalse(result: GuardResult): GuardResult {
-  const check = (allowed: boolean): boolean => {
-    if (!allowed) throw new TokenRouteGuardDenial();
-    return true;
-  };
-  if (isObservable(result)) return result.pipe(map(check));
-  if (result instanceof Promise) return result.then(check);
-  return check(result);
+  if (isObservable(result)) return result.pipe(map(allowOrDeny));
+  return result instanceof Promise ? result.then(allowOrDeny) : allowOrDeny(result);
 }
 
 /**

@@ -5,8 +5,6 @@ import { invalidOptions, resolvePolicy } from '@ably-chat-auth/core/adapter';
 import { CHAT_GRANTS_METADATA, CHAT_USER_CLAIMS_METADATA } from './ably-chat-auth.constants.js';
 import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 import { AblyTokenRouteInterceptor } from './ably-chat-auth.interceptor.js';
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link TokenRouteResponseException} in AblyTokenRoute's TSDoc
-import type { TokenRouteResponseException } from './ably-chat-auth.exceptions.js';
 
 /** What `@ChatGrants()` takes. `any`, so a function annotated `(user: AppUser) => ...` type-checks: annotate it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberate: a policy annotated with the app's own user and request types must be accepted
@@ -85,7 +83,7 @@ export const ChatUserClaims = Reflector.createDecorator<UserClaimsOfRoute, UserC
  *
  * How: the interceptor hands core's answer to the method's exception filter, which writes it
  * through Nest's `HttpAdapterHost`; so an app interceptor that maps this method's result never
- * sees a value, and one that catches errors sees a {@link TokenRouteResponseException} (an `HttpException`) and must let it through.
+ * sees a value, and one that catches errors sees a `TokenRouteResponseException` (an `HttpException`) and must let it through.
  *
  * @example
  * @Controller('chat')

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { TokenRoute } from '@ably-chat-auth/core';
 import { createAdapterTokenRoute, invalidOptions } from '@ably-chat-auth/core/adapter';
-import { ABLY_CHAT_AUTH_OPTIONS, ABLY_CHAT_AUTH_TOKEN_ROUTE } from './ably-chat-auth.constants.js';
+import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
 import { ConfigurableAblyChatAuthModule } from './ably-chat-auth.module-definition.js';
 import {
   checkAsyncOptionNames,
@@ -40,14 +40,14 @@ export function createModuleTokenRoute(options: AblyChatAuthModuleOptions, sourc
   );
 }
 
-/** The module Nest built, with the core route built from its options. */
-function withRoute(module: DynamicModule, source: ModuleOptionsSource): DynamicModule {
-  const route = {
-    provide: ABLY_CHAT_AUTH_TOKEN_ROUTE,
-    useFactory: (options: AblyChatAuthModuleOptions) => createModuleTokenRoute(options, source),
+/** The module Nest built, with the service wrapping the core route built from its options. */
+function withService(module: DynamicModule, source: ModuleOptionsSource): DynamicModule {
+  const service = {
+    provide: AblyChatAuthService,
+    useFactory: (options: AblyChatAuthModuleOptions) => new AblyChatAuthService(createModuleTokenRoute(options, source)),
     inject: [ABLY_CHAT_AUTH_OPTIONS],
   };
-  return { ...module, providers: [...(module.providers ?? []), route] };
+  return { ...module, providers: [...(module.providers ?? []), service] };
 }
 
 function requireObject(options: unknown, method: string, example: string): asserts options is object {
@@ -81,10 +81,7 @@ function requireObject(options: unknown, method: string, example: string): asser
  * export class AppModule {}
  * // GET/POST /api/ably-token (with app.setGlobalPrefix('api'), pass path: 'ably-token')
  */
-@Module({
-  providers: [AblyChatAuthService],
-  exports: [AblyChatAuthService, ABLY_CHAT_AUTH_OPTIONS],
-})
+@Module({ exports: [AblyChatAuthService, ABLY_CHAT_AUTH_OPTIONS] })
 export class AblyChatAuthModule extends ConfigurableAblyChatAuthModule {
   /**
    * The module with options known when the app module is declared. `User` types the policy's
@@ -97,8 +94,7 @@ export class AblyChatAuthModule extends ConfigurableAblyChatAuthModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as in AblyChatAuthModuleOptions
   static override forRoot<User = unknown, Req = any>(options: AblyChatAuthModuleRootOptions<User, NotInferred<Req>>): DynamicModule {
     requireObject(options, 'forRoot', "forRoot({ apiKey: process.env.ABLY_API_KEY!, policy: { lobby: 'all' } })");
-    // The option names are checked once, with the rest of the options, when the route is built at startup.
-    return withRoute(super.forRoot(options), 'forRoot');
+    return withService(super.forRoot(options), 'forRoot');
   }
 
   /**
@@ -116,6 +112,6 @@ export class AblyChatAuthModule extends ConfigurableAblyChatAuthModule {
   static override forRootAsync<User = unknown, Req = any>(options: AblyChatAuthModuleAsyncOptions<User, NotInferred<Req>>): DynamicModule {
     requireObject(options, 'forRootAsync', 'forRootAsync({ inject: [ConfigService], useFactory: (config) => ({ apiKey, policy }) })');
     checkAsyncOptionNames(options);
-    return withRoute(super.forRootAsync(options), 'forRootAsync');
+    return withService(super.forRootAsync(options), 'forRootAsync');
   }
 }
