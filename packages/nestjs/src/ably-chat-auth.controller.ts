@@ -1,16 +1,5 @@
-import {
-  All,
-  Controller,
-  Inject,
-  Logger,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-  type ExecutionContext,
-  type OnApplicationBootstrap,
-  type Type,
-} from '@nestjs/common';
+import { All, Controller, Inject, Logger, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import type { ExecutionContext, OnApplicationBootstrap, Type } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { isObservable, map, type Observable } from 'rxjs';
 import { TokenRouteGuardDenial } from './ably-chat-auth.exceptions.js';
@@ -49,11 +38,7 @@ function reportingDenial(guard: TokenRouteGuard): TokenRouteGuard {
 
 const trimSlashes = (path: string): string => path.replace(/^\/+|\/+$/g, '');
 
-/**
- * The warning for a token route path that repeats the app's global prefix (`path:
- * '/api/ably-token'` under `app.setGlobalPrefix('api')` is served at `/api/api/ably-token`, and
- * the documented URL answers 404), or undefined. A path excluded from the prefix is left alone.
- */
+/** The warning for a path that repeats the global prefix (`'/api/ably-token'` under `api` is served at `/api/api/ably-token`). */
 function doubledPrefixWarning(path: string, config: ApplicationConfig): string | undefined {
   const prefix = trimSlashes(config.getGlobalPrefix());
   const route = trimSlashes(path);
@@ -68,13 +53,9 @@ function doubledPrefixWarning(path: string, config: ApplicationConfig): string |
 }
 
 /**
- * Builds the built-in token route's controller for one path and set of guards: the path must be
- * known when the module is declared, so each `forRoot`/`forRootAsync` call makes its own class.
- * One handler takes every method (`@All()`, on Express and Fastify alike), so core answers them
- * as on every adapter: GET and POST get the token; the CORS preflight of an origin in
- * `allowedOrigins` gets 204; any other method, HEAD included, 405 with `Allow: GET, POST` in
- * Ably's shape rather than the platform's 404. A CORS middleware of the app (`app.enableCors()`)
- * answers preflights before any route, as before.
+ * The built-in route's controller, one class per `forRoot`/`forRootAsync` call since the path is
+ * known only then. One `@All()` handler, so core answers every method as on every adapter (HEAD and
+ * the others: 405 in Ably's shape, not the platform's 404; an allowed origin's preflight: 204).
  */
 export function createTokenRouteController(path: string, guards: readonly TokenRouteGuard[]): Type<unknown> {
   @Controller(path)

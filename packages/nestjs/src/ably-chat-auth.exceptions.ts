@@ -25,11 +25,7 @@ export class TokenRouteResponseException extends HttpException {
   }
 }
 
-/**
- * The 403 of a guard of the built-in route that returned `false` (rather than throwing), told
- * apart by its class so {@link AblyChatAuthExceptionFilter} can warn that the Ably client treats
- * 403 as final.
- */
+/** The 403 of a built-in route's guard that returned `false`: its class lets the filter warn that Ably clients take 403 as final. */
 export class TokenRouteGuardDenial extends ForbiddenException {
   constructor() {
     super('Forbidden: a guard of the token route refused this request.');

@@ -15,21 +15,16 @@ import {
 import { defaultResolveUser } from './ably-chat-auth.platform.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
 
-/**
- * `Req` as written, never inferred (what `NoInfer` does, in a form older TypeScript reads too): an
- * app that spreads shared options typed for `unknown` requests keeps the `any` default, so its own
- * `resolveUser: (req: Request) => ...` still fits.
- */
+/** `Req` as written, never inferred (`NoInfer`, in a form older TypeScript reads too), so shared options typed for `unknown` requests keep `any`. */
 type NotInferred<T> = [T][T extends unknown ? 0 : never];
 
 /** Which call gave the options: `forRoot` (its own object, less the module settings Nest takes out) or the `forRootAsync` factory. */
 type ModuleOptionsSource = 'forRoot' | 'forRootAsync';
 
 /**
- * The core token route, built (and so validated) once, at startup. Core's check of the option
- * names is the only one they get: for `forRoot` the module settings are known names too (Nest has
- * taken them out, so only a misspelling of one is left to suggest them for); for what the
- * `forRootAsync` factory returned they are misplaced, as a setting there would be silently ignored.
+ * The core token route, built (and so validated, option names included) once, at startup. The
+ * module settings are known names in `forRoot` (Nest took them out) and misplaced ones in what the
+ * `forRootAsync` factory returned, where they would be ignored.
  */
 export function createModuleTokenRoute(options: AblyChatAuthModuleOptions, source: ModuleOptionsSource): TokenRoute {
   return createAdapterTokenRoute(
