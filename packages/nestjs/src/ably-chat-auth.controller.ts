@@ -54,8 +54,8 @@ function doubledPrefixWarning(path: string, config: ApplicationConfig): string |
 
 /**
  * The built-in route's controller, one class per `forRoot`/`forRootAsync` call since the path is
- * known only then. One `@All()` handler, so core answers every method as on every adapter (HEAD and
- * the others: 405 in Ably's shape, not the platform's 404; an allowed origin's preflight: 204).
+ * known only then. One `@All()` handler, so core answers every method as on every adapter: GET and
+ * POST get the token, an allowed origin's preflight 204, any other (HEAD too) 405 in Ably's shape.
  */
 export function createTokenRouteController(path: string, guards: readonly TokenRouteGuard[]): Type<unknown> {
   @Controller(path)

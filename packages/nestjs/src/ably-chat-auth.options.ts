@@ -112,15 +112,15 @@ export const FACTORY_MISPLACED_NAMES = each(
     `module settings (${MODULE_EXTRA_NAMES.join(', ')}) shape the module before any provider runs, so the factory's would be ignored. Give it beside useFactory: forRootAsync({ useFactory, ${name}: ... }).`,
 );
 
+/** Where the token route options belong when given beside `useFactory`. */
+const ASYNC_MISPLACED_NAMES = each(
+  TOKEN_ROUTE_OPTION_NAMES,
+  () => 'it is a token route option, ignored beside useFactory: return it from the factory (or createAblyChatAuthOptions()) instead.',
+);
+
 /** `forRootAsync(options)`: the provider (`useFactory` | `useClass` | `useExisting`, `inject`, `imports`) and the extras. */
 export function checkAsyncOptionNames(options: object): void {
-  const routeOption = 'it is a token route option, ignored beside useFactory: return it from the factory (or createAblyChatAuthOptions()) instead.';
-  assertKnownOptions(
-    options,
-    [...ASYNC_PROVIDER_NAMES, ...MODULE_EXTRA_NAMES],
-    'AblyChatAuthModule.forRootAsync',
-    each(TOKEN_ROUTE_OPTION_NAMES, () => routeOption),
-  );
+  assertKnownOptions(options, [...ASYNC_PROVIDER_NAMES, ...MODULE_EXTRA_NAMES], 'AblyChatAuthModule.forRootAsync', ASYNC_MISPLACED_NAMES);
 }
 
 const invalid = (message: string): Error => invalidOptions(`AblyChatAuthModule: ${message}`);
