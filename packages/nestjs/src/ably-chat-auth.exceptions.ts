@@ -2,13 +2,10 @@ import { ForbiddenException, HttpException } from '@nestjs/common';
 import type { TokenRouteResponse } from '@ably-chat-auth/core';
 
 /**
- * Core's response on its way from {@link AblyTokenRouteInterceptor} to
- * {@link AblyChatAuthExceptionFilter}: thrown, so that Nest's own response handling (status 201
- * for POST, JSON serialisation) never runs, and written by the filter through `HttpAdapterHost`,
- * the documented way for a filter to answer on any platform. An `HttpException` with the
- * response's status, so an app-wide interceptor that watches errors sees an ordinary Nest
- * exception; the response itself (which may hold a token) is in an ES private field, out of its
- * message, `getResponse()`, `util.inspect` and `JSON.stringify`.
+ * Core's response on its way from {@link AblyTokenRouteInterceptor} to {@link AblyChatAuthExceptionFilter},
+ * thrown so that Nest's own response handling (201 for POST, JSON) never runs. An `HttpException` with
+ * the response's status, so an app-wide interceptor sees an ordinary Nest exception; the response (which
+ * may hold a token) is in an ES private field, out of its message, `getResponse()`, `util.inspect` and `JSON.stringify`.
  */
 export class TokenRouteResponseException extends HttpException {
   readonly #tokenRouteResponse: TokenRouteResponse;
