@@ -1,9 +1,6 @@
 /** Injection token of the module's options (what `forRoot` got, or what the `forRootAsync` factory returned). */
 export const ABLY_CHAT_AUTH_OPTIONS = 'ABLY_CHAT_AUTH_OPTIONS';
 
-/** Injection token of the core token route built once from the options. Internal: inject `AblyChatAuthService`. */
-export const ABLY_CHAT_AUTH_TOKEN_ROUTE = 'ABLY_CHAT_AUTH_TOKEN_ROUTE';
-
 /** Metadata key of `@ChatGrants()`. */
 export const CHAT_GRANTS_METADATA = 'ably-chat-auth:chat-grants';
 

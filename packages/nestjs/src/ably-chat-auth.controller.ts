@@ -1,21 +1,63 @@
-import { All, Controller, Inject, Logger, Req, Res, UseFilters, UseGuards, type CanActivate, type OnApplicationBootstrap, type Type } from '@nestjs/common';
+import { All, Controller, Inject, Logger, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import type { ExecutionContext, OnApplicationBootstrap, Type } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
+import { isObservable, map, type Observable } from 'rxjs';
+import { TokenRouteGuardDenial } from './ably-chat-auth.exceptions.js';
 import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
-import { reportingDenial } from './ably-chat-auth.guards.js';
+import type { TokenRouteGuard } from './ably-chat-auth.options.js';
 import { toTokenRouteRequest, writeTokenRouteResponse } from './ably-chat-auth.platform.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
-import { doubledPrefixWarning } from './ably-chat-auth.global-prefix.js';
+
+type GuardResult = boolean | Promise<boolean> | Observable<boolean>;
+
+const allowOrDeny = (allowed: boolean): boolean => {
+  if (!allowed) throw new TokenRouteGuardDenial();
+  return true;
+};
+
+function denyOnFalse(result: GuardResult): GuardResult {
+  if (isObservable(result)) return result.pipe(map(allowOrDeny));
+  return result instanceof Promise ? result.then(allowOrDeny) : allowOrDeny(result);
+}
 
 /**
- * Builds the built-in token route's controller for one path and set of guards: the path must be
- * known when the module is declared, so each `forRoot`/`forRootAsync` call makes its own class.
- * One handler takes every method (`@All()`, on Express and Fastify alike), so core answers them
- * as on every adapter: GET and POST (what Ably clients send) get the token; the CORS preflight of
- * an origin in `allowedOrigins` gets 204; any other method, HEAD included, 405 with
- * `Allow: GET, POST` in Ably's shape rather than the platform's 404. A CORS middleware of the app
- * (`app.enableCors()`) answers preflights before any route, as before.
+ * A guard of the built-in route, with its `false` turned into {@link TokenRouteGuardDenial}. A
+ * class stays a class (a subclass, so Nest still injects its dependencies); an instance is wrapped.
  */
-export function createTokenRouteController(path: string, guards: readonly (Type<CanActivate> | CanActivate)[]): Type<unknown> {
+function reportingDenial(guard: TokenRouteGuard): TokenRouteGuard {
+  if (typeof guard !== 'function') return { canActivate: (context: ExecutionContext) => denyOnFalse(guard.canActivate(context)) };
+  const Guard = guard;
+  const Reporting = class extends Guard {
+    override canActivate(context: ExecutionContext): GuardResult {
+      return denyOnFalse(super.canActivate(context));
+    }
+  };
+  Object.defineProperty(Reporting, 'name', { value: Guard.name });
+  return Reporting;
+}
+
+const trimSlashes = (path: string): string => path.replace(/^\/+|\/+$/g, '');
+
+/** The warning for a path that repeats the global prefix (`'/api/ably-token'` under `api` is served at `/api/api/ably-token`). */
+function doubledPrefixWarning(path: string, config: ApplicationConfig): string | undefined {
+  const prefix = trimSlashes(config.getGlobalPrefix());
+  const route = trimSlashes(path);
+  if (prefix === '' || !(route === prefix || route.startsWith(`${prefix}/`))) return undefined;
+  const excluded = (config.getGlobalPrefixOptions().exclude ?? []).some(({ pathRegex }) => pathRegex.test(`/${route}`));
+  if (excluded) return undefined;
+  const relative = trimSlashes(route.slice(prefix.length)) || 'ably-token';
+  return (
+    `AblyChatAuthModule: the token route's path '${path}' already starts with the app's global prefix '${prefix}', ` +
+    `so the route is served at /${prefix}/${route}. Pass path: '${relative}' (the prefix is added to it) to serve /${prefix}/${relative}.`
+  );
+}
+
+/**
+ * The built-in route's controller, one class per `forRoot`/`forRootAsync` call since the path is
+ * known only then. One `@All()` handler, so core answers every method as on every adapter: GET and
+ * POST get the token, an allowed origin's preflight 204, any other (HEAD too) 405 in Ably's shape.
+ */
+export function createTokenRouteController(path: string, guards: readonly TokenRouteGuard[]): Type<unknown> {
   @Controller(path)
   @UseGuards(...guards.map(reportingDenial))
   @UseFilters(AblyChatAuthExceptionFilter)

@@ -5,17 +5,14 @@ import { invalidOptions, resolvePolicy } from '@ably-chat-auth/core/adapter';
 import { CHAT_GRANTS_METADATA, CHAT_USER_CLAIMS_METADATA } from './ably-chat-auth.constants.js';
 import { AblyChatAuthExceptionFilter } from './ably-chat-auth.filter.js';
 import { AblyTokenRouteInterceptor } from './ably-chat-auth.interceptor.js';
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link TokenRouteResponseException} in AblyTokenRoute's TSDoc
-import type { TokenRouteResponseException } from './ably-chat-auth.exceptions.js';
 
 /** What `@ChatGrants()` takes. `any`, so a function annotated `(user: AppUser) => ...` type-checks: annotate it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberate: a policy annotated with the app's own user and request types must be accepted
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as the TSDoc says
 type GrantsOfRoute = ChatPolicy<any, any>;
 
 /**
- * Static grants are checked by core when the class is declared, so a typo stops the app at
- * startup. Privileged operations are left to the route, which alone knows the module's
- * `allowPrivilegedOperations` (without it, such grants answer 500 with a log line).
+ * Core checks static grants when the class is declared, so a typo stops the app at startup; privileged
+ * operations are left to the route, which alone knows `allowPrivilegedOperations` (without it: 500 and a log line).
  */
 function checkGrants(grants: GrantsOfRoute | undefined): GrantsOfRoute {
   resolvePolicy(grants, '@ChatGrants()', (checked) => compileGrants(checked, { allowPrivilegedOperations: true }));
@@ -44,7 +41,7 @@ export const ChatGrants = Reflector.createDecorator<GrantsOfRoute, GrantsOfRoute
 export type ChatGrants = ChatGrantsObject;
 
 /** What `@ChatUserClaims()` takes: claims, or a function of the user and the request (`any`, as for `@ChatGrants`). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberate: a function annotated with the app's own user and request types must be accepted
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as the TSDoc says
 type UserClaimsOfRoute = UserClaims | UserClaimsFunction<any, any>;
 
 /** Static claims are checked when the class is declared (an object of room pattern -> string or object). */
@@ -85,7 +82,7 @@ export const ChatUserClaims = Reflector.createDecorator<UserClaimsOfRoute, UserC
  *
  * How: the interceptor hands core's answer to the method's exception filter, which writes it
  * through Nest's `HttpAdapterHost`; so an app interceptor that maps this method's result never
- * sees a value, and one that catches errors sees a {@link TokenRouteResponseException} (an `HttpException`) and must let it through.
+ * sees a value, and one that catches errors sees a `TokenRouteResponseException` (an `HttpException`) and must let it through.
  *
  * @example
  * @Controller('chat')

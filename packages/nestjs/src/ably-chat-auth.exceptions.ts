@@ -1,14 +1,11 @@
-import { HttpException } from '@nestjs/common';
+import { ForbiddenException, HttpException } from '@nestjs/common';
 import type { TokenRouteResponse } from '@ably-chat-auth/core';
 
 /**
- * Core's response on its way from {@link AblyTokenRouteInterceptor} to
- * {@link AblyChatAuthExceptionFilter}: thrown, so that Nest's own response handling (status 201
- * for POST, JSON serialisation) never runs, and written by the filter through `HttpAdapterHost`,
- * the documented way for a filter to answer on any platform. An `HttpException` with the
- * response's status, so an app-wide interceptor that watches errors sees an ordinary Nest
- * exception; the response itself (which may hold a token) is in an ES private field, out of its
- * message, `getResponse()`, `util.inspect` and `JSON.stringify`.
+ * Core's response on its way from {@link AblyTokenRouteInterceptor} to {@link AblyChatAuthExceptionFilter},
+ * thrown so that Nest's own response handling (201 for POST, JSON) never runs. An `HttpException` with
+ * the response's status, so an app-wide interceptor sees an ordinary Nest exception; the response (which
+ * may hold a token) is in an ES private field, out of its message, `getResponse()`, `util.inspect` and `JSON.stringify`.
  */
 export class TokenRouteResponseException extends HttpException {
   readonly #tokenRouteResponse: TokenRouteResponse;
@@ -22,5 +19,13 @@ export class TokenRouteResponseException extends HttpException {
   /** What the filter writes, byte for byte. */
   get tokenRouteResponse(): TokenRouteResponse {
     return this.#tokenRouteResponse;
+  }
+}
+
+/** The 403 of a built-in route's guard that returned `false`: its class lets the filter warn that Ably clients take 403 as final. */
+export class TokenRouteGuardDenial extends ForbiddenException {
+  constructor() {
+    super('Forbidden: a guard of the token route refused this request.');
+    this.name = 'TokenRouteGuardDenial';
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { ChatPolicy, UserClaims, UserClaimsFunction } from '@ably-chat-auth/core';
+import type { ChatPolicy, TokenRouteCallOptions } from '@ably-chat-auth/core';
 import { mergeMap, type Observable } from 'rxjs';
 import { CHAT_GRANTS_METADATA, CHAT_USER_CLAIMS_METADATA } from './ably-chat-auth.constants.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
@@ -29,13 +29,10 @@ export class AblyTokenRouteInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<never> {
     const req: unknown = context.switchToHttp().getRequest();
-    const policy = this.policyFor(context);
-    const userClaims = this.userClaimsFor(context);
+    const options = { policy: this.policyFor(context), userClaims: this.userClaimsFor(context) };
     return next.handle().pipe(
       mergeMap(async (user: unknown): Promise<never> => {
-        throw new TokenRouteResponseException(
-          await this.tokens.respond(user, req, { ...(policy === undefined ? {} : { policy }), ...(userClaims === undefined ? {} : { userClaims }) }),
-        );
+        throw new TokenRouteResponseException(await this.tokens.respond(user, req, options));
       }),
     );
   }
@@ -46,10 +43,7 @@ export class AblyTokenRouteInterceptor implements NestInterceptor {
   }
 
   /** The user claims of this request: the method's `@ChatUserClaims`, else its class's; `undefined` for the module's. */
-  protected userClaimsFor(context: ExecutionContext): UserClaims | UserClaimsFunction<unknown, unknown> | undefined {
-    return this.reflector.getAllAndOverride<UserClaims | UserClaimsFunction<unknown, unknown> | undefined>(CHAT_USER_CLAIMS_METADATA, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+  protected userClaimsFor(context: ExecutionContext): TokenRouteCallOptions['userClaims'] {
+    return this.reflector.getAllAndOverride<TokenRouteCallOptions['userClaims']>(CHAT_USER_CLAIMS_METADATA, [context.getHandler(), context.getClass()]);
   }
 }

@@ -1,18 +1,49 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { invalidOptions } from '@ably-chat-auth/core/adapter';
+import type { TokenRoute } from '@ably-chat-auth/core';
+import { createAdapterTokenRoute, invalidOptions } from '@ably-chat-auth/core/adapter';
 import { ABLY_CHAT_AUTH_OPTIONS } from './ably-chat-auth.constants.js';
-import type { AblyChatAuthModuleAsyncOptions, AblyChatAuthModuleRootOptions } from './ably-chat-auth.interfaces.js';
 import { ConfigurableAblyChatAuthModule } from './ably-chat-auth.module-definition.js';
-import { tokenRouteProvider, type ModuleOptionsSource } from './ably-chat-auth.providers.js';
+import {
+  checkAsyncOptionNames,
+  FACTORY_MISPLACED_NAMES,
+  MODULE_EXTRA_NAMES,
+  ROOT_MISPLACED_NAMES,
+  type AblyChatAuthModuleAsyncOptions,
+  type AblyChatAuthModuleOptions,
+  type AblyChatAuthModuleRootOptions,
+} from './ably-chat-auth.options.js';
+import { defaultResolveUser } from './ably-chat-auth.platform.js';
 import { AblyChatAuthService } from './ably-chat-auth.service.js';
-import { checkAsyncOptionNames } from './ably-chat-auth.options.js';
+
+/** `Req` as written, never inferred (`NoInfer`, in a form older TypeScript reads too), so shared options typed for `unknown` requests keep `any`. */
+type NotInferred<T> = [T][T extends unknown ? 0 : never];
+
+/** Which call gave the options: `forRoot` (its own object, less the module settings Nest takes out) or the `forRootAsync` factory. */
+type ModuleOptionsSource = 'forRoot' | 'forRootAsync';
 
 /**
- * `Req` as written, never inferred (what `NoInfer` does, in a form older TypeScript reads too): an
- * app that spreads shared options typed for `unknown` requests keeps the `any` default, so its own
- * `resolveUser: (req: Request) => ...` still fits.
+ * The core token route, built (and so validated, option names included) once, at startup. The
+ * module settings are known names in `forRoot` (Nest took them out) and misplaced ones in what the
+ * `forRootAsync` factory returned, where they would be ignored.
  */
-type NotInferred<T> = [T][T extends unknown ? 0 : never];
+export function createModuleTokenRoute(options: AblyChatAuthModuleOptions, source: ModuleOptionsSource): TokenRoute {
+  return createAdapterTokenRoute(
+    options,
+    source === 'forRoot'
+      ? { factoryName: 'AblyChatAuthModule.forRoot', defaultResolveUser, adapterOptionNames: MODULE_EXTRA_NAMES, misplacedOptions: ROOT_MISPLACED_NAMES }
+      : { factoryName: 'AblyChatAuthModule (what the forRootAsync factory returned)', defaultResolveUser, misplacedOptions: FACTORY_MISPLACED_NAMES },
+  );
+}
+
+/** The module Nest built, with the service wrapping the core route built from its options. */
+function withService(module: DynamicModule, source: ModuleOptionsSource): DynamicModule {
+  const service = {
+    provide: AblyChatAuthService,
+    useFactory: (options: AblyChatAuthModuleOptions) => new AblyChatAuthService(createModuleTokenRoute(options, source)),
+    inject: [ABLY_CHAT_AUTH_OPTIONS],
+  };
+  return { ...module, providers: [...(module.providers ?? []), service] };
+}
 
 function requireObject(options: unknown, method: string, example: string): asserts options is object {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -45,15 +76,7 @@ function requireObject(options: unknown, method: string, example: string): asser
  * export class AppModule {}
  * // GET/POST /api/ably-token (with app.setGlobalPrefix('api'), pass path: 'ably-token')
  */
-/** The module Nest built, with the core route built from its options. */
-function withRoute(module: DynamicModule, source: ModuleOptionsSource): DynamicModule {
-  return { ...module, providers: [...(module.providers ?? []), tokenRouteProvider(source)] };
-}
-
-@Module({
-  providers: [AblyChatAuthService],
-  exports: [AblyChatAuthService, ABLY_CHAT_AUTH_OPTIONS],
-})
+@Module({ exports: [AblyChatAuthService, ABLY_CHAT_AUTH_OPTIONS] })
 export class AblyChatAuthModule extends ConfigurableAblyChatAuthModule {
   /**
    * The module with options known when the app module is declared. `User` types the policy's
@@ -63,12 +86,10 @@ export class AblyChatAuthModule extends ConfigurableAblyChatAuthModule {
    * @example
    * AblyChatAuthModule.forRoot<AppUser>({ apiKey, policy: (user) => (user.banned ? null : { lobby: 'all' }) });
    */
-  // `any`: the platform's request type is the app's choice, as in AblyChatAuthModuleOptions.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as in AblyChatAuthModuleOptions
   static override forRoot<User = unknown, Req = any>(options: AblyChatAuthModuleRootOptions<User, NotInferred<Req>>): DynamicModule {
     requireObject(options, 'forRoot', "forRoot({ apiKey: process.env.ABLY_API_KEY!, policy: { lobby: 'all' } })");
-    // The option names are checked once, with the rest of the options, when the route is built at startup.
-    return withRoute(super.forRoot(options), 'forRoot');
+    return withService(super.forRoot(options), 'forRoot');
   }
 
   /**
@@ -82,10 +103,10 @@ export class AblyChatAuthModule extends ConfigurableAblyChatAuthModule {
    *   guards: [AuthGuard('jwt')],
    * });
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as in AblyChatAuthModuleOptions
   static override forRootAsync<User = unknown, Req = any>(options: AblyChatAuthModuleAsyncOptions<User, NotInferred<Req>>): DynamicModule {
     requireObject(options, 'forRootAsync', 'forRootAsync({ inject: [ConfigService], useFactory: (config) => ({ apiKey, policy }) })');
     checkAsyncOptionNames(options);
-    return withRoute(super.forRootAsync(options), 'forRootAsync');
+    return withService(super.forRootAsync(options), 'forRootAsync');
   }
 }

@@ -1,24 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import {
-  type ChatPolicy,
-  type IssuedToken,
-  type MaybeUser,
-  type TokenIssuer,
-  type TokenRoute,
-  type UserClaims,
-  type UserClaimsFunction,
-} from '@ably-chat-auth/core';
+import type { IssuedToken, MaybeUser, TokenIssuer, TokenRoute, TokenRouteCallOptions } from '@ably-chat-auth/core';
 import { invalidOptions, type TokenRouteRequest, type TokenRouteResponse } from '@ably-chat-auth/core/adapter';
-import { ABLY_CHAT_AUTH_TOKEN_ROUTE } from './ably-chat-auth.constants.js';
 import { toTokenRouteRequest } from './ably-chat-auth.platform.js';
 
-/** Per-call settings of {@link AblyChatAuthService.respond} and {@link AblyChatAuthService.issueForUser}. */
-export interface AblyChatAuthCallOptions<User, Req> {
-  /** Replaces the module's policy for this call (what `@ChatGrants` does). */
-  policy?: ChatPolicy<User, Req>;
-  /** Replaces the module's `userClaims` for this call: claims (room pattern -> value) or a function of the user. */
-  userClaims?: UserClaims | UserClaimsFunction<User, Req>;
-}
+/** Per-call settings of {@link AblyChatAuthService.respond} and {@link AblyChatAuthService.issueForUser}: `policy` replaces the module's (what `@ChatGrants` does), `userClaims` its `userClaims`. */
+export type AblyChatAuthCallOptions<User, Req> = TokenRouteCallOptions<User, Req>;
 
 /**
  * The module's token route as a service: answer token requests, or sign for a user you hold.
@@ -40,14 +25,12 @@ export interface AblyChatAuthCallOptions<User, Req> {
  *   }
  * }
  */
-// `Req = any`, as in AblyChatAuthModuleOptions: inject it as AblyChatAuthService<AppUser, Request> to type the request too.
-@Injectable()
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as in AblyChatAuthModuleOptions: AblyChatAuthService<AppUser, Request> types the request
 export class AblyChatAuthService<User = unknown, Req = any> {
   // An ES private field: `util.inspect` and `JSON.stringify` of the service never reach the key.
   readonly #route: TokenRoute<User, Req>;
 
-  constructor(@Inject(ABLY_CHAT_AUTH_TOKEN_ROUTE) route: TokenRoute<User, Req>) {
+  constructor(route: TokenRoute<User, Req>) {
     this.#route = route;
   }
 

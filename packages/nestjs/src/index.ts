@@ -10,7 +10,7 @@ export type {
   AblyChatAuthModuleRootOptions,
   AblyChatAuthOptionsFactory,
   TokenRouteGuard,
-} from './ably-chat-auth.interfaces.js';
+} from './ably-chat-auth.options.js';
 export { AblyChatAuthService, type AblyChatAuthCallOptions } from './ably-chat-auth.service.js';
 export { defaultResolveUser } from './ably-chat-auth.platform.js';
 export { TokenRouteResponseException } from './ably-chat-auth.exceptions.js';
