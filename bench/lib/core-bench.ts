@@ -10,7 +10,10 @@ export interface CoreFigures {
   naive_jsonwebtoken_ops_per_s: number;
   /** core on its WebCrypto path (crypto.subtle), as Workers, the edge and browsers sign. */
   core_webcrypto_ops_per_s: number;
+  /** The median of per-round core / hand-built ratios, by elapsed time. */
   ratio_core_to_raw: number;
+  /** The same by CPU time (user + system), which a busy shared machine disturbs less. */
+  ratio_core_to_raw_cpu: number;
   speedup_vs_naive: number;
   rounds: number;
   round_ms: number;

@@ -37,8 +37,8 @@ const SERVER_FILES: Record<FrameworkName, [file: string, ...args: string[]]> = {
 export const PROFILE_DIR = join(REPO_ROOT, 'bench', 'results', 'profiles');
 
 /**
- * Starts a framework's bench server for one route as a child: TypeScript sources through tsx with
- * bench/tsconfig.json (the root paths: `@ably-chat-auth/*` are the packages' sources, no build needed),
+ * Starts a framework's bench server for one route as a child: the server file through tsx with
+ * bench/tsconfig.servers.json, which resolves the adapters and core to their built dist/ files,
  * `--expose-gc` for the memory snapshots, and `--cpu-prof` when asked.
  */
 export function startServer(framework: FrameworkName, route: RouteName, { cpuProfile }: { cpuProfile: boolean }): Promise<ServerProcess> {
@@ -54,7 +54,7 @@ export function startServer(framework: FrameworkName, route: RouteName, { cpuPro
   const child: ChildProcess = fork(join(REPO_ROOT, 'bench', 'servers', file), [...args, route], {
     cwd: REPO_ROOT,
     execArgv,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(REPO_ROOT, 'bench', 'tsconfig.json'), NODE_ENV: 'production' },
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(REPO_ROOT, 'bench', 'tsconfig.servers.json'), NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 

@@ -6,6 +6,7 @@ export default defineConfig({
   // One copy of core in both formats: the CommonJS entries share chunks as the ESM ones do, so a
   // compiled capability or an error class from the root is the adapter entry's own.
   splitting: true,
+  treeshake: true,
   // No ESM shims (they call node:url at load, which Workers and the edge refuse). telemetry.ts
   // learns its own file from this define instead, for resolving @opentelemetry/api.
   shims: false,

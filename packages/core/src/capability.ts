@@ -129,8 +129,11 @@ export function compileGrants(grants: unknown, options: CompileGrantsOptions = {
     pieces[at] = piece;
   }
   if (count === 0) return null;
-  rooms.length = count;
-  pieces.length = count;
+  // Setting an array's length is a runtime call: only when some room was granted nothing.
+  if (count < patterns.length) {
+    rooms.length = count;
+    pieces.length = count;
+  }
   let json = `{${pieces[0]!.json}`;
   let escaped = `"{${pieces[0]!.escaped}`;
   for (let i = 1; i < count; i++) {
