@@ -52,7 +52,7 @@ function tooLarge(from: 'argument' | 'stdin'): CliUsageError {
 }
 
 /** Reads stdin as text, stopping with an error as soon as it holds more than `limit` bytes. */
-export async function readStream(stream: NodeJS.ReadableStream, limit = MAX_TOKEN_INPUT_BYTES): Promise<string> {
+export async function readStream(stream: AsyncIterable<Buffer | string>, limit = MAX_TOKEN_INPUT_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
