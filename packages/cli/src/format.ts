@@ -1,4 +1,4 @@
-import { escapeTerminalText } from './terminal-text.js';
+import { escapeTerminalText, needsTerminalEscape } from './terminal-text.js';
 
 /** `95_000` -> `'1 min'`; `3_570_000` -> `'59 min'`; `7_200_000` -> `'2 h'`. Always rounds down. */
 export function formatDuration(milliseconds: number): string {
@@ -82,26 +82,22 @@ export function displayWidth(text: string): number {
 /**
  * Lays out rows in columns separated by two spaces; widths ignore the ANSI codes of painted cells.
  * Every cell's text is escaped for the terminal here, since cells carry values read from tokens.
+ * The checks for characters to escape and for surrogate pairs run once over all the cells
+ * together (native scans): a table of a thousand rooms has thousands of cells, and the cells that
+ * need either are rare.
  */
 export function renderTable(rows: ReadonlyArray<ReadonlyArray<Cell | string>>, indent = '  '): string[] {
-  const texts: string[][] = [];
-  const cellWidths: number[][] = [];
-  const widths: number[] = [];
-  for (const row of rows) {
-    const rowTexts: string[] = [];
-    const rowWidths: number[] = [];
-    for (let i = 0; i < row.length; i++) {
-      const cell = row[i]!;
-      const text = escapeTerminalText(typeof cell === 'string' ? cell : cell.text);
-      const width = displayWidth(text);
-      rowTexts.push(text);
-      rowWidths.push(width);
-      if (width > (widths[i] ?? 0)) widths[i] = width;
-      else widths[i] ??= 0;
-    }
-    texts.push(rowTexts);
-    cellWidths.push(rowWidths);
+  let texts = rows.map((row) => row.map((cell) => (typeof cell === 'string' ? cell : cell.text)));
+  // A space joins the cells: it is neither escaped nor a surrogate, so it adds no match.
+  let all = texts.map((row) => row.join(' ')).join(' ');
+  if (needsTerminalEscape(all)) {
+    texts = texts.map((row) => row.map((text) => escapeTerminalText(text)));
+    all = texts.map((row) => row.join(' ')).join(' ');
   }
+  const widthOf = SURROGATE.test(all) ? displayWidth : (text: string) => text.length;
+  const cellWidths = texts.map((row) => row.map(widthOf));
+  const widths: number[] = [];
+  for (const row of cellWidths) for (let i = 0; i < row.length; i++) widths[i] = Math.max(widths[i] ?? 0, row[i]!);
   return rows.map((row, r) => {
     const rowTexts = texts[r]!;
     let line = indent;

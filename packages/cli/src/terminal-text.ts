@@ -34,6 +34,11 @@ export interface EscapeOptions {
   keepColors?: boolean;
 }
 
+/** True when {@link escapeTerminalText} would change the text: one native scan, for checking many texts joined at once. */
+export function needsTerminalEscape(text: string): boolean {
+  return HAS_UNSAFE.test(text);
+}
+
 /**
  * The one place that makes text safe to show on a terminal: every character a terminal would act on
  * (see `UNSAFE` above) is written as a visible escape, `\u001b`, `\u202e` (or `\n`, `\r`, `\t`), so a
