@@ -14,4 +14,12 @@ export default defineConfig({
   tsconfig: 'tsconfig.build.json',
   noExternal: [/.*/],
   minify: true,
+  esbuildOptions(options) {
+    // Core from its sources rather than its flat dist chunk: core declares "sideEffects": false, so
+    // per source module the bundler leaves out what the CLI never uses, top-level work included
+    // (the token route's prebuilt refusal responses, telemetry), which every start would run.
+    options.alias = { ...options.alias, '@ably-chat-auth/core': '../core/src/index.ts' };
+    // What core's own build defines; telemetry (which reads it) is left out, but keep it defined.
+    options.define = { ...options.define, __CORE_MODULE_FILE__: '__filename' };
+  },
 });
