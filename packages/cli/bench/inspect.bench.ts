@@ -3,7 +3,7 @@
  * (`node -e 0`). Every figure is a median of interleaved runs (the machine is shared and noisy);
  * peak memory (max RSS) comes from /usr/bin/time where it exists. Needs the built CLI and core
  * (`pnpm build`). Exit code 1 when a shape is over budget. The last line is one JSON object.
- * Also shown: the CLI's fixed cost (`--version`: loading commander and core), and the work that
+ * Also shown: the CLI's fixed cost (`--version`: loading the bundled CLI and core), and the work that
  * depends on the token (inspect minus that), which is what redaction and the limits bound. */
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';

@@ -7,7 +7,7 @@ export interface CommandContext {
   readonly stderr: Output;
   /** Styles for stdout (identity functions when stdout gets no colour). */
   readonly styles: Styles;
-  readonly stdin: NodeJS.ReadableStream;
+  readonly stdin: AsyncIterable<Buffer | string>;
   readonly env: NodeJS.ProcessEnv;
   /** The secrets every output hides; input read late (stdin) registers what it holds. */
   readonly secrets: SecretRedactor;

@@ -1,4 +1,4 @@
-import { escapeTerminalText } from './terminal-text.js';
+import { escapeTerminalText, needsTerminalEscape } from './terminal-text.js';
 
 /** `95_000` -> `'1 min'`; `3_570_000` -> `'59 min'`; `7_200_000` -> `'2 h'`. Always rounds down. */
 export function formatDuration(milliseconds: number): string {
@@ -55,31 +55,66 @@ export interface Cell {
   paint?: (text: string) => string;
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * How many columns a text takes: its code points (a surrogate pair is one character, as `[...text]`
+ * counts), without making an array of them for every cell of a table of thousands of rooms. Most
+ * text has no surrogate, which one regex test (native code) tells: the CLI runs once per process,
+ * so its loops run cold, and a loop over every character of a table costs milliseconds.
+ */
+export function displayWidth(text: string): number {
+  if (!SURROGATE.test(text)) return text.length;
+  let width = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        width--;
+        i++;
+      }
+    }
+  }
+  return width;
+}
+
 /**
  * Lays out rows in columns separated by two spaces; widths ignore the ANSI codes of painted cells.
  * Every cell's text is escaped for the terminal here, since cells carry values read from tokens.
+ * The checks for characters to escape and for surrogate pairs run once over all the cells
+ * together (native scans): a table of a thousand rooms has thousands of cells, and the cells that
+ * need either are rare.
  */
 export function renderTable(rows: ReadonlyArray<ReadonlyArray<Cell | string>>, indent = '  '): string[] {
-  const cells = rows.map((row) =>
-    row.map((cell): Cell => (typeof cell === 'string' ? { text: escapeTerminalText(cell) } : { ...cell, text: escapeTerminalText(cell.text) })),
-  );
+  let texts = rows.map((row) => row.map((cell) => (typeof cell === 'string' ? cell : cell.text)));
+  // A space joins the cells: it is neither escaped nor a surrogate, so it adds no match.
+  let all = texts.map((row) => row.join(' ')).join(' ');
+  if (needsTerminalEscape(all)) {
+    texts = texts.map((row) => row.map((text) => escapeTerminalText(text)));
+    all = texts.map((row) => row.join(' ')).join(' ');
+  }
+  const widthOf = SURROGATE.test(all) ? displayWidth : (text: string) => text.length;
+  const cellWidths = texts.map((row) => row.map(widthOf));
   const widths: number[] = [];
-  for (const row of cells) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell.text].length)));
-  return cells.map(
-    (row) =>
-      indent +
-      row
-        .map((cell, i) => {
-          const padded = i === row.length - 1 ? cell.text : cell.text + ' '.repeat(widths[i]! - [...cell.text].length);
-          return cell.paint ? cell.paint(padded) : padded;
-        })
-        .join('  ')
-        .trimEnd(),
-  );
+  for (const row of cellWidths) for (let i = 0; i < row.length; i++) widths[i] = Math.max(widths[i] ?? 0, row[i]!);
+  return rows.map((row, r) => {
+    const rowTexts = texts[r]!;
+    let line = indent;
+    for (let i = 0; i < row.length; i++) {
+      const cell = row[i]!;
+      const padded = i === row.length - 1 ? rowTexts[i]! : rowTexts[i]! + ' '.repeat(widths[i]! - cellWidths[r]![i]!);
+      const paint = typeof cell === 'string' ? undefined : cell.paint;
+      line += (i === 0 ? '' : '  ') + (paint ? paint(padded) : padded);
+    }
+    return line.trimEnd();
+  });
 }
 
 /** Width of the widest line of a rendered table, without ANSI codes. */
 export function tableWidth(lines: readonly string[]): number {
+  let widest = 0;
   // eslint-disable-next-line no-control-regex
-  return Math.max(0, ...lines.map((line) => [...line.replace(/\u001b\[[0-9;]*m/g, '')].length));
+  for (const line of lines) widest = Math.max(widest, displayWidth(line.replace(/\u001b\[[0-9;]*m/g, '')));
+  return widest;
 }

@@ -52,7 +52,7 @@ function tooLarge(from: 'argument' | 'stdin'): CliUsageError {
 }
 
 /** Reads stdin as text, stopping with an error as soon as it holds more than `limit` bytes. */
-export async function readStream(stream: NodeJS.ReadableStream, limit = MAX_TOKEN_INPUT_BYTES): Promise<string> {
+export async function readStream(stream: AsyncIterable<Buffer | string>, limit = MAX_TOKEN_INPUT_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -67,20 +67,25 @@ export async function readStream(stream: NodeJS.ReadableStream, limit = MAX_TOKE
 
 /**
  * How deep arrays and objects nest in a JSON text, counting at most to `stop` (brackets inside
- * strings do not count). One pass, no recursion; the text need not be valid JSON.
+ * strings do not count). One pass, no recursion; the text need not be valid JSON. A string is
+ * skipped with indexOf to its closing quote (the first one not escaped by an odd run of
+ * backslashes) rather than character by character: a token's payload is mostly strings (the
+ * capability is one), and this runs on every token the CLI reads.
  */
 export function jsonDepth(text: string, stop = Infinity): number {
   let depth = 0;
   let deepest = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 0x5c)
-        i++; // a backslash escapes the next character
-      else if (code === 0x22) inString = false;
-    } else if (code === 0x22) inString = true;
-    else if (code === 0x5b || code === 0x7b) {
+    if (code === 0x22) {
+      for (;;) {
+        i = text.indexOf('"', i + 1);
+        if (i < 0) return deepest; // an unterminated string runs to the end
+        let backslashes = 0;
+        while (text.charCodeAt(i - 1 - backslashes) === 0x5c) backslashes++;
+        if (backslashes % 2 === 0) break;
+      }
+    } else if (code === 0x5b || code === 0x7b) {
       if (++depth > deepest && (deepest = depth) >= stop) return deepest;
     } else if (code === 0x5d || code === 0x7d) depth--;
   }
@@ -113,7 +118,8 @@ function assertShallow(token: string): void {
 export function normaliseToken(input: string, from: 'argument' | 'stdin'): string {
   if (input.length > MAX_TOKEN_INPUT_BYTES || Buffer.byteLength(input, 'utf8') > MAX_TOKEN_INPUT_BYTES) throw tooLarge(from);
   let token = input.trim();
-  if (token.toLowerCase().startsWith('bearer ')) token = token.slice('bearer '.length).trim();
+  // Only the first 7 characters are lower-cased: the token may be 128 KiB.
+  if (token.slice(0, 'bearer '.length).toLowerCase() === 'bearer ') token = token.slice('bearer '.length).trim();
   if (token.startsWith('{')) {
     let parsed: unknown;
     try {

@@ -13,6 +13,8 @@ export interface Output {
   readonly columns: number | undefined;
   write(text: string): void;
   line(text?: string): void;
+  /** Each text on its own line, guarded and written at once (a table of thousands of rooms). */
+  lines(texts: readonly string[]): void;
 }
 
 export interface WritableTarget {
@@ -38,6 +40,9 @@ export function createOutput(target: WritableTarget, env: NodeJS.ProcessEnv, red
     },
     line(text = '') {
       target.write(`${guard(text)}\n`);
+    },
+    lines(texts) {
+      if (texts.length > 0) target.write(`${guard(texts.join('\n'))}\n`);
     },
   };
 }

@@ -1,10 +1,10 @@
 import { isAblyChatAuthError } from '@ably-chat-auth/core';
-import { Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
+import { formatHelp, parseCommandLine, type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec } from './command-line.js';
 import { checkKeyCommand } from './commands/check-key.js';
-import { explainCommand } from './commands/explain.js';
+import { explainCommand, type ExplainOptions } from './commands/explain.js';
 import { inspectCommand } from './commands/inspect.js';
-import { mintCommand } from './commands/mint.js';
+import { mintCommand, type MintOptions } from './commands/mint.js';
 import type { CommandContext } from './context.js';
 import { CliUsageError, EXIT_OK, EXIT_USAGE, type ExitCode } from './exit-codes.js';
 import { createOutput, createStyles, type WritableTarget } from './output.js';
@@ -16,7 +16,7 @@ import { escapeTerminalText } from './terminal-text.js';
 export interface CliProcess {
   stdout: WritableTarget;
   stderr: WritableTarget;
-  stdin: NodeJS.ReadableStream;
+  stdin: AsyncIterable<Buffer | string>;
   env: NodeJS.ProcessEnv;
   now?: () => number;
 }
@@ -31,40 +31,20 @@ Environment:
   ABLY_API_KEY  the API key 'appId.keyId:secret', used when --key is not given
   NO_COLOR      set (non-empty) to turn colour off; colour is only used on a terminal anyway`;
 
-const keyOption = () =>
-  new Option('-k, --key <key>', "Ably API key 'appId.keyId:secret' (default: $ABLY_API_KEY; prefer the variable, argv is visible to other users)");
-const jsonOption = () => new Option('--json', 'print one JSON object instead of text');
+const keyOption: OptionSpec = {
+  short: '-k',
+  long: '--key',
+  value: 'key',
+  description: "Ably API key 'appId.keyId:secret' (default: $ABLY_API_KEY; prefer the variable, argv is visible to other users)",
+};
+const jsonOption: OptionSpec = { long: '--json', description: 'print one JSON object instead of text' };
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-/** Builds the command tree; each action stores its exit code through `setExitCode`. */
-export function createProgram(context: CommandContext, setExitCode: (code: ExitCode) => void): Command {
-  const program = new Command('ably-chat-auth')
-    .description('Inspect, mint and explain Ably Chat tokens (JWTs), and check Ably API keys. Offline: nothing is sent to Ably.')
-    .version(version, '-v, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => context.stdout.write(text),
-      writeErr: (text) => context.stderr.write(text),
-      // Commander quotes the arguments it refuses: escape them like any other value.
-      outputError: (text, write) => write(`${escapeTerminalText(text.replace(/\n$/, ''))}\n`),
-    })
-    .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', EXIT_CODES_HELP)
-    .helpCommand(false);
-
-  program
-    .command('inspect')
-    .description('decode a token without a key: clientId, key name, times and the Chat features per room; with a key, verify its signature')
-    .argument('<jwt>', "the token, or '-' to read it from stdin (a TokenDetails JSON object or 'Bearer <jwt>' works too)")
-    .addOption(keyOption())
-    .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      `
+const inspectSpec: CommandSpec = {
+  name: 'inspect',
+  description: 'decode a token without a key: clientId, key name, times and the Chat features per room; with a key, verify its signature',
+  operand: { name: 'jwt', description: "the token, or '-' to read it from stdin (a TokenDetails JSON object or 'Bearer <jwt>' works too)" },
+  options: [keyOption, jsonOption],
+  helpAfter: `
 Without a key the token is only decoded; with --key or ABLY_API_KEY its HS256 signature and key
 name are checked too ("signature verified", or why not: exit 1). Expiry is shown, not judged.
 
@@ -76,30 +56,34 @@ Examples:
   $ ably-chat-auth inspect eyJhbGciOi...
   $ curl -s localhost:3000/api/ably-token | ably-chat-auth inspect - --key "$ABLY_API_KEY"
   $ ably-chat-auth inspect "$TOKEN" --json | jq '.rooms'`,
-    )
-    .action(async (jwt: string, options: { key?: string; json?: boolean }) => setExitCode(await inspectCommand(jwt, options, context)));
+};
 
-  program
-    .command('mint')
-    .description('sign a token with the API key through core, with the same rules as the token route')
-    .addOption(new Option('-c, --client-id <id>', 'the identity the token carries (x-ably-clientId); * is refused'))
-    .addOption(
-      new Option('-g, --grant <pattern=features>', 'a room pattern and its comma-separated features, presets or op:<operation>; repeatable')
-        .argParser(collect)
-        .default([], 'none'),
-    )
-    .addOption(
-      new Option('--claim <pattern=value>', 'a Chat user claim for a room pattern: a JSON object or a string; repeatable')
-        .argParser(collect)
-        .default([], 'none'),
-    )
-    .addOption(new Option('-t, --ttl <duration>', "lifetime: seconds or '15m', '1h', from 10 s to 24 h (default: 1h)"))
-    .addOption(new Option('--allow-privileged-operations', 'allow op:*, op:push-admin and op:privileged-headers, which no Chat feature needs'))
-    .addOption(keyOption())
-    .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      `
+const mintSpec: CommandSpec = {
+  name: 'mint',
+  description: 'sign a token with the API key through core, with the same rules as the token route',
+  options: [
+    { short: '-c', long: '--client-id', value: 'id', description: 'the identity the token carries (x-ably-clientId); * is refused' },
+    {
+      short: '-g',
+      long: '--grant',
+      value: 'pattern=features',
+      description: 'a room pattern and its comma-separated features, presets or op:<operation>; repeatable',
+      defaultNote: 'none',
+      repeatable: true,
+    },
+    {
+      long: '--claim',
+      value: 'pattern=value',
+      description: 'a Chat user claim for a room pattern: a JSON object or a string; repeatable',
+      defaultNote: 'none',
+      repeatable: true,
+    },
+    { short: '-t', long: '--ttl', value: 'duration', description: "lifetime: seconds or '15m', '1h', from 10 s to 24 h (default: 1h)" },
+    { long: '--allow-privileged-operations', description: 'allow op:*, op:push-admin and op:privileged-headers, which no Chat feature needs' },
+    keyOption,
+    jsonOption,
+  ],
+  helpAfter: `
 Prints the token alone on stdout, so TOKEN=$(ably-chat-auth mint ...) works. --json prints
 {token, clientId, keyName, issuedAt, expiresAt, capability, userClaims} instead.
 
@@ -118,31 +102,23 @@ Examples:
   $ ably-chat-auth mint --client-id alice --grant 'lobby=all' --grant 'dms:alice:*=send,receive,history'
   $ ably-chat-auth mint -c bob -g 'announcements=receive,history' --ttl 15m --json
   $ ably-chat-auth mint -c carol -g 'support:*=all' --claim 'support:*={"role":"agent"}' --claim '*=Carol'`,
-    )
-    .action(
-      async (options: {
-        clientId?: string;
-        grant: string[];
-        claim: string[];
-        ttl?: string;
-        key?: string;
-        json?: boolean;
-        allowPrivilegedOperations?: boolean;
-      }) => setExitCode(await mintCommand(options, context)),
-    );
+};
 
-  program
-    .command('explain')
-    .description('say whether a token allows a Chat feature in a room, and which grant decides (exit 0 allowed, 1 denied); every feature without --feature')
-    .argument('<jwt>', "the token, or '-' to read it from stdin")
-    .addOption(new Option('-r, --room <room>', 'the concrete room name, e.g. dms:alice:bob').makeOptionMandatory())
-    .addOption(
-      new Option('-f, --feature <feature>', 'a Chat feature (send, history, ...), a preset (all, moderator) or op:<operation> (default: every Chat feature)'),
-    )
-    .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      `
+const explainSpec: CommandSpec = {
+  name: 'explain',
+  description: 'say whether a token allows a Chat feature in a room, and which grant decides (exit 0 allowed, 1 denied); every feature without --feature',
+  operand: { name: 'jwt', description: "the token, or '-' to read it from stdin" },
+  options: [
+    { short: '-r', long: '--room', value: 'room', description: 'the concrete room name, e.g. dms:alice:bob', mandatory: true },
+    {
+      short: '-f',
+      long: '--feature',
+      value: 'feature',
+      description: 'a Chat feature (send, history, ...), a preset (all, moderator) or op:<operation> (default: every Chat feature)',
+    },
+    jsonOption,
+  ],
+  helpAfter: `
 Reads the token's capability with Ably's wildcard rules; the signature is not checked (use
 inspect --key). Also shows the user claim Ably Chat would attach in that room (the most specific
 matching pattern). --json prints {allowed, room, feature, clientId, required, grantedBy, missing,
@@ -156,26 +132,41 @@ Examples:
   $ ably-chat-auth explain "$TOKEN" --room dms:alice:bob
   $ ably-chat-auth explain "$TOKEN" --room dms:alice:bob --feature send
   $ ably-chat-auth explain - --room lobby --feature history --json < token.jwt`,
-    )
-    .action(async (jwt: string, options: { room: string; feature?: string; json?: boolean }) => setExitCode(await explainCommand(jwt, options, context)));
+};
 
-  program
-    .command('check-key')
-    .description('check offline that the API key is well-formed, and print its name (never its secret)')
-    .addOption(keyOption())
-    .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      `
+const checkKeySpec: CommandSpec = {
+  name: 'check-key',
+  description: 'check offline that the API key is well-formed, and print its name (never its secret)',
+  options: [keyOption, jsonOption],
+  helpAfter: `
 Exit 2 when the key is missing or malformed. --json prints {valid, keyName, appId, source}.
 
 Examples:
   $ ABLY_API_KEY=... ably-chat-auth check-key
   $ ably-chat-auth check-key --json`,
-    )
-    .action((options: { key?: string; json?: boolean }) => setExitCode(checkKeyCommand(options, context)));
+};
 
-  return program;
+/** The command line: commands, options and help texts. */
+export const PROGRAM: ProgramSpec = {
+  name: 'ably-chat-auth',
+  description: 'Inspect, mint and explain Ably Chat tokens (JWTs), and check Ably API keys. Offline: nothing is sent to Ably.',
+  version,
+  commands: [inspectSpec, mintSpec, explainSpec, checkKeySpec],
+  helpAfter: EXIT_CODES_HELP,
+};
+
+/** Runs a parsed command; the option values are those `parseCommandLine` read for it. */
+function runCommand(name: string, operand: string | undefined, options: OptionValues, context: CommandContext): Promise<ExitCode> | ExitCode {
+  switch (name) {
+    case 'inspect':
+      return inspectCommand(operand!, options, context);
+    case 'mint':
+      return mintCommand(options as unknown as MintOptions, context);
+    case 'explain':
+      return explainCommand(operand!, options as unknown as ExplainOptions, context);
+    default:
+      return checkKeyCommand(options, context);
+  }
 }
 
 /**
@@ -197,16 +188,26 @@ export async function run(argv: readonly string[], proc: CliProcess): Promise<Ex
     secrets,
     now: proc.now ?? Date.now,
   };
-  let exitCode: ExitCode = EXIT_OK;
-  const program = createProgram(context, (code) => (exitCode = code));
   try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version end with exit code 0; every other commander error is a usage error.
-      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    const invocation = parseCommandLine(PROGRAM, argv);
+    switch (invocation.kind) {
+      case 'version':
+        stdout.write(`${version}\n`);
+        return EXIT_OK;
+      case 'help': {
+        const out = invocation.error ? stderr : stdout;
+        out.write(formatHelp(PROGRAM, invocation.command, out.columns));
+        return invocation.error ? EXIT_USAGE : EXIT_OK;
+      }
+      case 'usage-error':
+        // The message quotes the arguments it refuses: escaped like any other value, on one line.
+        stderr.write(`${escapeTerminalText(invocation.message)}\n`);
+        stderr.write('(add --help for usage)\n');
+        return EXIT_USAGE;
+      default:
+        return await runCommand(invocation.command.name, invocation.operand, invocation.options, context);
     }
+  } catch (error) {
     // Error messages quote token fields and arguments: one escaped line, whatever they hold.
     stderr.line(`${errorStyles.red('error:')} ${escapeTerminalText(describeError(error))}`);
     for (const frame of stackFrames(error)) stderr.line(escapeTerminalText(frame));

@@ -30,10 +30,14 @@ export class SecretRedactor {
   /** The text with each stretch made of secret runs replaced by {@link REDACTED}. */
   redact(text: string): string {
     if (this.#windows.size === 0 || text.length < SECRET_RUN_LENGTH) return text;
-    // hidden[i]: the character at i belongs to a run of a secret.
+    // hidden[i]: the character at i belongs to a run of a secret. Each window is looked for with
+    // indexOf (native) rather than by slicing the text at every position: a secret has a few dozen
+    // windows, and a table of a thousand rooms is 100 KiB of text.
     let hidden: Uint8Array | undefined;
-    for (let i = 0; i + SECRET_RUN_LENGTH <= text.length; i++) {
-      if (this.#windows.has(text.slice(i, i + SECRET_RUN_LENGTH))) (hidden ??= new Uint8Array(text.length)).fill(1, i, i + SECRET_RUN_LENGTH);
+    for (const window of this.#windows) {
+      for (let at = text.indexOf(window); at >= 0; at = text.indexOf(window, at + 1)) {
+        (hidden ??= new Uint8Array(text.length)).fill(1, at, at + SECRET_RUN_LENGTH);
+      }
     }
     if (!hidden) return text;
     let out = '';

@@ -54,7 +54,7 @@ export function addKeyLikeSecrets(redactor: SecretRedactor, text: string): void 
 
 /**
  * Registers every value that must never be printed, before anything is parsed or written:
- * the secret of `ABLY_API_KEY` and of every `--key`/`-k` value (in each spelling commander
+ * the secret of `ABLY_API_KEY` and of every `--key`/`-k` value (in each spelling the CLI
  * accepts: `--key v`, `--key=v`, `-k v`, `-kv`), and the secret part of anything key-shaped in any
  * argument or in an environment variable whose name suggests a key.
  */

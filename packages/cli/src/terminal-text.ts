@@ -11,6 +11,9 @@
  */
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Bidi_Control}\p{Default_Ignorable_Code_Point}\p{Cs}]/gu;
+// Whether a text holds any of them: most text holds none and is returned as it is, without a copy.
+// eslint-disable-next-line no-control-regex
+const HAS_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Bidi_Control}\p{Default_Ignorable_Code_Point}\p{Cs}]/u;
 // The same, plus the colour sequences `Styles` writes (SGR: ESC [ digits m), matched first so they can be kept.
 // eslint-disable-next-line no-control-regex
 const UNSAFE_OR_SGR = /\u001b\[[0-9;]*m|[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Bidi_Control}\p{Default_Ignorable_Code_Point}\p{Cs}]/gu;
@@ -31,6 +34,11 @@ export interface EscapeOptions {
   keepColors?: boolean;
 }
 
+/** True when {@link escapeTerminalText} would change the text: one native scan, for checking many texts joined at once. */
+export function needsTerminalEscape(text: string): boolean {
+  return HAS_UNSAFE.test(text);
+}
+
 /**
  * The one place that makes text safe to show on a terminal: every character a terminal would act on
  * (see `UNSAFE` above) is written as a visible escape, `\u001b`, `\u202e` (or `\n`, `\r`, `\t`), so a
@@ -42,6 +50,8 @@ export interface EscapeOptions {
  * escapeTerminalText('app.key\u001b[2K\rsignature verified'); // 'app.key\\u001b[2K\\rsignature verified'
  */
 export function escapeTerminalText(text: string, { keepLineBreaks = false, keepColors = false }: EscapeOptions = {}): string {
+  // An SGR sequence starts with ESC, itself unsafe: text without unsafe characters needs nothing.
+  if (!HAS_UNSAFE.test(text)) return text;
   return text.replace(keepColors ? UNSAFE_OR_SGR : UNSAFE, (match) => {
     if (match.length > 2) return match; // an SGR sequence, only matched with keepColors
     if (keepLineBreaks && match === '\n') return match;

@@ -95,9 +95,9 @@ describe('a token forged with control characters', () => {
     const unknown = await runCli(['explain', token, '--room', 'lobby', '--feature', `sned${EVIL}`]);
     expectNoRawControl(unknown);
     expect(unknown.stderr).toMatch(/^error: --feature: Unknown Chat feature/);
-    const commander = await runCli(['inspect', token, `--evil${EVIL}`]);
-    expectNoRawControl(commander);
-    expect(commander.stderr).toContain("unknown option '--evil\\u001b[2K");
+    const refused = await runCli(['inspect', token, `--evil${EVIL}`]);
+    expectNoRawControl(refused);
+    expect(refused.stderr).toContain("unknown option '--evil\\u001b[2K");
   });
 
   it.concurrent('keeps --json exact: every field parses back to the forged value, with no raw control character', async () => {

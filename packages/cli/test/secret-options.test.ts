@@ -1,6 +1,6 @@
 import { KEY, KEY_NAME, OTHER_KEY, OTHER_SECRET, SECRET, buildCli, runCli, secretRuns, type CliResult } from './helpers';
 
-// Feeds the API key to every option of every command, in every spelling commander accepts, and
+// Feeds the API key to every option of every command, in every spelling the CLI accepts, and
 // checks that no 8 consecutive characters of its secret reach stdout or stderr. The options are
 // read from the built binary's --help, so an option added later is covered without editing this.
 jest.setTimeout(120_000);

@@ -3,7 +3,6 @@ import {
   ALL_OPERATIONS_BIT,
   CHAT_FEATURES,
   CHAT_PRESETS,
-  featuresOfOperations,
   isAblyOperation,
   maskOfGrantItem,
   maskOfOperations,
@@ -32,13 +31,25 @@ export function parseCapability(capability: unknown): AblyCapability {
     throw new AblyChatAuthError('ERR_INVALID_CAPABILITY', `A capability must be an object of resource -> operations; got ${describeValue(value)}.`);
   }
   const out = nullPrototype<AblyOperation[]>();
-  for (const [resource, ops] of Object.entries(value)) {
-    if (!Array.isArray(ops) || !ops.every((op) => typeof op === 'string')) {
-      throw new AblyChatAuthError('ERR_INVALID_CAPABILITY', `The operations of resource '${resource}' must be an array of strings.`);
+  const object = value as Record<string, unknown>;
+  // One pass per resource (check and filter together): a token may carry thousands of rooms.
+  for (const resource of Object.keys(object)) {
+    const ops = object[resource];
+    if (!Array.isArray(ops)) throw notStrings(resource);
+    const known: AblyOperation[] = [];
+    for (let i = 0; i < ops.length; i++) {
+      if (!(i in ops)) continue; // a hole, skipped as every() and filter() skip it
+      const op: unknown = ops[i];
+      if (typeof op !== 'string') throw notStrings(resource);
+      if (isAblyOperation(op)) known.push(op);
     }
-    out[resource] = ops.filter(isAblyOperation);
+    out[resource] = known;
   }
   return out;
+}
+
+function notStrings(resource: string): AblyChatAuthError {
+  return new AblyChatAuthError('ERR_INVALID_CAPABILITY', `The operations of resource '${resource}' must be an array of strings.`);
 }
 
 /**
@@ -96,17 +107,16 @@ export function explainDecision(capability: AblyCapability | string, room: strin
   const required = operationsOfMask(maskOfGrantItem(featureOrOperation, room)).filter((op) => op !== '*');
   const needed: AblyOperation[] = featureOrOperation === 'op:*' ? ['*'] : required;
   const grantedBy: Partial<Record<AblyOperation, string>> = {};
-  // Exact resources win over wildcards when reporting which grant decides.
-  const resources = Object.keys(cap).sort((a, b) => Number(a.includes('*')) - Number(b.includes('*')));
+  // Exact resources win over wildcards when reporting which grant decides. Only the resources
+  // matching the room can decide: matched and masked once, not once per needed operation.
+  const resources = Object.keys(cap)
+    .filter((resource) => resourceMatches(resource, room))
+    .sort((a, b) => Number(a.includes('*')) - Number(b.includes('*')));
+  const masks = resources.map((resource) => maskOfOperations(cap[resource]!));
   for (const op of needed) {
-    for (const resource of resources) {
-      if (!resourceMatches(resource, room)) continue;
-      const mask = maskOfOperations(cap[resource]!);
-      if (mask & ALL_OPERATIONS_BIT || (op !== '*' && mask & maskOfOperations([op]))) {
-        grantedBy[op] = resource;
-        break;
-      }
-    }
+    const opMask = op === '*' ? 0 : maskOfOperations([op]);
+    const index = masks.findIndex((mask) => (mask & ALL_OPERATIONS_BIT) !== 0 || (mask & opMask) !== 0);
+    if (index >= 0) grantedBy[op] = resources[index]!;
   }
   const missing = needed.filter((op) => grantedBy[op] === undefined);
   return { allowed: missing.length === 0, required: needed, grantedBy, missing };
@@ -127,16 +137,31 @@ export interface RoomExplanation {
 export function explainCapability(capability: AblyCapability | string): Record<string, RoomExplanation> {
   const cap = parseCapability(capability);
   const out = nullPrototype<RoomExplanation>();
+  // Rooms of one token mostly share a few operation sets: each set is explained once, and every
+  // room gets its own copies of the lists (callers may change one room's without the others').
+  const byMask = new Map<number, RoomExplanation>();
   for (const resource of Object.keys(cap).sort()) {
-    const ops = cap[resource]!;
-    const mask = maskOfOperations(ops);
-    const presets = (Object.keys(CHAT_PRESETS) as Array<keyof typeof CHAT_PRESETS>).filter((p) => {
-      const need = maskOfOperations(CHAT_PRESETS[p]);
-      return (mask & ALL_OPERATIONS_BIT) !== 0 || (mask & need) === need;
-    });
-    out[resource] = { features: featuresOfOperations(ops), presets, operations: operationsOfMask(mask) };
+    const mask = maskOfOperations(cap[resource]!);
+    let explained = byMask.get(mask);
+    if (explained === undefined) {
+      explained = explainMask(mask);
+      byMask.set(mask, explained);
+    }
+    out[resource] = { features: explained.features.slice(), presets: explained.presets.slice(), operations: explained.operations.slice() };
   }
   return out;
+}
+
+const PRESET_NAMES = Object.keys(CHAT_PRESETS) as Array<keyof typeof CHAT_PRESETS>;
+
+/** The features, presets and operations of one set of operations (as a mask). */
+function explainMask(mask: number): RoomExplanation {
+  const all = (mask & ALL_OPERATIONS_BIT) !== 0;
+  const covers = (item: GrantItem) => {
+    const need = maskOfGrantItem(item, '(any)');
+    return all || (mask & need) === need;
+  };
+  return { features: CHAT_FEATURE_NAMES.filter(covers), presets: PRESET_NAMES.filter(covers), operations: operationsOfMask(mask) };
 }
 
 /** The names of all Chat features, in the order of Ably's table. */

@@ -30,8 +30,16 @@ interface NodeCrypto {
 /** Which implementation signs: `'auto'` picks Node's crypto where present. */
 export type HmacBackend = 'auto' | 'node' | 'webcrypto';
 
-const nodeCrypto = nodeBuiltin<NodeCrypto>('node:crypto');
-let backend: 'node' | 'webcrypto' = nodeCrypto ? 'node' : 'webcrypto';
+// Loaded on first use rather than when core loads: loading node:crypto takes several ms, which a
+// process that only decodes tokens (the CLI's inspect and explain) would pay at every start.
+let loadedNodeCrypto: NodeCrypto | null | undefined;
+
+function nodeCrypto(): NodeCrypto | undefined {
+  if (loadedNodeCrypto === undefined) loadedNodeCrypto = nodeBuiltin<NodeCrypto>('node:crypto') ?? null;
+  return loadedNodeCrypto ?? undefined;
+}
+
+let chosen: HmacBackend = 'auto';
 
 /**
  * Chooses the implementation for keys created from now on. For tests and benchmarks, which run
@@ -39,17 +47,18 @@ let backend: 'node' | 'webcrypto' = nodeCrypto ? 'node' : 'webcrypto';
  * @internal
  */
 export function useHmacBackend(choice: HmacBackend): void {
-  if (choice === 'node' && !nodeCrypto) throw new Error("This runtime has no node:crypto: the 'node' HMAC backend is unavailable.");
-  backend = choice === 'auto' ? (nodeCrypto ? 'node' : 'webcrypto') : choice;
+  if (choice === 'node' && !nodeCrypto()) throw new Error("This runtime has no node:crypto: the 'node' HMAC backend is unavailable.");
+  chosen = choice;
 }
 
 /** The implementation keys created now use. @internal */
 export function hmacBackend(): 'node' | 'webcrypto' {
-  return backend;
+  return chosen === 'auto' ? (nodeCrypto() ? 'node' : 'webcrypto') : chosen;
 }
 
 export function createHmacKey(secret: string): HmacKey {
-  return backend === 'node' && nodeCrypto ? nodeHmacKey(nodeCrypto, secret) : webCryptoHmacKey(secret);
+  const crypto = hmacBackend() === 'node' ? nodeCrypto() : undefined;
+  return crypto ? nodeHmacKey(crypto, secret) : webCryptoHmacKey(secret);
 }
 
 function nodeHmacKey(crypto: NodeCrypto, secret: string): HmacKey {

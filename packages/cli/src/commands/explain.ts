@@ -108,7 +108,7 @@ export async function explainCommand(operand: string, options: ExplainOptions, c
         ]
       : [op, { text: `granted by '${grant}'`, paint: dim }];
   });
-  for (const line of renderTable(rows)) context.stdout.line(line);
+  context.stdout.lines(renderTable(rows));
   if (!decision.allowed && Object.keys(decision.grantedBy).length === 0) {
     const patterns = Object.keys(decoded.capability);
     if (!patterns.some((pattern) => resourceMatches(pattern, options.room))) {
@@ -178,7 +178,7 @@ function explainEveryFeature(decoded: DecodedAblyToken, room: string, roomContex
     }
     return [feature, { text: 'denied', paint: red }, { text: `missing: ${decision.missing.join(', ')}`, paint: red }];
   });
-  for (const line of renderTable(rows)) context.stdout.line(line);
+  context.stdout.lines(renderTable(rows));
   if (allowed.length === 0) {
     const patterns = Object.keys(decoded.capability);
     if (!patterns.some((pattern) => resourceMatches(pattern, room))) {

@@ -110,11 +110,12 @@ function printHuman(decoded: DecodedAblyToken, verification: Verification, now: 
   } else {
     rows.push(['Signature', { text: `NOT verified: ${verification.error}`, paint: red }]);
   }
-  for (const line of renderTable(
-    rows.map(([label, value]) => [{ text: label as string, paint: bold }, value!]),
-    '',
-  ))
-    context.stdout.line(line);
+  context.stdout.lines(
+    renderTable(
+      rows.map(([label, value]) => [{ text: label as string, paint: bold }, value!]),
+      '',
+    ),
+  );
 
   const patterns = Object.keys(decoded.rooms);
   context.stdout.line();
@@ -137,24 +138,22 @@ function printHuman(decoded: DecodedAblyToken, verification: Verification, now: 
         [{ text: 'preset', paint: dim }, ...patterns.map((pattern) => decoded.rooms[pattern]!.presets.join(', ') || '-')],
       ]);
   if (narrowEnough && tableWidth(table) <= columns) {
-    for (const line of table) context.stdout.line(line);
+    context.stdout.lines(table);
   } else {
     // Too many rooms for one table across the terminal: one line per room instead.
-    for (const line of renderTable(
-      patterns.map((pattern) => [{ text: pattern, paint: bold }, decoded.rooms[pattern]!.features.join(', ') || '(no Chat feature)']),
-    ))
-      context.stdout.line(line);
+    context.stdout.lines(
+      renderTable(patterns.map((pattern) => [{ text: pattern, paint: bold }, decoded.rooms[pattern]!.features.join(', ') || '(no Chat feature)'])),
+    );
   }
   context.stdout.line();
   context.stdout.line(bold('Capability (raw Ably operations)'));
-  for (const line of renderTable(patterns.map((pattern) => [{ text: pattern, paint: bold }, decoded.rooms[pattern]!.operations.join(', ') || '(none)'])))
-    context.stdout.line(line);
+  context.stdout.lines(renderTable(patterns.map((pattern) => [{ text: pattern, paint: bold }, decoded.rooms[pattern]!.operations.join(', ') || '(none)'])));
   const claimPatterns = Object.keys(decoded.userClaims);
   if (claimPatterns.length > 0) {
     context.stdout.line();
     context.stdout.line(bold('User claims (what others see about this user, by room pattern)'));
     // renderTable escapes every cell: the values come from the token and may hold anything.
-    for (const line of renderTable(claimPatterns.map((pattern) => [{ text: pattern, paint: bold }, decoded.userClaims[pattern]!]))) context.stdout.line(line);
+    context.stdout.lines(renderTable(claimPatterns.map((pattern) => [{ text: pattern, paint: bold }, decoded.userClaims[pattern]!])));
   }
 }
 
