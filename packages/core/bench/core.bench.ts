@@ -24,17 +24,18 @@ if (!existsSync(join(DIST, 'index.js')) || newest(SRC) > statSync(join(DIST, 'in
 }
 
 /**
- * A fresh instance of the built core. With `webCrypto`, loaded while `process.getBuiltinModule`
- * hides node:crypto, so it signs with crypto.subtle as on Workers, the edge and browsers (core
- * picks its HMAC backend when it loads).
+ * An issuer from a fresh instance of the built core. With `webCrypto`, the instance loads and
+ * builds its key while `process.getBuiltinModule` hides node:crypto, so it signs with
+ * crypto.subtle as on Workers, the edge and browsers (core picks the HMAC backend on first use).
  */
-function loadCore({ webCrypto }: { webCrypto: boolean }): typeof Core {
+function issuerOfFreshCore({ webCrypto }: { webCrypto: boolean }): Core.TokenIssuer {
   for (const id of Object.keys(require.cache)) if (id.startsWith(DIST)) delete require.cache[id];
   const original = Object.getOwnPropertyDescriptor(process, 'getBuiltinModule')!;
   const getBuiltinModule = process.getBuiltinModule.bind(process);
   if (webCrypto) process.getBuiltinModule = (id: string) => (id === 'node:crypto' ? undefined : getBuiltinModule(id));
   try {
-    return createRequire(__filename)(join(DIST, 'index.js')) as typeof Core;
+    const core = createRequire(__filename)(join(DIST, 'index.js')) as typeof Core;
+    return core.createTokenIssuer({ apiKey: `${KEY_NAME}:${SECRET}` });
   } finally {
     Object.defineProperty(process, 'getBuiltinModule', original);
   }
@@ -47,8 +48,8 @@ const grantsFor = (user: string) => ({
   [`dms:${user}:*`]: ['send', 'receive', 'history', 'typing', 'presence'] as const,
 });
 
-const webCryptoIssuer = loadCore({ webCrypto: true }).createTokenIssuer({ apiKey: `${KEY_NAME}:${SECRET}` });
-const issuer = loadCore({ webCrypto: false }).createTokenIssuer({ apiKey: `${KEY_NAME}:${SECRET}` });
+const webCryptoIssuer = issuerOfFreshCore({ webCrypto: true });
+const issuer = issuerOfFreshCore({ webCrypto: false });
 const b64url = (s: string) => Buffer.from(s).toString('base64url');
 const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: KEY_NAME }));
 

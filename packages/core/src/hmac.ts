@@ -66,7 +66,7 @@ function nodeHmacKey(crypto: NodeCrypto, secret: string): HmacKey {
   return {
     sign: (data) => crypto.createHmac('sha256', key).update(data).digest('base64url'),
     verify(data, mac) {
-      const given = bytesOfBase64url(mac);
+      const given = macBytes(mac);
       const expected = crypto.createHmac('sha256', key).update(data).digest();
       return given !== undefined && given.length === expected.length && crypto.timingSafeEqual(given, expected);
     },
@@ -85,11 +85,22 @@ function webCryptoHmacKey(secret: string): HmacKey {
       return base64urlOfBytes(new Uint8Array(await subtle().sign('HMAC', await cryptoKey(), utf8Bytes(data))));
     },
     async verify(data, mac) {
-      const given = bytesOfBase64url(mac);
+      const given = macBytes(mac);
       // subtle.verify compares in constant time.
       return given !== undefined && subtle().verify('HMAC', await cryptoKey(), given, utf8Bytes(data));
     },
   };
+}
+
+/**
+ * The bytes of a MAC in canonical base64url, else undefined. The last character of a 32-byte
+ * MAC carries two unused bits, so four spellings decode to the same bytes; only the one an
+ * encoder writes is accepted (as jsonwebtoken, which compares the text, does), so a token has
+ * one valid signature and cannot be re-spelt into another that passes.
+ */
+function macBytes(mac: string): Uint8Array<ArrayBuffer> | undefined {
+  const bytes = bytesOfBase64url(mac);
+  return bytes !== undefined && base64urlOfBytes(bytes) === mac ? bytes : undefined;
 }
 
 function subtle(): SubtleCrypto {
