@@ -114,6 +114,9 @@ export const SNIPPET_COMPILER_OPTIONS: ts.CompilerOptions = {
   paths: WORKSPACE_PATHS,
 };
 
+// Parsed library and workspace files, shared by every call in a test file (none changes during a run).
+const sourceCache = new Map<string, ts.SourceFile | undefined>();
+
 /**
  * Whether a file can change what other files of a program see only through an import of it: a
  * module with no `declare global`, no `declare module '...'` augmentation and no `export as
@@ -186,7 +189,6 @@ function closureOf(program: ts.Program, roots: readonly string[]): Set<string> |
  */
 export function checkSnippets(snippets: readonly Snippet[]): Map<Snippet, SnippetProblem[]> {
   const host = ts.createCompilerHost(SNIPPET_COMPILER_OPTIONS, true);
-  const sourceCache = new Map<string, ts.SourceFile | undefined>();
   const getSourceFile = host.getSourceFile.bind(host);
   const readFile = host.readFile.bind(host);
   const fileExists = host.fileExists.bind(host);
@@ -253,12 +255,12 @@ export function checkSnippets(snippets: readonly Snippet[]): Map<Snippet, Snippe
   const ownRoots = (i: number) => [paths[i]!, ...declarationsOf(snippets[i]!.file)];
   const candidates = snippets.flatMap((snippet, i) => (isDeclarationSnippet(snippet) || isInert(parse(paths[i]!, snippet)) ? [i] : []));
   virtual = new Map(candidates.map((i) => [paths[i]!, snippets[i]!] as const));
-  const everything = ts.createProgram([...virtual.keys()], SNIPPET_COMPILER_OPTIONS, host);
+  const everything = candidates.length > 1 ? ts.createProgram([...virtual.keys()], SNIPPET_COMPILER_OPTIONS, host) : undefined;
   const groups = new Map<string, number[]>();
-  for (const i of candidates) {
-    const own = closureOf(everything, ownRoots(i));
+  for (const i of everything ? candidates : []) {
+    const own = closureOf(everything!, ownRoots(i));
     if (!own) break; // no include reasons in this TypeScript: every snippet in a program of its own
-    const notInert = everything.getSourceFiles().filter((file) => own.has(pathOf(file)) && !virtual.has(file.fileName) && !isInert(file));
+    const notInert = everything!.getSourceFiles().filter((file) => own.has(pathOf(file)) && !virtual.has(file.fileName) && !isInert(file));
     const key = [declarationFiles.has(snippets[i]!.file) ? snippets[i]!.file : '', ...notInert.map(pathOf).sort()].join('\n');
     groups.set(key, [...(groups.get(key) ?? []), i]);
   }
