@@ -62,6 +62,23 @@ test('a broken snippet fails with file:line and the diagnostic; snippets do not 
   ]);
 }, 180_000);
 
+test('a library one snippet imports lends its global declarations to no other snippet, though snippets are checked together for speed', () => {
+  // express-session adds `session` to Express's Request with `declare global`: only for a program that imports it.
+  const withSession: Snippet = {
+    file: 'docs/c.md',
+    line: 3,
+    code: "import session from 'express-session';\nexport const middleware = session({ secret: 's' });",
+  };
+  const without: Snippet = {
+    file: 'docs/c.md',
+    line: 10,
+    code: "import type { Request } from 'express';\nexport const id = (req: Request): string => req.session.id;",
+  };
+  const result = checkSnippets([withSession, without]);
+  expect(result.get(withSession)).toEqual([]);
+  expect(result.get(without)).toEqual([expect.stringMatching(/^docs\/c\.md:11: TS2339 Property 'session' does not exist on type 'Request/)]);
+}, 180_000);
+
 test('no document recommends handing a bare Error to the authCallback (ably-js reads it as 401: a banned user retries forever)', () => {
   const offenders = markdownFiles().flatMap((path) =>
     readFileSync(path, 'utf8')

@@ -114,24 +114,90 @@ export const SNIPPET_COMPILER_OPTIONS: ts.CompilerOptions = {
   paths: WORKSPACE_PATHS,
 };
 
+// Parsed library and workspace files, shared by every call in a test file (none changes during a run).
+const sourceCache = new Map<string, ts.SourceFile | undefined>();
+
 /**
- * Type-checks each snippet as its own module, in a program of its own (so one snippet's
- * `declare module` augmentation cannot leak into another), as a virtual file beside its Markdown
- * file so imports resolve as they would there. A framework a snippet imports is looked up in the
- * snippet's own directory first, then in every workspace package that installs it (pnpm keeps
- * them there). Parsed library files are shared between the programs.
+ * Whether a file can change what other files of a program see only through an import of it: a
+ * module with no `declare global`, no `declare module '...'` augmentation and no `export as
+ * namespace` (a UMD global). A script (a lib file, a global .d.ts) declares globals, so it is not.
+ * What a file references with `///` is in the program as a file of its own, judged on its own.
+ */
+function isInert(file: ts.SourceFile): boolean {
+  if (file.fileName.endsWith('.json')) return true;
+  if (!ts.isExternalModule(file)) return false;
+  return !file.statements.some(
+    (statement) =>
+      ts.isNamespaceExportDeclaration(statement) ||
+      (ts.isModuleDeclaration(statement) && (ts.isStringLiteral(statement.name) || (statement.flags & ts.NodeFlags.GlobalAugmentation) !== 0)),
+  );
+}
+
+/** A file's path as the program keys it (`SourceFile#path` is internal; on Linux it is the normalized file name). */
+const pathOf = (file: ts.SourceFile): string => (file as ts.SourceFile & { path?: string }).path ?? file.fileName;
+
+// TypeScript's internal FileIncludeKind values for the files every program has: the lib files and `types`.
+const LIB_FILE = 6;
+const AUTOMATIC_TYPE_DIRECTIVE_FILE = 8;
+
+interface IncludeReason {
+  kind: number;
+  /** The including file's path, for an import or a reference. */
+  file?: string;
+}
+
+/**
+ * The files of `program` that `roots` see when checked in a program of their own: the roots, the
+ * lib files, the automatic type packages (`types`), and what they import or reference, transitively.
+ * Built from the program's file include reasons (an internal API of TypeScript 5.x, the version
+ * pinned here); undefined when the running TypeScript has no such API.
+ */
+function closureOf(program: ts.Program, roots: readonly string[]): Set<string> | undefined {
+  const reasonsOf = (program as ts.Program & { getFileIncludeReasons?: () => { get(path: string): IncludeReason[] | undefined } }).getFileIncludeReasons;
+  if (!reasonsOf) return undefined;
+  const reasons = reasonsOf();
+  const included = new Map<string, string[]>(); // including file -> included files
+  const seen = new Set<string>();
+  const queue: string[] = [...roots];
+  for (const file of program.getSourceFiles()) {
+    const path = pathOf(file);
+    for (const reason of reasons.get(path) ?? []) {
+      if (reason.kind === LIB_FILE || reason.kind === AUTOMATIC_TYPE_DIRECTIVE_FILE) queue.push(path);
+      else if (reason.file !== undefined) included.set(reason.file, [...(included.get(reason.file) ?? []), path]);
+    }
+  }
+  for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
+    if (seen.has(path)) continue;
+    seen.add(path);
+    queue.push(...(included.get(path) ?? []));
+  }
+  return seen;
+}
+
+/**
+ * Type-checks each snippet as its own module, as if in a program of its own (so one snippet's
+ * `declare module` augmentation, or a library's that only another snippet imports, cannot leak into
+ * another), as a virtual file beside its Markdown file so imports resolve as they would there. A
+ * framework a snippet imports is looked up in the snippet's own directory first, then in every
+ * workspace package that installs it (pnpm keeps them there). Parsed library files are shared.
+ *
+ * For speed (a program and its type checker per snippet cost most of this test's time), the snippets
+ * of one Markdown file are first checked together in one program, which gives each snippet exactly
+ * its own program's answer when every file that it would not see on its own is inert (see `isInert`):
+ * such a file adds nothing a snippet can reach without importing it. A snippet for which that does
+ * not hold, or that augments or references anything itself, is checked again in a program of its own.
  */
 export function checkSnippets(snippets: readonly Snippet[]): Map<Snippet, SnippetProblem[]> {
   const host = ts.createCompilerHost(SNIPPET_COMPILER_OPTIONS, true);
-  const sourceCache = new Map<string, ts.SourceFile | undefined>();
   const getSourceFile = host.getSourceFile.bind(host);
   const readFile = host.readFile.bind(host);
   const fileExists = host.fileExists.bind(host);
-  let current: { path: string; snippet: Snippet } | undefined;
-  // The virtual files of the program being checked: the snippet, and its Markdown file's declaration snippets.
+  // The virtual files of the program being checked: its snippets, and their Markdown files' declaration snippets.
   let virtual = new Map<string, Snippet>();
   host.readFile = (path) => virtual.get(path)?.code ?? readFile(path);
   host.fileExists = (path) => virtual.has(path) || fileExists(path);
+  const parse = (path: string, snippet: Snippet) =>
+    ts.createSourceFile(path, snippet.code, ts.ScriptTarget.ES2022, true, snippet.jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   host.getSourceFile = (path, language, onError, create) => {
     const snippet = virtual.get(path);
     if (snippet) return ts.createSourceFile(path, snippet.code, language, true, snippet.jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
@@ -146,6 +212,8 @@ export function checkSnippets(snippets: readonly Snippet[]): Map<Snippet, Snippe
   const virtualPath = (snippet: Snippet, i: number) =>
     join(ROOT, `${snippet.file}.snippet-${i}-L${snippet.line}.${isDeclarationSnippet(snippet) ? 'd.ts' : snippet.jsx ? 'tsx' : 'ts'}`);
   const cache = ts.createModuleResolutionCache(ROOT, (name) => name, SNIPPET_COMPILER_OPTIONS);
+  // The program reads every file's package.json scope through this cache too, rather than anew per program.
+  host.getModuleResolutionCache = () => cache;
   host.resolveModuleNameLiterals = (literals, containingFile, redirected, options) =>
     literals.map((literal) => {
       const resolved = ts.resolveModuleName(literal.text, containingFile, options, host, cache, redirected);
@@ -156,26 +224,56 @@ export function checkSnippets(snippets: readonly Snippet[]): Map<Snippet, Snippe
       }
       return resolved;
     });
+  const paths = snippets.map(virtualPath);
+  const declarationsOf = (file: string) => snippets.flatMap((other, j) => (other.file === file && isDeclarationSnippet(other) ? [paths[j]!] : []));
   const problems = new Map<Snippet, SnippetProblem[]>();
   let previous: ts.Program | undefined;
-  snippets.forEach((snippet, i) => {
-    current = { path: virtualPath(snippet, i), snippet };
-    const declarations = snippets
-      .map((other, j) => [other, virtualPath(other, j)] as const)
-      .filter(([other]) => other !== snippet && other.file === snippet.file && isDeclarationSnippet(other));
-    virtual = new Map([[current.path, snippet], ...declarations.map(([other, path]) => [path, other] as const)]);
-    const program = ts.createProgram([current.path, ...declarations.map(([, path]) => path)], SNIPPET_COMPILER_OPTIONS, host, previous);
+  /** Checks `members` (indexes into `snippets`) in one program with their Markdown file's declaration snippets; keeps the answers `accept` allows. */
+  const check = (members: readonly number[], accept: (program: ts.Program, path: string) => boolean) => {
+    const declarations = declarationsOf(snippets[members[0]!]!.file).filter((path) => !members.some((i) => paths[i] === path));
+    const roots = [...members.map((i) => paths[i]!), ...declarations];
+    virtual = new Map(roots.map((path) => [path, snippets[paths.indexOf(path)]!] as const));
+    const program = ts.createProgram(roots, SNIPPET_COMPILER_OPTIONS, host, previous);
     previous = program;
-    const source = program.getSourceFile(current.path)!;
-    problems.set(
-      snippet,
-      [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((diagnostic) => {
-        const line = diagnostic.start === undefined ? 0 : source.getLineAndCharacterOfPosition(diagnostic.start).line;
-        return `${snippet.file}:${snippet.line + line}: TS${diagnostic.code} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
-      }),
-    );
+    for (const i of members) {
+      const snippet = snippets[i]!;
+      if (!accept(program, paths[i]!)) continue;
+      const source = program.getSourceFile(paths[i]!)!;
+      problems.set(
+        snippet,
+        [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((diagnostic) => {
+          const line = diagnostic.start === undefined ? 0 : source.getLineAndCharacterOfPosition(diagnostic.start).line;
+          return `${snippet.file}:${snippet.line + line}: TS${diagnostic.code} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
+        }),
+      );
+    }
+  };
+  // Snippets that augment nothing themselves (and declaration snippets, which are in every program of
+  // their Markdown file anyway) are grouped by the files that are not inert among those they see:
+  // a group's program then has no non-inert file that one of its snippets would not see alone.
+  const declarationFiles = new Set(snippets.filter(isDeclarationSnippet).map((snippet) => snippet.file));
+  const ownRoots = (i: number) => [paths[i]!, ...declarationsOf(snippets[i]!.file)];
+  const candidates = snippets.flatMap((snippet, i) => (isDeclarationSnippet(snippet) || isInert(parse(paths[i]!, snippet)) ? [i] : []));
+  virtual = new Map(candidates.map((i) => [paths[i]!, snippets[i]!] as const));
+  const everything = candidates.length > 1 ? ts.createProgram([...virtual.keys()], SNIPPET_COMPILER_OPTIONS, host) : undefined;
+  const groups = new Map<string, number[]>();
+  for (const i of everything ? candidates : []) {
+    const own = closureOf(everything!, ownRoots(i));
+    if (!own) break; // no include reasons in this TypeScript: every snippet in a program of its own
+    const notInert = everything!.getSourceFiles().filter((file) => own.has(pathOf(file)) && !virtual.has(file.fileName) && !isInert(file));
+    const key = [declarationFiles.has(snippets[i]!.file) ? snippets[i]!.file : '', ...notInert.map(pathOf).sort()].join('\n');
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  }
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    check(members, (program, path) => {
+      const own = closureOf(program, ownRoots(paths.indexOf(path)));
+      return own !== undefined && program.getSourceFiles().every((file) => own.has(pathOf(file)) || isInert(file));
+    });
+  }
+  snippets.forEach((snippet, i) => {
+    if (!problems.has(snippet)) check([i], () => true);
   });
-  current = undefined;
   virtual = new Map();
   return problems;
 }

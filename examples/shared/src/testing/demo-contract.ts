@@ -55,7 +55,7 @@ export function serveDuringSuite(start: StartDemoApp, input: DemoConfigInput = {
   let running: RunningDemoApp | undefined;
   beforeAll(async () => {
     running = await start(createDemoConfig({ port: 0, ...input }));
-  });
+  }, APP_START_TIMEOUT_MS);
   afterAll(() => running?.close());
   return {
     get baseUrl(): string {
@@ -77,6 +77,12 @@ async function verifiedClaims(token: string): Promise<Record<string, unknown>> {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Starting an app (a Worker bundled and served by workerd, a cold NestJS) can take longer than
+ * Jest's 5 s default when another job shares the machine's two cores.
+ */
+const APP_START_TIMEOUT_MS = 30_000;
 
 /** A query that tries to pick the client id and capability; the token route must ignore it. */
 const FORGED_QUERY = `?clientId=admin&capability=${encodeURIComponent(JSON.stringify({ '*': ['*'] }))}`;

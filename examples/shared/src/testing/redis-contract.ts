@@ -95,48 +95,56 @@ export function describeRedisExample(name: string, { start, serverEntry, session
     });
     afterAll(() => server.stop());
 
-    test('two instances over one Redis: a login on A is a session on B, a logout on B ends it on A, the token limit counts both', async () => {
-      const a = await instance({ tokenRateLimitPerMinute: 4 });
-      const b = await instance({ tokenRateLimitPerMinute: 4 });
-      expect((await a.login('alice')).status).toBe(200);
-      const onB = new DemoClient(b.baseUrl);
-      for (const [cookie, value] of a.jar) onB.jar.set(cookie, value);
-      expect(await clientIdOf(await onB.token())).toBe('alice');
+    test(
+      'two instances over one Redis: a login on A is a session on B, a logout on B ends it on A, the token limit counts both',
+      async () => {
+        const a = await instance({ tokenRateLimitPerMinute: 4 });
+        const b = await instance({ tokenRateLimitPerMinute: 4 });
+        expect((await a.login('alice')).status).toBe(200);
+        const onB = new DemoClient(b.baseUrl);
+        for (const [cookie, value] of a.jar) onB.jar.set(cookie, value);
+        expect(await clientIdOf(await onB.token())).toBe('alice');
 
-      // The session is in Redis under the app's prefix, and expires with the login (8 h).
-      const redis = await connectRedis(server.url, { log: false });
-      try {
-        const keys = await redis.keys(`${sessionPrefix}*`);
-        expect(keys).toHaveLength(1);
-        const ttl = await redis.pttl(keys[0]!);
-        expect(ttl).toBeGreaterThan(0);
-        // 8 h, plus the few seconds a store may keep a session past its cookie (koa-session adds 10 s).
-        expect(ttl).toBeLessThanOrEqual(8 * 60 * 60 * 1000 + 60_000);
-      } finally {
-        redis.disconnect();
-      }
+        // The session is in Redis under the app's prefix, and expires with the login (8 h).
+        const redis = await connectRedis(server.url, { log: false });
+        try {
+          const keys = await redis.keys(`${sessionPrefix}*`);
+          expect(keys).toHaveLength(1);
+          const ttl = await redis.pttl(keys[0]!);
+          expect(ttl).toBeGreaterThan(0);
+          // 8 h, plus the few seconds a store may keep a session past its cookie (koa-session adds 10 s).
+          expect(ttl).toBeLessThanOrEqual(8 * 60 * 60 * 1000 + 60_000);
+        } finally {
+          redis.disconnect();
+        }
 
-      expect((await onB.logout()).status).toBe(204);
-      expect((await a.token()).status).toBe(401);
+        expect((await onB.logout()).status).toBe(204);
+        expect((await a.token()).status).toBe(401);
 
-      // One token request was made above (on B); three more, split across the instances, reach the limit of 4.
-      expect((await a.token()).status).toBe(401);
-      expect((await onB.token()).status).toBe(401);
-      const limited = await a.token();
-      expect(limited.status).toBe(429);
-      expect(limited.headers.get('x-ably-errorcode')).toBe('42910');
-      expect((await onB.token()).status).toBe(429);
-    });
+        // One token request was made above (on B); three more, split across the instances, reach the limit of 4.
+        expect((await a.token()).status).toBe(401);
+        expect((await onB.token()).status).toBe(401);
+        const limited = await a.token();
+        expect(limited.status).toBe(429);
+        expect(limited.headers.get('x-ably-errorcode')).toBe('42910');
+        expect((await onB.token()).status).toBe(429);
+      },
+      SPAWN_TIMEOUT_MS,
+    );
 
-    test('the login limit is one count across instances too', async () => {
-      const a = await instance({ loginRateLimitPerMinute: 2 });
-      const b = await instance({ loginRateLimitPerMinute: 2 });
-      expect((await a.login('alice')).status).toBe(200);
-      expect((await b.login('bob')).status).toBe(200);
-      const limited = await a.login('carol');
-      expect(limited.status).toBe(429);
-      expect(await limited.json()).toEqual({ error: expect.stringMatching(/^Too many login attempts/) as unknown });
-    });
+    test(
+      'the login limit is one count across instances too',
+      async () => {
+        const a = await instance({ loginRateLimitPerMinute: 2 });
+        const b = await instance({ loginRateLimitPerMinute: 2 });
+        expect((await a.login('alice')).status).toBe(200);
+        expect((await b.login('bob')).status).toBe(200);
+        const limited = await a.login('carol');
+        expect(limited.status).toBe(429);
+        expect(await limited.json()).toEqual({ error: expect.stringMatching(/^Too many login attempts/) as unknown });
+      },
+      SPAWN_TIMEOUT_MS,
+    );
 
     test('Redis down: 503 with Retry-After (Ably\u2019s shape on the token route) within seconds; Redis back: the next requests succeed', async () => {
       const alice = await instance();
