@@ -57,7 +57,7 @@ export function hmacBackend(): 'node' | 'webcrypto' {
 }
 
 export function createHmacKey(secret: string): HmacKey {
-  const crypto = hmacBackend() === 'node' ? nodeCrypto() : undefined;
+  const crypto = chosen === 'webcrypto' ? undefined : nodeCrypto();
   return crypto ? nodeHmacKey(crypto, secret) : webCryptoHmacKey(secret);
 }
 
