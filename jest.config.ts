@@ -20,7 +20,13 @@ const moduleNameMapper = {
 const transform: Config['transform'] = {
   // Type-checking is `pnpm typecheck`'s job; tests transpile only (tsconfig has isolatedModules).
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.json' }],
+  // ES-module-only dependencies (see transformIgnorePatterns), compiled to CommonJS like the sources.
+  '/node_modules/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' } }],
 };
+
+/** Dependencies that ship only ES modules: core bundles levenshtein-edit-distance into its build. */
+const ESM_ONLY = ['levenshtein-edit-distance'];
+const esmOnlyIgnorePattern = (names: readonly string[]) => `/node_modules/(?!(\\.pnpm/)?(${names.join('|')})[@/])`;
 
 function project(dir: string, displayName: string): Config {
   return {
@@ -30,6 +36,7 @@ function project(dir: string, displayName: string): Config {
     testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
     moduleNameMapper,
     transform,
+    transformIgnorePatterns: [esmOnlyIgnorePattern(ESM_ONLY)],
   };
 }
 
@@ -38,11 +45,9 @@ function project(dir: string, displayName: string): Config {
  * its dependencies ship only ES modules, so ts-jest compiles them to CommonJS like the sources.
  */
 function nextjsProject(): Config {
-  const esmOnly = ['iron-session', 'iron-webcrypto', 'uint8array-extras', 'cookie'].join('|');
   return {
     ...project('examples/nextjs', 'example-nextjs'),
-    transform: { ...transform, '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' } }] },
-    transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/)?(${esmOnly})[@/])`],
+    transformIgnorePatterns: [esmOnlyIgnorePattern([...ESM_ONLY, 'iron-session', 'iron-webcrypto', 'uint8array-extras', 'cookie'])],
   };
 }
 

@@ -1,4 +1,4 @@
-import { distance } from 'fastest-levenshtein';
+import { levenshteinEditDistance as distance } from 'levenshtein-edit-distance';
 import { AblyChatAuthError } from './errors.js';
 
 /**

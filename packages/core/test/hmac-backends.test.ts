@@ -1,10 +1,10 @@
 /* Core signs with Node's crypto where the runtime has it and with WebCrypto everywhere else. Both
  * must give the same bytes (tokens, TokenRequest MACs), and verifyAblyToken must agree with
  * jsonwebtoken on which signatures are valid, whichever implementation checks them. */
-import { createSecretKey } from 'node:crypto';
+import { createHmac, createSecretKey, hash } from 'node:crypto';
 import fc from 'fast-check';
 import jwt from 'jsonwebtoken';
-import { hmacBackend, useHmacBackend } from '../src/hmac';
+import { createHmacKey, hmacBackend, nodeHmacKey, oneShotHmac, useHmacBackend, type NodeCrypto, type OneShotHash } from '../src/hmac';
 import { AblyApiKey, createTokenIssuer, signTokenRequest, verifyAblyToken } from '../src/index';
 import { TEST_KEY, TEST_KEY_NAME, TEST_SECRET } from './helpers';
 
@@ -59,6 +59,60 @@ describe('Node crypto and WebCrypto sign the same bytes', () => {
     expect(a!.nonce).toMatch(/^[0-9a-f]{32}$/);
     expect(b!.nonce).toMatch(/^[0-9a-f]{32}$/);
     expect(a!.nonce).not.toBe(b!.nonce);
+  });
+});
+
+describe("Node's one-shot HMAC (two crypto.hash calls) gives createHmac's bytes", () => {
+  const reference = (secret: string, data: string) => createHmac('sha256', secret).update(data).digest('base64url');
+  // The module object core reaches through process.getBuiltinModule.
+  const nodeCrypto = process.getBuiltinModule('node:crypto');
+  /** How many times signing one token called node:crypto's createHmac. */
+  function createHmacCallsPerSign(secret: string): number {
+    const key = createHmacKey(secret);
+    const expected = reference(secret, 'payload');
+    const spy = jest.spyOn(nodeCrypto, 'createHmac');
+    try {
+      expect(key.sign('payload')).toBe(expected);
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  test('an Ably-shaped secret signs through crypto.hash on this Node; longer or non-ASCII secrets through createHmac', () => {
+    useHmacBackend('node');
+    expect(createHmacCallsPerSign(TEST_SECRET)).toBe(0);
+    expect(createHmacCallsPerSign('k'.repeat(64))).toBe(0);
+    expect(createHmacCallsPerSign('k'.repeat(65))).toBe(1);
+    expect(createHmacCallsPerSign('s\u00e9cret')).toBe(1);
+    expect(oneShotHmac(undefined, TEST_SECRET)).toBeUndefined(); // a Node older than 20.12 has no crypto.hash
+  });
+
+  test('a one-shot form that disagrees with createHmac on the host is never used', () => {
+    const wrong = ((algorithm: 'sha256', data: string | Uint8Array, encoding: 'buffer' | 'base64url') =>
+      hash(algorithm, typeof data === 'string' ? `${data}!` : data, encoding as 'buffer')) as unknown as OneShotHash;
+    expect(oneShotHmac(wrong, TEST_SECRET)!('x')).not.toBe(reference(TEST_SECRET, 'x'));
+    const key = nodeHmacKey({ ...(nodeCrypto as unknown as NodeCrypto), hash: wrong }, TEST_SECRET);
+    expect(key.sign('x')).toBe(reference(TEST_SECRET, 'x'));
+    expect(key.verify('x', reference(TEST_SECRET, 'x'))).toBe(true);
+  });
+
+  test('for generated secrets and data (any UTF-16, lone surrogates included), sign and verify match createHmac', () => {
+    useHmacBackend('node');
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 80, unit: 'binary-ascii' }), fc.string({ maxLength: 70, unit: 'binary' })),
+        fc.string({ maxLength: 300, unit: 'binary' }),
+        (secret, data) => {
+          const key = createHmacKey(secret);
+          const expected = reference(secret, data);
+          expect(key.sign(data)).toBe(expected);
+          expect(key.verify(data, expected)).toBe(true);
+          expect(key.verify(`${data}x`, expected)).toBe(false);
+        },
+      ),
+      { numRuns: 500, seed },
+    );
   });
 });
 
