@@ -72,10 +72,8 @@ export function createHmacKey(secret: string): HmacKey {
 export function nodeHmacKey(crypto: NodeCrypto, secret: string): HmacKey {
   const key = crypto.createSecretKey(utf8Bytes(secret));
   const streamed = (data: string) => crypto.createHmac('sha256', key).update(data).digest('base64url');
-  const oneShot = oneShotHmac(crypto.hash, secret);
   return {
-    // The one-shot form signs only where it gives createHmac's bytes on this host (checked once, per key).
-    sign: oneShot?.(PROBE) === streamed(PROBE) ? oneShot : streamed,
+    sign: agreesWith(streamed, oneShotHmac(crypto.hash, secret)) ?? streamed,
     verify(data, mac) {
       const given = macBytes(mac);
       const expected = crypto.createHmac('sha256', key).update(data).digest();
@@ -86,6 +84,18 @@ export function nodeHmacKey(crypto: NodeCrypto, secret: string): HmacKey {
 
 /** Non-ASCII text and a lone surrogate, which both forms must encode as UTF-8 alike. */
 const PROBE = '\u00e9\u{1F600}\ud800';
+
+/**
+ * `candidate` where it gives `reference`'s MAC on this host (checked once, per key), else
+ * undefined: a host whose `crypto.hash` differs from Node's, or throws, keeps `createHmac`.
+ */
+function agreesWith(reference: (data: string) => string, candidate: ((data: string) => string) | undefined): ((data: string) => string) | undefined {
+  try {
+    return candidate?.(PROBE) === reference(PROBE) ? candidate : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * HMAC-SHA256 (RFC 2104) as two one-shot hashes, `H((K ^ opad) || H((K ^ ipad) || data))`, where

@@ -88,13 +88,17 @@ describe("Node's one-shot HMAC (two crypto.hash calls) gives createHmac's bytes"
     expect(oneShotHmac(undefined, TEST_SECRET)).toBeUndefined(); // a Node older than 20.12 has no crypto.hash
   });
 
-  test('a one-shot form that disagrees with createHmac on the host is never used', () => {
+  test('a one-shot form that disagrees with createHmac on the host, or throws, is never used', () => {
     const wrong = ((algorithm: 'sha256', data: string | Uint8Array, encoding: 'buffer' | 'base64url') =>
       hash(algorithm, typeof data === 'string' ? `${data}!` : data, encoding as 'buffer')) as unknown as OneShotHash;
     expect(oneShotHmac(wrong, TEST_SECRET)!('x')).not.toBe(reference(TEST_SECRET, 'x'));
     const key = nodeHmacKey({ ...(nodeCrypto as unknown as NodeCrypto), hash: wrong }, TEST_SECRET);
     expect(key.sign('x')).toBe(reference(TEST_SECRET, 'x'));
     expect(key.verify('x', reference(TEST_SECRET, 'x'))).toBe(true);
+    const throwing = (() => {
+      throw new TypeError('The "outputEncoding" argument is not supported here');
+    }) as unknown as OneShotHash;
+    expect(nodeHmacKey({ ...(nodeCrypto as unknown as NodeCrypto), hash: throwing }, TEST_SECRET).sign('x')).toBe(reference(TEST_SECRET, 'x'));
   });
 
   test('for generated secrets and data (any UTF-16, lone surrogates included), sign and verify match createHmac', () => {
