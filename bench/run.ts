@@ -216,7 +216,7 @@ async function main(): Promise<void> {
       ratio_target: RATIO_TARGET,
       memory_target_mb: MEMORY_TARGET_MB,
       runtime:
-        "one server process per route, one under load at a time; servers run through tsx with bench/tsconfig.servers.json, which resolves the packages to their built dist/ files (what npm users run), NODE_ENV=production",
+        'one server process per route, one under load at a time; servers run through tsx with bench/tsconfig.servers.json, which resolves the packages to their built dist/ files (what npm users run), NODE_ENV=production',
       load_generator: `autocannon ${versionOf('.', 'autocannon')} (library) in the runner process; no pipelining in the rounds, pipelining ${settings.memoryPipelining} in the memory run`,
     },
     core: null,
