@@ -1,4 +1,5 @@
 import type { Config } from 'jest';
+import { esmOnlyIgnorePatterns, esmOnlyTransform } from './jest.esm-only';
 
 // Workspace packages are resolved to their TypeScript sources, so tests never need a prior build.
 const moduleNameMapper = {
@@ -20,13 +21,8 @@ const moduleNameMapper = {
 const transform: Config['transform'] = {
   // Type-checking is `pnpm typecheck`'s job; tests transpile only (tsconfig has isolatedModules).
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.json' }],
-  // ES-module-only dependencies (see transformIgnorePatterns), compiled to CommonJS like the sources.
-  '/node_modules/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' } }],
+  ...esmOnlyTransform,
 };
-
-/** Dependencies that ship only ES modules: core bundles levenshtein-edit-distance into its build. */
-const ESM_ONLY = ['levenshtein-edit-distance'];
-const esmOnlyIgnorePattern = (names: readonly string[]) => `/node_modules/(?!(\\.pnpm/)?(${names.join('|')})[@/])`;
 
 function project(dir: string, displayName: string): Config {
   return {
@@ -36,7 +32,7 @@ function project(dir: string, displayName: string): Config {
     testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
     moduleNameMapper,
     transform,
-    transformIgnorePatterns: [esmOnlyIgnorePattern(ESM_ONLY)],
+    transformIgnorePatterns: esmOnlyIgnorePatterns(),
   };
 }
 
@@ -47,7 +43,7 @@ function project(dir: string, displayName: string): Config {
 function nextjsProject(): Config {
   return {
     ...project('examples/nextjs', 'example-nextjs'),
-    transformIgnorePatterns: [esmOnlyIgnorePattern([...ESM_ONLY, 'iron-session', 'iron-webcrypto', 'uint8array-extras', 'cookie'])],
+    transformIgnorePatterns: esmOnlyIgnorePatterns(['iron-session', 'iron-webcrypto', 'uint8array-extras', 'cookie']),
   };
 }
 
@@ -84,7 +80,8 @@ const config: Config = {
         '^@ably-chat-auth/core/(.*)$': '<rootDir>/packages/core/src/$1',
         '^(\\.{1,2}/.*)\\.js$': '$1',
       },
-      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }], ...esmOnlyTransform },
+      transformIgnorePatterns: esmOnlyIgnorePatterns(),
     },
   ],
 };

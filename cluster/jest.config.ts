@@ -1,4 +1,5 @@
 import type { Config } from 'jest';
+import { esmOnlyIgnorePatterns, esmOnlyTransform } from '../jest.esm-only';
 
 // Cluster test: redis-server plus two real processes of each example sharing it (REDIS_URL,
 // SESSION_SECRET). Run with `pnpm test:cluster`; needs redis-server on the PATH (or REDIS_SERVER).
@@ -24,7 +25,9 @@ const config: Config = {
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+    ...esmOnlyTransform,
   },
+  transformIgnorePatterns: esmOnlyIgnorePatterns(),
 };
 
 export default config;

@@ -1,4 +1,5 @@
 import type { Config } from 'jest';
+import { esmOnlyIgnorePatterns, esmOnlyTransform } from '../jest.esm-only';
 
 // Browser tests: each example app in-process, driven by headless Chromium (playwright-core).
 // Run with `pnpm test:e2e`; needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
@@ -27,7 +28,9 @@ const config: Config = {
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+    ...esmOnlyTransform,
   },
+  transformIgnorePatterns: esmOnlyIgnorePatterns(),
 };
 
 export default config;

@@ -1,4 +1,5 @@
 import type { Config } from 'jest';
+import { esmOnlyIgnorePatterns, esmOnlyTransform } from '../jest.esm-only';
 
 // Stress tests: soak (autocannon), fuzz (fast-check) and fault injection against every adapter on a
 // real socket. Run with `pnpm test:stress`; see stress/README.md for the knobs (STRESS_SOAK_SECONDS,
@@ -32,7 +33,9 @@ const config: Config = {
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+    ...esmOnlyTransform,
   },
+  transformIgnorePatterns: esmOnlyIgnorePatterns(),
 };
 
 export default config;
